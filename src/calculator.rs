@@ -1,0 +1,223 @@
+//! The calculator: uptime, breach, credit model, caps, minimum, rounding, deadline and next tier
+//! (SPEC 3.4-3.6). The annual cap needs the year's earlier periods and is applied by the caller.
+
+use crate::claim::{CreditSteps, NextTier};
+use crate::contract::{Contract, CreditModel, Deadline, Tier, UnitCount};
+use crate::engine::Measured;
+use crate::money::Currency;
+use crate::period::Period;
+use crate::time::local_date;
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+
+/// What the credit is computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct Basis {
+    /// The basis: the period's charges, else the fee pro-rated to the active part.
+    pub amount: Decimal,
+    /// The period's full fee or charges, before pro-rating (fee_multiple's hourly fee).
+    pub full: Decimal,
+}
+
+/// A period rated in money, before the annual cap.
+#[derive(Debug, Clone)]
+pub struct Rated {
+    /// Exact uptime percent (100 with no eligible time).
+    pub uptime_percent: Decimal,
+    /// Uptime below the commitment.
+    pub breached: bool,
+    /// The model's percent, where it has one.
+    pub credit_percent: Option<Decimal>,
+    /// The credit after period cap, minimum and rounding.
+    pub credit: Decimal,
+    /// A cap lowered the credit.
+    pub capped: bool,
+    /// The arithmetic.
+    pub steps: CreditSteps,
+    /// The next higher credit.
+    pub next_tier: Option<NextTier>,
+    /// The last day to claim.
+    pub deadline: Option<NaiveDate>,
+    /// Why there is no credit, where not obvious.
+    pub note: Option<String>,
+}
+
+/// Downtime and eligible minutes in exact decimals, with the threshold test.
+struct Uptime {
+    eligible: Decimal,
+    downtime: Decimal,
+}
+
+impl Uptime {
+    /// Uptime strictly below `threshold` percent, decided exactly: (E - D) x 100 < threshold x E.
+    fn below(&self, threshold: Decimal) -> bool {
+        (self.eligible - self.downtime) * Decimal::ONE_HUNDRED < threshold * self.eligible
+    }
+
+    /// The fewest more whole minutes of downtime that bring uptime below `threshold`, if
+    /// reachable within the eligible time.
+    fn minutes_to_go_below(&self, threshold: Decimal) -> Option<Decimal> {
+        let limit = self.eligible * (Decimal::ONE_HUNDRED - threshold) / Decimal::ONE_HUNDRED;
+        let more = (limit - self.downtime).floor() + Decimal::ONE;
+        self.reachable(more.max(Decimal::ONE))
+    }
+
+    fn reachable(&self, more: Decimal) -> Option<Decimal> {
+        (self.downtime + more <= self.eligible).then_some(more)
+    }
+}
+
+/// Rates a measured period. `fixed_incidents` is how many qualifying incidents are first paid in
+/// this period (only used by the `fixed` model).
+pub fn rate(
+    contract: &Contract,
+    currency: Currency,
+    measured: &Measured,
+    period: &Period,
+    basis: Basis,
+    fixed_incidents: usize,
+) -> Rated {
+    let credits = contract.credits();
+    let deadline = deadline(contract, measured, period);
+    if measured.eligible_minutes <= Decimal::ZERO {
+        let zero = currency.zero();
+        return Rated {
+            uptime_percent: Decimal::ONE_HUNDRED,
+            breached: false,
+            credit_percent: match credits.model {
+                CreditModel::Tiers(_) | CreditModel::PerDuration { .. } => Some(Decimal::ZERO),
+                _ => None,
+            },
+            credit: zero,
+            capped: false,
+            steps: CreditSteps {
+                after_rounding: zero,
+                ..CreditSteps::default()
+            },
+            next_tier: None,
+            deadline,
+            note: Some(if measured.eligible_seconds == 0 {
+                "no eligible time in this period (outside service hours or the active dates), so no uptime is measured and no credit is due".to_owned()
+            } else {
+                "all eligible time in this period was excluded, so no uptime is measured and no credit is due".to_owned()
+            }),
+        };
+    }
+    let u = Uptime {
+        eligible: measured.eligible_minutes,
+        downtime: measured.downtime_minutes.min(measured.eligible_minutes),
+    };
+    let uptime_percent = (u.eligible - u.downtime) * Decimal::ONE_HUNDRED / u.eligible;
+    let breached = u.below(contract.commitment());
+    let hundred = Decimal::ONE_HUNDRED;
+    let (credit_percent, model_amount, next_tier) = match &credits.model {
+        CreditModel::Tiers(tiers) => {
+            let hit = tiers.iter().rposition(|t| u.below(t.below));
+            let percent = hit.map_or(Decimal::ZERO, |i| tiers[i].percent);
+            let next = tiers.get(hit.map_or(0, |i| i + 1)).and_then(|t: &Tier| {
+                u.minutes_to_go_below(t.below).map(|m| NextTier {
+                    credit_percent: t.percent,
+                    more_downtime_minutes: m,
+                })
+            });
+            (Some(percent), basis.amount * percent / hundred, next)
+        }
+        CreditModel::PerDuration {
+            percent,
+            per,
+            count,
+            beyond,
+        } => {
+            let (per, beyond) = (per.minutes(), beyond.minutes());
+            let excess = (u.downtime - beyond).max(Decimal::ZERO);
+            let units = match count {
+                UnitCount::Started => (excess / per).ceil(),
+                UnitCount::Completed => (excess / per).floor(),
+            };
+            let more = match count {
+                UnitCount::Started => (beyond + units * per - u.downtime).floor() + Decimal::ONE,
+                UnitCount::Completed => (beyond + (units + Decimal::ONE) * per - u.downtime).ceil(),
+            };
+            let next = u.reachable(more.max(Decimal::ONE)).map(|m| NextTier {
+                credit_percent: (percent * (units + Decimal::ONE)).normalize(),
+                more_downtime_minutes: m,
+            });
+            let p = (percent * units).normalize();
+            (Some(p), basis.amount * p / hundred, next)
+        }
+        CreditModel::FeeMultiple {
+            multiple,
+            min_incident,
+            min_total,
+            hours_basis,
+        } => {
+            let all = min_total.is_some_and(|t| u.downtime >= t.minutes());
+            let qualifying: Decimal = measured
+                .incidents
+                .iter()
+                .filter(|(_, length)| {
+                    all || min_incident.map_or(min_total.is_none(), |m| *length >= m.0)
+                })
+                .map(|(i, _)| i.downtime_minutes)
+                .sum();
+            // multiple x (fee / hours) x (minutes / 60), divided once at the end to stay exact.
+            let amount = match hours_basis {
+                Some(h) => multiple * basis.full * qualifying / (Decimal::from(60) * h),
+                None => {
+                    let seconds = Decimal::from(period.end.since(period.start).0);
+                    multiple * basis.full * qualifying * Decimal::from(60) / seconds
+                }
+            };
+            (None, amount, None)
+        }
+        CreditModel::Fixed { amount, .. } => {
+            (None, amount * Decimal::from(fixed_incidents as u64), None)
+        }
+    };
+    let mut capped = false;
+    let mut after_cap = model_amount;
+    if let Some(limit) = credits.cap.and_then(|c| c.limit(basis.amount)) {
+        if after_cap > limit {
+            after_cap = limit;
+            capped = true;
+        }
+    }
+    let after_minimum = if credits.minimum.issues(after_cap) {
+        after_cap
+    } else {
+        Decimal::ZERO
+    };
+    let credit = currency.round(after_minimum, credits.rounding);
+    Rated {
+        uptime_percent,
+        breached,
+        credit_percent: credit_percent.map(|p| p.normalize()),
+        credit,
+        capped,
+        steps: CreditSteps {
+            model_amount,
+            after_period_cap: after_cap,
+            after_minimum,
+            after_rounding: credit,
+            annual_cap_remaining: None,
+        },
+        next_tier,
+        deadline,
+        note: None,
+    }
+}
+
+/// The last day on which a claim is in time (SPEC 3.5).
+fn deadline(contract: &Contract, measured: &Measured, period: &Period) -> Option<NaiveDate> {
+    match contract.deadline()? {
+        Deadline::PeriodsAfter(n) => Some(period.id.shifted(i64::from(n)).last_day()),
+        Deadline::DaysAfterPeriodEnd(n) => period
+            .id
+            .last_day()
+            .checked_add_days(Days::new(u64::from(n))),
+        Deadline::DaysAfterIncident(n) => {
+            let end = measured.incidents.iter().map(|(i, _)| i.end).max()?;
+            local_date(end, contract.timezone()).checked_add_days(Days::new(u64::from(n)))
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The result: one claim per subscription and period (SPEC 3.4, 5).
+
+use crate::money::Currency;
+use crate::period::PeriodId;
+use crate::time::Instant;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// An incident as listed in a claim: the whole merged incident (not clipped to the period) and
+/// the minutes it counts for in this claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimIncident {
+    /// Start of the whole incident.
+    pub start: Instant,
+    /// End of the whole incident.
+    pub end: Instant,
+    /// Counted downtime minutes of this incident inside the claim's eligible time.
+    pub downtime_minutes: Decimal,
+    /// References of the windows that make it up, sorted, without repeats.
+    pub references: Vec<String>,
+    /// Sources of the windows that make it up, sorted, without repeats.
+    pub sources: Vec<String>,
+}
+
+/// How far the next higher credit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextTier {
+    /// The credit percent it would give.
+    pub credit_percent: Decimal,
+    /// The fewest additional whole downtime minutes that reach it.
+    pub more_downtime_minutes: Decimal,
+}
+
+/// The credit claim of one subscription for one period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// Subscription id.
+    pub subscription: String,
+    /// Customer name.
+    pub customer: String,
+    /// Contract id.
+    pub contract: String,
+    /// The period.
+    pub period: PeriodId,
+    /// Period start (local midnight in the contract's zone).
+    pub period_start: Instant,
+    /// Period end, exclusive.
+    pub period_end: Instant,
+    /// Eligible minutes (net of excluded time under `removed-from-period`).
+    pub eligible_minutes: Decimal,
+    /// Counted downtime minutes, weighted by impact.
+    pub downtime_minutes: Decimal,
+    /// Excluded minutes inside eligible time, measured exactly.
+    pub excluded_minutes: Decimal,
+    /// Exact uptime percent (printed rounded to 6 places).
+    pub uptime_percent: Decimal,
+    /// Promised uptime.
+    pub commitment_percent: Decimal,
+    /// Uptime below the commitment.
+    pub breached: bool,
+    /// Credit percent from the model (`None` for fee_multiple and fixed).
+    pub credit_percent: Option<Decimal>,
+    /// The amount the credit is computed from.
+    pub basis: Decimal,
+    /// The credit, rounded to the minor unit, after every cap.
+    pub credit: Decimal,
+    /// Currency of basis and credit.
+    pub currency: Currency,
+    /// Whether a cap lowered the credit.
+    pub capped: bool,
+    /// Last day on which a claim is in time (contract's zone).
+    pub claim_deadline: Option<NaiveDate>,
+    /// Why there is no credit where that is not obvious.
+    pub note: Option<String>,
+    /// The next higher credit and how far it is.
+    pub next_tier: Option<NextTier>,
+    /// Incidents overlapping the eligible time.
+    pub incidents: Vec<ClaimIncident>,
+    /// The arithmetic behind the credit, for reports.
+    pub steps: CreditSteps,
+}
+
+/// The credit's arithmetic, step by step, for claim letters and audits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CreditSteps {
+    /// What the model gives, before caps.
+    pub model_amount: Decimal,
+    /// After the period cap.
+    pub after_period_cap: Decimal,
+    /// After the minimum.
+    pub after_minimum: Decimal,
+    /// After rounding.
+    pub after_rounding: Decimal,
+    /// What the annual cap left for this period, where there is one.
+    pub annual_cap_remaining: Option<Decimal>,
+}

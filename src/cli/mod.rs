@@ -1,0 +1,225 @@
+//! The command line: parses arguments, calls the library, prints. No arithmetic lives here.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod output;
+
+use crate::compute::{compute, Selection};
+use crate::error::Error;
+use crate::load::Sources;
+use crate::period::{PeriodId, PeriodSpan};
+use crate::report;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// SLA breach and compensation calculator: contracts + outage windows -> exact credit claims.
+#[derive(Parser, Debug)]
+#[command(name = "slacredit", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Validate contracts and input files; report every problem with file and line.
+    Check(InputArgs),
+    /// Compute credit claims for a period or range (default: every period the windows touch).
+    Claim(ClaimArgs),
+    /// List the contracts with their commitment and credit model.
+    Contracts {
+        /// Folder of contract files.
+        #[arg(long, default_value = "contracts")]
+        contracts: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+struct InputArgs {
+    /// A case folder holding subscriptions.*, outages.* and optionally charges.csv.
+    case: Option<PathBuf>,
+    /// Folder of contract files [default: ./contracts, or the case folder's contracts/].
+    #[arg(long)]
+    contracts: Option<PathBuf>,
+    /// Subscriptions file (YAML or CSV).
+    #[arg(long)]
+    subscriptions: Option<PathBuf>,
+    /// Outage windows file (CSV, YAML or JSON); repeat for several sources.
+    #[arg(long)]
+    outages: Vec<PathBuf>,
+    /// Actual charges per period (CSV: subscription,period,amount,currency).
+    #[arg(long)]
+    charges: Option<PathBuf>,
+    /// IANA zone in which times without a UTC offset are read.
+    #[arg(long, value_name = "ZONE")]
+    input_timezone: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct ClaimArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// One period: 2018-11, 2018-Q4 or 2018.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    period: Option<String>,
+    /// First period of a range.
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// Last period of a range.
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// Only this customer.
+    #[arg(long)]
+    customer: Option<String>,
+    /// Only this subscription.
+    #[arg(long)]
+    subscription: Option<String>,
+    /// Only claims with a breach.
+    #[arg(long)]
+    breached_only: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to FILE instead of standard output (replaced whole, never half-written).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+/// Runs the command line and returns the exit code: 0 ok, 1 invalid input, 2 usage.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match run(cli) {
+        Ok(()) => 0,
+        Err(Failure::Usage(m)) => {
+            eprintln!("error: {m}");
+            2
+        }
+        Err(Failure::Error(e)) => {
+            output::print_error(&e);
+            1
+        }
+    }
+}
+
+enum Failure {
+    Usage(String),
+    Error(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Error(e)
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Check(args) => {
+            let sources = sources(&args)?;
+            let inputs = sources.load()?;
+            // Cross-file checks (missing contracts, scope conflicts) run through the engine.
+            compute(
+                &inputs,
+                &Selection {
+                    periods: Some(empty_span()),
+                    ..Selection::default()
+                },
+            )?;
+            println!(
+                "ok: {} contracts, {} subscriptions, {} outage windows, {} files checked",
+                inputs.contracts.len(),
+                inputs.subscriptions.len(),
+                inputs.windows.len(),
+                inputs.files.len()
+            );
+            Ok(())
+        }
+        Command::Claim(args) => {
+            let sources = sources(&args.input)?;
+            let periods = match (&args.period, &args.from, &args.to) {
+                (Some(p), _, _) => {
+                    let p = PeriodId::parse(p).map_err(Failure::Usage)?;
+                    Some(PeriodSpan::new(p, p).map_err(Failure::Usage)?)
+                }
+                (None, Some(f), Some(t)) => {
+                    let (f, t) = (
+                        PeriodId::parse(f).map_err(Failure::Usage)?,
+                        PeriodId::parse(t).map_err(Failure::Usage)?,
+                    );
+                    Some(PeriodSpan::new(f, t).map_err(Failure::Usage)?)
+                }
+                _ => None,
+            };
+            let inputs = sources.load()?;
+            let selection = Selection {
+                periods,
+                customer: args.customer.clone(),
+                subscription: args.subscription.clone(),
+                breached_only: args.breached_only,
+            };
+            let claims = compute(&inputs, &selection)?;
+            let text = match args.format {
+                Format::Table => report::table::render(&claims),
+                Format::Json => report::json::render(&claims),
+                Format::Csv => report::csv::render(&claims),
+            };
+            output::write(args.output.as_deref(), &text)?;
+            Ok(())
+        }
+        Command::Contracts { contracts } => {
+            let (list, _) = crate::load::contracts(&contracts)?;
+            output::write(None, &output::contract_list(&list))?;
+            Ok(())
+        }
+    }
+}
+
+/// A span that selects no period of any kind: `check` runs the cross-file checks only.
+fn empty_span() -> PeriodSpan {
+    let day = chrono::NaiveDate::from_ymd_opt(1900, 1, 2).unwrap_or(chrono::NaiveDate::MIN);
+    PeriodSpan {
+        first: day,
+        last: day.pred_opt().unwrap_or(day),
+    }
+}
+
+fn sources(args: &InputArgs) -> Result<Sources, Failure> {
+    let input_timezone = match &args.input_timezone {
+        None => None,
+        Some(z) => Some(z.parse::<chrono_tz::Tz>().map_err(|_| {
+            Failure::Usage(format!(
+                "--input-timezone: expected an IANA zone such as Asia/Seoul, found {z:?}"
+            ))
+        })?),
+    };
+    let mut s = Sources {
+        contracts: args
+            .contracts
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("contracts")),
+        subscriptions: args.subscriptions.clone(),
+        outages: args.outages.clone(),
+        charges: args.charges.clone(),
+        input_timezone,
+    };
+    if let Some(case) = &args.case {
+        s = s.with_case(case, args.contracts.is_some())?;
+    } else if s.subscriptions.is_none() || s.outages.is_empty() {
+        return Err(Failure::Usage(
+            "give a case folder, or --subscriptions FILE and --outages FILE".to_owned(),
+        ));
+    }
+    Ok(s)
+}

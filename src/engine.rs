@@ -1,0 +1,287 @@
+//! The engine: overlays the windows that apply to a subscription onto its eligible time
+//! (SPEC 2.4, 3.1-3.3). Period-independent work (merging, exclusions, minimum durations) is done
+//! once per subscription; each period then only clips and counts.
+
+use crate::claim::ClaimIncident;
+use crate::contract::{Contract, Counting, ExcludedTime, PartialImpact};
+use crate::period::{midnight, Period};
+use crate::subscription::Subscription;
+use crate::time::Instant;
+use crate::timeline::{self, Segment, Span};
+use crate::window::Window;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Whether `window` applies to a subscription with `scope` (contract `applies_to` plus its own),
+/// `id` and `customer` (SPEC 2.4).
+pub fn applies(
+    window: &Window,
+    scope: &BTreeMap<String, String>,
+    id: &str,
+    customer: &str,
+) -> bool {
+    let labels_match = window
+        .scope
+        .iter()
+        .all(|(k, v)| v == "*" || scope.get(k) == Some(v));
+    labels_match
+        && (window.customers.is_empty()
+            || window.customers.iter().any(|c| c == id || c == customer))
+}
+
+/// The subscription's full scope: the contract's `applies_to` plus its own labels.
+///
+/// # Errors
+/// The label set to different values by both.
+pub fn full_scope(
+    contract: &Contract,
+    sub: &Subscription,
+) -> Result<BTreeMap<String, String>, String> {
+    let mut scope = contract.applies_to().clone();
+    for (k, v) in &sub.scope {
+        match scope.get(k) {
+            Some(existing) if existing != v => {
+                return Err(format!(
+                    "scope label {k:?} is {v:?} here but {existing:?} in contract {}'s applies_to",
+                    contract.id()
+                ))
+            }
+            _ => {
+                scope.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    Ok(scope)
+}
+
+/// A merged incident after exclusions and minimum duration.
+#[derive(Debug, Clone)]
+pub struct Incident {
+    /// The incident's stretches of downtime, contiguous, at their impacts.
+    pub segments: Vec<Segment>,
+    /// References of its windows.
+    pub references: Vec<String>,
+    /// Sources of its windows.
+    pub sources: Vec<String>,
+}
+
+impl Incident {
+    /// Start.
+    pub fn start(&self) -> i64 {
+        self.segments.first().map_or(0, |s| s.start)
+    }
+    /// End.
+    pub fn end(&self) -> i64 {
+        self.segments.last().map_or(0, |s| s.end)
+    }
+}
+
+/// A subscription's downtime, independent of periods.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    /// Incidents in time order.
+    pub incidents: Vec<Incident>,
+    /// Excluded time, sorted disjoint.
+    pub excluded: Vec<Span>,
+}
+
+/// Builds the timeline of `contract` from the windows that apply (SPEC 3.2 steps 1-3).
+pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Window>) -> Timeline {
+    let rules = contract.downtime();
+    let exclusions = contract.exclusions();
+    let mut counted: Vec<&Window> = Vec::new();
+    let mut excluded: Vec<Span> = Vec::new();
+    for w in windows {
+        let span = (w.start().unix_seconds(), w.end().unix_seconds());
+        let excluded_cause = w
+            .cause
+            .as_ref()
+            .is_some_and(|c| exclusions.causes.contains(c));
+        let is_excluded = excluded_cause
+            && (w.cause.as_deref() != Some("maintenance")
+                || w.announced_at
+                    .is_some_and(|a| a.plus(exclusions.maintenance_notice) <= w.start()));
+        if is_excluded {
+            excluded.push(span);
+        } else if !(rules.partial_impact == PartialImpact::Ignore && w.impact() < Decimal::ONE) {
+            counted.push(w);
+        }
+    }
+    let weighted: Vec<(Span, Decimal)> = counted
+        .iter()
+        .map(|w| {
+            let impact = if rules.partial_impact == PartialImpact::Full {
+                Decimal::ONE
+            } else {
+                w.impact()
+            };
+            ((w.start().unix_seconds(), w.end().unix_seconds()), impact)
+        })
+        .collect();
+    let excluded = timeline::union(excluded);
+    let pieces = timeline::contiguous(timeline::subtract(&timeline::merge(&weighted), &excluded));
+    let mut incidents: Vec<Incident> = pieces
+        .into_iter()
+        .filter(|p| p[p.len() - 1].end - p[0].start >= rules.min_duration.0)
+        .map(|segments| Incident {
+            segments,
+            references: Vec::new(),
+            sources: Vec::new(),
+        })
+        .collect();
+    // Attach each counted window's reference to the incidents it overlaps.
+    for w in &counted {
+        let (a, b) = (w.start().unix_seconds(), w.end().unix_seconds());
+        let first = incidents.partition_point(|i| i.end() <= a);
+        for inc in incidents[first..].iter_mut().take_while(|i| i.start() < b) {
+            if let Some(r) = &w.reference {
+                inc.references.push(r.clone());
+            }
+            if let Some(s) = &w.source {
+                inc.sources.push(s.clone());
+            }
+        }
+    }
+    for inc in &mut incidents {
+        inc.references.sort();
+        inc.references.dedup();
+        inc.sources.sort();
+        inc.sources.dedup();
+    }
+    Timeline {
+        incidents,
+        excluded,
+    }
+}
+
+/// When `sub` is active, as an instant range in the contract's zone (dates inclusive).
+pub fn active_range(contract: &Contract, sub: &Subscription) -> (Instant, Instant) {
+    let zone = contract.timezone();
+    let from = sub
+        .active_from
+        .map_or(Instant::from_unix_seconds(i64::MIN / 4), |d| {
+            midnight(zone, d)
+        });
+    let to = sub
+        .active_to
+        .and_then(|d| d.succ_opt())
+        .map_or(Instant::from_unix_seconds(i64::MAX / 4), |d| {
+            midnight(zone, d)
+        });
+    (from, to)
+}
+
+/// Eligible time inside [`from`, `to`): service hours within the active dates.
+pub fn eligible(
+    contract: &Contract,
+    active: (Instant, Instant),
+    from: Instant,
+    to: Instant,
+) -> Vec<Span> {
+    let (from, to) = (from.max(active.0), to.min(active.1));
+    if from >= to {
+        return Vec::new();
+    }
+    match contract.service_hours() {
+        None => vec![(from.unix_seconds(), to.unix_seconds())],
+        Some(h) => h
+            .intervals(contract.timezone(), from, to)
+            .into_iter()
+            .map(|(a, b)| (a.unix_seconds(), b.unix_seconds()))
+            .collect(),
+    }
+}
+
+/// What a period's measurement found, before any money.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// Eligible seconds before exclusions.
+    pub eligible_seconds: i64,
+    /// Eligible minutes as reported (net of excluded time under `removed-from-period`).
+    pub eligible_minutes: Decimal,
+    /// Counted downtime minutes.
+    pub downtime_minutes: Decimal,
+    /// Excluded minutes inside eligible time.
+    pub excluded_minutes: Decimal,
+    /// Incidents overlapping eligible time, with their counted minutes and whole lengths.
+    pub incidents: Vec<(ClaimIncident, i64)>,
+}
+
+/// Measures `timeline` in `period` (SPEC 3.2 step 4, 3.3).
+pub fn measure(
+    contract: &Contract,
+    active: (Instant, Instant),
+    timeline: &Timeline,
+    period: &Period,
+) -> Measured {
+    let counting = contract.downtime().counting;
+    let eligible = eligible(contract, active, period.start, period.end);
+    let eligible_seconds: i64 = eligible.iter().map(|(a, b)| b - a).sum();
+    let excluded_seconds = timeline::overlap_seconds(&timeline.excluded, &eligible);
+    let sixty = Decimal::from(60);
+    let net = match contract.exclusions().excluded_time {
+        ExcludedTime::CountsAsUp => eligible_seconds,
+        ExcludedTime::RemovedFromPeriod => eligible_seconds - excluded_seconds,
+    };
+    let (lo, hi) = (period.start.unix_seconds(), period.end.unix_seconds());
+    let first = timeline.incidents.partition_point(|i| i.end() <= lo);
+    let mut all: Vec<Segment> = Vec::new();
+    let mut incidents = Vec::new();
+    for inc in timeline.incidents[first..]
+        .iter()
+        .take_while(|i| i.start() < hi)
+    {
+        let clipped = timeline::clip(&inc.segments, &eligible);
+        if clipped.is_empty() {
+            continue;
+        }
+        let minutes = timeline::count(&clipped, counting);
+        all.extend_from_slice(&clipped);
+        incidents.push((
+            ClaimIncident {
+                start: Instant::from_unix_seconds(inc.start()),
+                end: Instant::from_unix_seconds(inc.end()),
+                downtime_minutes: minutes,
+                references: inc.references.clone(),
+                sources: inc.sources.clone(),
+            },
+            inc.end() - inc.start(),
+        ));
+    }
+    // Counted once over the union: a clock minute touched by two incidents counts once.
+    let downtime_minutes = match counting {
+        Counting::Exact => incidents.iter().map(|(i, _)| i.downtime_minutes).sum(),
+        _ => timeline::count(&all, counting),
+    };
+    Measured {
+        eligible_seconds,
+        eligible_minutes: Decimal::from(net) / sixty,
+        downtime_minutes,
+        excluded_minutes: Decimal::from(excluded_seconds) / sixty,
+        incidents,
+    }
+}
+
+/// Counted minutes of `incident` in eligible time before `before`: used to pay a `fixed` credit
+/// only in the first period in which the incident counts.
+pub fn counted_before(
+    contract: &Contract,
+    active: (Instant, Instant),
+    incident: &ClaimIncident,
+    timeline: &Timeline,
+    before: Instant,
+) -> bool {
+    if incident.start >= before {
+        return false;
+    }
+    let Some(inc) = timeline
+        .incidents
+        .iter()
+        .find(|i| i.start() == incident.start.unix_seconds())
+    else {
+        return false;
+    };
+    let eligible = eligible(contract, active, incident.start, before);
+    let clipped = timeline::clip(&inc.segments, &eligible);
+    timeline::count(&clipped, contract.downtime().counting) > Decimal::ZERO
+}

@@ -1,0 +1,197 @@
+//! Loading inputs from files: contracts folder, subscriptions, outage windows, charges, or a case
+//! folder holding them. Every file is fingerprinted; every problem of every file is collected
+//! before giving up.
+
+use crate::compute::Inputs;
+use crate::contract::Contract;
+use crate::error::{Error, Problem, Problems};
+use crate::input::{decode, read_bytes, InputFile};
+use crate::subscription::{parse_located, Charges};
+use crate::window::parse_windows;
+use chrono_tz::Tz;
+use std::path::{Path, PathBuf};
+
+/// Where the inputs are.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// Folder of contract files.
+    pub contracts: PathBuf,
+    /// Subscriptions file (YAML or CSV).
+    pub subscriptions: Option<PathBuf>,
+    /// Outage window files (CSV, YAML or JSON).
+    pub outages: Vec<PathBuf>,
+    /// Charges CSV.
+    pub charges: Option<PathBuf>,
+    /// Zone for offset-less times.
+    pub input_timezone: Option<Tz>,
+}
+
+impl Sources {
+    /// Fills what is missing from a case folder holding `subscriptions.*`, `outages.*` and
+    /// optionally `charges.csv` (and `contracts/`, used when no contracts folder was given).
+    ///
+    /// # Errors
+    /// When the folder cannot be read or lacks a subscriptions or outages file.
+    pub fn with_case(mut self, case: &Path, contracts_given: bool) -> Result<Sources, Error> {
+        let entries = std::fs::read_dir(case).map_err(|source| Error::Io {
+            path: case.display().to_string(),
+            source,
+        })?;
+        let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        names.sort();
+        let stem = |p: &PathBuf| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned);
+        let data = |p: &PathBuf| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("csv" | "yaml" | "yml" | "json")
+            )
+        };
+        if self.subscriptions.is_none() {
+            self.subscriptions = names
+                .iter()
+                .find(|p| stem(p).as_deref() == Some("subscriptions") && data(p))
+                .cloned();
+        }
+        if self.outages.is_empty() {
+            self.outages = names
+                .iter()
+                .filter(|p| stem(p).as_deref() == Some("outages") && data(p))
+                .cloned()
+                .collect();
+        }
+        if self.charges.is_none() {
+            self.charges = names
+                .iter()
+                .find(|p| p.file_name().and_then(|n| n.to_str()) == Some("charges.csv"))
+                .cloned();
+        }
+        if !contracts_given && case.join("contracts").is_dir() {
+            self.contracts = case.join("contracts");
+        }
+        let mut problems = Problems::new();
+        if self.subscriptions.is_none() {
+            problems.push(Problem::new(
+                case.display().to_string(),
+                "case folder has no subscriptions.yaml, .yml, .csv or .json",
+            ));
+        }
+        if self.outages.is_empty() {
+            problems.push(Problem::new(
+                case.display().to_string(),
+                "case folder has no outages.csv, .yaml, .yml or .json",
+            ));
+        }
+        problems.into_result(self)
+    }
+
+    /// Reads and validates everything, listing every problem of every file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] for unreadable files, [`Error::Invalid`] with every problem found.
+    pub fn load(&self) -> Result<Inputs, Error> {
+        let mut inputs = Inputs::default();
+        let mut problems = Problems::new();
+        let mut collect = |r: Result<(), Error>| -> Result<(), Error> {
+            match r {
+                Ok(()) => Ok(()),
+                Err(Error::Invalid(p)) => {
+                    problems.extend(p);
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            }
+        };
+        collect(load_contracts(&self.contracts, &mut inputs))?;
+        if let Some(path) = &self.subscriptions {
+            collect((|| {
+                let (name, text) = read(path, &mut inputs.files)?;
+                for (sub, line) in parse_located(&name, &text)? {
+                    inputs
+                        .subscription_origins
+                        .insert(sub.id.clone(), (name.clone(), line));
+                    inputs.subscriptions.push(sub);
+                }
+                Ok(())
+            })())?;
+        }
+        for path in &self.outages {
+            collect((|| {
+                let (name, text) = read(path, &mut inputs.files)?;
+                inputs
+                    .windows
+                    .extend(parse_windows(&name, &text, self.input_timezone)?);
+                Ok(())
+            })())?;
+        }
+        if let Some(path) = &self.charges {
+            collect((|| {
+                let (name, text) = read(path, &mut inputs.files)?;
+                inputs.charges = Charges::parse_csv(&name, &text)?;
+                Ok(())
+            })())?;
+        }
+        problems.into_result(inputs)
+    }
+}
+
+fn read(path: &Path, files: &mut Vec<InputFile>) -> Result<(String, String), Error> {
+    let name = path.display().to_string();
+    let bytes = read_bytes(path)?;
+    files.push(InputFile::new(&name, &bytes));
+    let text = decode(&name, bytes)?;
+    Ok((name, text))
+}
+
+/// Loads every `*.yaml`/`*.yml` contract in `dir` in file-name order; duplicate ids are errors.
+fn load_contracts(dir: &Path, inputs: &mut Inputs) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+        })
+        .collect();
+    paths.sort();
+    let mut problems = Problems::new();
+    let mut first_file: std::collections::HashMap<String, String> =
+        std::collections::HashMap::new();
+    for path in paths {
+        let result = read(&path, &mut inputs.files)
+            .and_then(|(name, text)| Contract::from_yaml(&name, &text));
+        match result {
+            Ok(c) => {
+                if let Some(first) = first_file.get(c.id()) {
+                    problems.push(
+                        Problem::new(
+                            c.file(),
+                            format!(
+                                "duplicate contract id {:?}, first defined in {first}",
+                                c.id()
+                            ),
+                        )
+                        .field("id"),
+                    );
+                } else {
+                    first_file.insert(c.id().to_owned(), c.file().to_owned());
+                    inputs.contracts.push(c);
+                }
+            }
+            Err(Error::Invalid(p)) => problems.extend(p),
+            Err(e) => return Err(e),
+        }
+    }
+    problems.into_result(())
+}
+
+/// Loads the contracts of `dir` alone (for `slacredit contracts` and `check`).
+///
+/// # Errors
+/// As [`Sources::load`].
+pub fn contracts(dir: &Path) -> Result<(Vec<Contract>, Vec<InputFile>), Error> {
+    let mut inputs = Inputs::default();
+    load_contracts(dir, &mut inputs)?;
+    Ok((inputs.contracts, inputs.files))
+}

@@ -1,0 +1,349 @@
+//! Currencies, amounts and rounding to the currency's minor unit.
+//!
+//! Amounts are [`Decimal`] throughout; there is no conversion from a binary float anywhere. A
+//! [`Money`] knows its currency, so adding two currencies is an error rather than a wrong total.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt;
+use std::str::FromStr;
+
+/// An ISO 4217 currency code that slacredit knows the minor unit of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency {
+    code: [u8; 3],
+    minor_units: u8,
+}
+
+/// ISO 4217 codes with their minor units (digits after the decimal point). Codes not listed
+/// here are rejected: a typo such as `UDS` must not silently round to 2 places.
+const ISO_4217: &[(&str, u8)] = &[
+    ("AED", 2),
+    ("AFN", 2),
+    ("ALL", 2),
+    ("AMD", 2),
+    ("ANG", 2),
+    ("AOA", 2),
+    ("ARS", 2),
+    ("AUD", 2),
+    ("AWG", 2),
+    ("AZN", 2),
+    ("BAM", 2),
+    ("BBD", 2),
+    ("BDT", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BIF", 0),
+    ("BMD", 2),
+    ("BND", 2),
+    ("BOB", 2),
+    ("BOV", 2),
+    ("BRL", 2),
+    ("BSD", 2),
+    ("BTN", 2),
+    ("BWP", 2),
+    ("BYN", 2),
+    ("BZD", 2),
+    ("CAD", 2),
+    ("CDF", 2),
+    ("CHE", 2),
+    ("CHF", 2),
+    ("CHW", 2),
+    ("CLF", 4),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("COP", 2),
+    ("COU", 2),
+    ("CRC", 2),
+    ("CUC", 2),
+    ("CUP", 2),
+    ("CVE", 2),
+    ("CZK", 2),
+    ("DJF", 0),
+    ("DKK", 2),
+    ("DOP", 2),
+    ("DZD", 2),
+    ("EGP", 2),
+    ("ERN", 2),
+    ("ETB", 2),
+    ("EUR", 2),
+    ("FJD", 2),
+    ("FKP", 2),
+    ("GBP", 2),
+    ("GEL", 2),
+    ("GHS", 2),
+    ("GIP", 2),
+    ("GMD", 2),
+    ("GNF", 0),
+    ("GTQ", 2),
+    ("GYD", 2),
+    ("HKD", 2),
+    ("HNL", 2),
+    ("HRK", 2),
+    ("HTG", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("IQD", 3),
+    ("IRR", 2),
+    ("ISK", 0),
+    ("JMD", 2),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KES", 2),
+    ("KGS", 2),
+    ("KHR", 2),
+    ("KMF", 0),
+    ("KPW", 2),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("KYD", 2),
+    ("KZT", 2),
+    ("LAK", 2),
+    ("LBP", 2),
+    ("LKR", 2),
+    ("LRD", 2),
+    ("LSL", 2),
+    ("LYD", 3),
+    ("MAD", 2),
+    ("MDL", 2),
+    ("MGA", 2),
+    ("MKD", 2),
+    ("MMK", 2),
+    ("MNT", 2),
+    ("MOP", 2),
+    ("MRU", 2),
+    ("MUR", 2),
+    ("MVR", 2),
+    ("MWK", 2),
+    ("MXN", 2),
+    ("MXV", 2),
+    ("MYR", 2),
+    ("MZN", 2),
+    ("NAD", 2),
+    ("NGN", 2),
+    ("NIO", 2),
+    ("NOK", 2),
+    ("NPR", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PAB", 2),
+    ("PEN", 2),
+    ("PGK", 2),
+    ("PHP", 2),
+    ("PKR", 2),
+    ("PLN", 2),
+    ("PYG", 0),
+    ("QAR", 2),
+    ("RON", 2),
+    ("RSD", 2),
+    ("RUB", 2),
+    ("RWF", 0),
+    ("SAR", 2),
+    ("SBD", 2),
+    ("SCR", 2),
+    ("SDG", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("SHP", 2),
+    ("SLE", 2),
+    ("SLL", 2),
+    ("SOS", 2),
+    ("SRD", 2),
+    ("SSP", 2),
+    ("STN", 2),
+    ("SVC", 2),
+    ("SYP", 2),
+    ("SZL", 2),
+    ("THB", 2),
+    ("TJS", 2),
+    ("TMT", 2),
+    ("TND", 3),
+    ("TOP", 2),
+    ("TRY", 2),
+    ("TTD", 2),
+    ("TWD", 2),
+    ("TZS", 2),
+    ("UAH", 2),
+    ("UGX", 0),
+    ("USD", 2),
+    ("USN", 2),
+    ("UYI", 0),
+    ("UYU", 2),
+    ("UYW", 4),
+    ("UZS", 2),
+    ("VED", 2),
+    ("VES", 2),
+    ("VND", 0),
+    ("VUV", 0),
+    ("WST", 2),
+    ("XAF", 0),
+    ("XCD", 2),
+    ("XCG", 2),
+    ("XOF", 0),
+    ("XPF", 0),
+    ("YER", 2),
+    ("ZAR", 2),
+    ("ZMW", 2),
+    ("ZWG", 2),
+    ("ZWL", 2),
+];
+
+impl Currency {
+    /// The currency with ISO 4217 code `code` (upper case, three letters).
+    ///
+    /// # Errors
+    /// When the code is not an ISO 4217 currency code.
+    ///
+    /// ```
+    /// use slacredit::Currency;
+    /// assert_eq!(Currency::from_code("KRW").unwrap().minor_units(), 0);
+    /// assert!(Currency::from_code("UDS").is_err());
+    /// ```
+    pub fn from_code(code: &str) -> Result<Currency, String> {
+        ISO_4217
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(c, minor_units)| {
+                let b = c.as_bytes();
+                Currency {
+                    code: [b[0], b[1], b[2]],
+                    minor_units: *minor_units,
+                }
+            })
+            .ok_or_else(|| {
+                format!("expected an ISO 4217 currency code such as USD or KRW, found {code:?}")
+            })
+    }
+
+    /// The three-letter code.
+    pub fn code(&self) -> &str {
+        // Built only from the ASCII table above.
+        std::str::from_utf8(&self.code).unwrap_or("???")
+    }
+
+    /// Digits after the decimal point of the minor unit (USD 2, KRW 0, BHD 3).
+    pub fn minor_units(&self) -> u32 {
+        u32::from(self.minor_units)
+    }
+
+    /// `amount` rounded to the minor unit with `mode`, always carrying exactly the minor-unit
+    /// digits (`12000` USD becomes `12000.00`).
+    pub fn round(&self, amount: Decimal, mode: Rounding) -> Decimal {
+        let mut r = amount.round_dp_with_strategy(self.minor_units(), mode.strategy());
+        r.rescale(self.minor_units());
+        r
+    }
+
+    /// `amount` truncated to the minor unit (annual caps are never rounded up).
+    pub fn round_down(&self, amount: Decimal) -> Decimal {
+        self.round(amount, Rounding::Down)
+    }
+
+    /// Zero with the minor-unit digits (`0.00` USD).
+    pub fn zero(&self) -> Decimal {
+        self.round(Decimal::ZERO, Rounding::HalfUp)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// How an amount is rounded to the minor unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rounding {
+    /// Halves go away from zero (0.005 -> 0.01).
+    #[default]
+    HalfUp,
+    /// Halves go to the even digit (0.005 -> 0.00, 0.015 -> 0.02): banker's rounding.
+    HalfEven,
+    /// Toward zero.
+    Down,
+    /// Away from zero.
+    Up,
+}
+
+impl Rounding {
+    fn strategy(self) -> RoundingStrategy {
+        match self {
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+            Rounding::Down => RoundingStrategy::ToZero,
+            Rounding::Up => RoundingStrategy::AwayFromZero,
+        }
+    }
+
+    /// The name used in contracts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rounding::HalfUp => "half-up",
+            Rounding::HalfEven => "half-even",
+            Rounding::Down => "down",
+            Rounding::Up => "up",
+        }
+    }
+}
+
+impl FromStr for Rounding {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Rounding, String> {
+        match s {
+            "half-up" => Ok(Rounding::HalfUp),
+            "half-even" => Ok(Rounding::HalfEven),
+            "down" => Ok(Rounding::Down),
+            "up" => Ok(Rounding::Up),
+            _ => Err(format!(
+                "expected one of half-up, half-even, down, up, found {s:?}"
+            )),
+        }
+    }
+}
+
+/// An amount in a currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    /// The amount, exact.
+    pub amount: Decimal,
+    /// Its currency.
+    pub currency: Currency,
+}
+
+impl Money {
+    /// `amount` of `currency`.
+    pub fn new(amount: Decimal, currency: Currency) -> Money {
+        Money { amount, currency }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}",
+            self.currency,
+            self.currency.round(self.amount, Rounding::HalfUp)
+        )
+    }
+}
+
+/// Parses an exact decimal (`99.99`, `"120000.00"`, `1e3` is refused). Never goes through a float.
+///
+/// # Errors
+/// A message saying what was expected.
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let t = text.trim();
+    let ok = !t.is_empty()
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+        && t.bytes().filter(|b| *b == b'.').count() <= 1;
+    if !ok {
+        return Err(format!(
+            "expected a decimal number such as 99.99, found {text:?}"
+        ));
+    }
+    Decimal::from_str_exact(t)
+        .map_err(|_| format!("expected a decimal number of at most 28 digits, found {text:?}"))
+}

@@ -1,0 +1,435 @@
+//! Subscriptions (who is covered by which contract, at what charge) and the charges file
+//! (SPEC 2.2).
+
+use crate::contract::parse_date;
+use crate::error::{Error, Problem, Problems};
+use crate::input::{csv_header, csv_problem, csv_reader, non_empty, Format};
+use crate::money::{parse_decimal, Currency, Money};
+use crate::period::PeriodId;
+use crate::yaml::{Located, Seg};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Who is covered by which contract, for which scope, at what charge per period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    /// Unique id.
+    pub id: String,
+    /// The customer's name.
+    pub customer: String,
+    /// The contract's id.
+    pub contract: String,
+    /// Scope labels (`region`, `zone`, ...), added to the contract's `applies_to`.
+    pub scope: BTreeMap<String, String>,
+    /// Charge per period for the covered service.
+    pub fee: Money,
+    /// First active day (inclusive, contract's zone).
+    pub active_from: Option<NaiveDate>,
+    /// Last active day (inclusive, contract's zone).
+    pub active_to: Option<NaiveDate>,
+}
+
+impl Subscription {
+    /// A subscription active for all time.
+    pub fn new(id: &str, customer: &str, contract: &str, fee: Money) -> Subscription {
+        Subscription {
+            id: id.to_owned(),
+            customer: customer.to_owned(),
+            contract: contract.to_owned(),
+            scope: BTreeMap::new(),
+            fee,
+            active_from: None,
+            active_to: None,
+        }
+    }
+
+    /// Adds a scope label.
+    pub fn with_scope(mut self, label: &str, value: &str) -> Subscription {
+        self.scope.insert(label.to_owned(), value.to_owned());
+        self
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSubscription {
+    id: String,
+    customer: String,
+    contract: String,
+    scope: Option<BTreeMap<String, String>>,
+    fee: RawFee,
+    active: Option<RawActive>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFee {
+    amount: String,
+    currency: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawActive {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Checks that `amount` is a fee or charge in `currency`: not negative, no finer than the minor unit.
+pub(crate) fn check_amount(text: &str, currency: Currency) -> Result<Decimal, String> {
+    let amount = parse_decimal(text)?;
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(format!("expected an amount of 0 or more, found {amount}"));
+    }
+    if amount.scale() > currency.minor_units()
+        && amount.normalize().scale() > currency.minor_units()
+    {
+        return Err(format!(
+            "{amount} has more decimals than {currency}'s minor unit ({} digits)",
+            currency.minor_units()
+        ));
+    }
+    Ok(amount)
+}
+
+struct Fields<'a> {
+    id: &'a str,
+    customer: &'a str,
+    contract: &'a str,
+    amount: &'a str,
+    currency: &'a str,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+}
+
+/// Validates one subscription's fields; `at(field)` gives the line of a field.
+fn build(
+    file: &str,
+    f: Fields<'_>,
+    scope: BTreeMap<String, String>,
+    at: &dyn Fn(&str) -> Option<usize>,
+    problems: &mut Problems,
+) -> Option<Subscription> {
+    let mut fail = |field: &str, message: String| {
+        problems.push(Problem::new(file, message).at(at(field)).field(field))
+    };
+    let mut ok = true;
+    for (field, value) in [
+        ("id", f.id),
+        ("customer", f.customer),
+        ("contract", f.contract),
+    ] {
+        if value.trim().is_empty() {
+            fail(field, format!("expected a non-empty {field}"));
+            ok = false;
+        }
+    }
+    let currency = Currency::from_code(f.currency.trim())
+        .map_err(|e| fail("currency", e))
+        .ok();
+    let amount = currency.and_then(|c| check_amount(f.amount, c).map_err(|e| fail("fee", e)).ok());
+    let mut date = |field: &str, v: Option<&str>| match non_empty(v) {
+        None => Some(None),
+        Some(t) => parse_date(t).map(Some).map_err(|e| fail(field, e)).ok(),
+    };
+    let (from, to) = (date("active_from", f.from), date("active_to", f.to));
+    if let (Some(Some(a)), Some(Some(b))) = (from, to) {
+        if b < a {
+            fail(
+                "active_to",
+                format!("expected the last active day {b} on or after the first {a}"),
+            );
+            ok = false;
+        }
+    }
+    for (k, v) in &scope {
+        if v.trim().is_empty() || v == "*" {
+            fail(
+                "scope",
+                format!("scope label {k:?} needs a concrete value (not empty or *)"),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    Some(Subscription {
+        id: f.id.trim().to_owned(),
+        customer: f.customer.trim().to_owned(),
+        contract: f.contract.trim().to_owned(),
+        scope,
+        fee: Money::new(amount?, currency?),
+        active_from: from?,
+        active_to: to?,
+    })
+}
+
+/// Reads subscriptions from YAML or CSV text; `file` names it in messages and decides the format.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem found, each located; duplicate ids included.
+pub fn parse_subscriptions(file: &str, text: &str) -> Result<Vec<Subscription>, Error> {
+    parse_located(file, text).map(|v| v.into_iter().map(|(s, _)| s).collect())
+}
+
+/// As [`parse_subscriptions`], with each subscription's line.
+pub(crate) fn parse_located(
+    file: &str,
+    text: &str,
+) -> Result<Vec<(Subscription, Option<usize>)>, Error> {
+    let mut problems = Problems::new();
+    let mut out = Vec::new();
+    match Format::of(file).map_err(Error::problem)? {
+        Format::Csv => {
+            let mut reader = csv_reader(text);
+            let required = ["id", "customer", "contract", "currency", "fee"];
+            if let Some(header) = csv_header(file, &mut reader, &required, &mut problems) {
+                for record in reader.records() {
+                    let record = match record {
+                        Ok(r) => r,
+                        Err(e) => {
+                            problems.push(csv_problem(file, &e));
+                            continue;
+                        }
+                    };
+                    let line = record.position().map(|p| p.line() as usize);
+                    let get = |name: &str| {
+                        header
+                            .iter()
+                            .position(|h| h == name)
+                            .and_then(|i| record.get(i))
+                    };
+                    let scope = header
+                        .iter()
+                        .zip(record.iter())
+                        .filter(|(h, _)| {
+                            !matches!(
+                                h.as_str(),
+                                "id" | "customer"
+                                    | "contract"
+                                    | "currency"
+                                    | "fee"
+                                    | "active_from"
+                                    | "active_to"
+                            )
+                        })
+                        .filter(|(_, v)| !v.is_empty())
+                        .map(|(h, v)| (h.clone(), v.to_owned()))
+                        .collect();
+                    let fields = Fields {
+                        id: get("id").unwrap_or(""),
+                        customer: get("customer").unwrap_or(""),
+                        contract: get("contract").unwrap_or(""),
+                        amount: get("fee").unwrap_or(""),
+                        currency: get("currency").unwrap_or(""),
+                        from: get("active_from"),
+                        to: get("active_to"),
+                    };
+                    if let Some(s) = build(file, fields, scope, &|_| line, &mut problems) {
+                        out.push((s, line));
+                    }
+                }
+            }
+        }
+        Format::Yaml | Format::Json => {
+            let doc = Located::<Vec<RawSubscription>>::parse(file, text).map_err(Error::Invalid)?;
+            for (i, r) in doc.value.iter().enumerate() {
+                let at = |field: &str| {
+                    let path: Vec<Seg<'_>> = match field {
+                        "fee" | "currency" => vec![Seg::Index(i), Seg::Key("fee")],
+                        "active_from" | "active_to" => vec![Seg::Index(i), Seg::Key("active")],
+                        f => vec![Seg::Index(i), Seg::Key(f)],
+                    };
+                    doc.line_of(&path)
+                };
+                let fields = Fields {
+                    id: &r.id,
+                    customer: &r.customer,
+                    contract: &r.contract,
+                    amount: &r.fee.amount,
+                    currency: &r.fee.currency,
+                    from: r.active.as_ref().and_then(|a| a.from.as_deref()),
+                    to: r.active.as_ref().and_then(|a| a.to.as_deref()),
+                };
+                if let Some(s) = build(
+                    file,
+                    fields,
+                    r.scope.clone().unwrap_or_default(),
+                    &at,
+                    &mut problems,
+                ) {
+                    out.push((s, doc.line_of(&[Seg::Index(i)])));
+                }
+            }
+        }
+    }
+    let mut seen: HashMap<String, Option<usize>> = HashMap::new();
+    for (s, line) in &out {
+        if let Some(first) = seen.get(&s.id) {
+            let first = first
+                .map(|l| format!(" (first on line {l})"))
+                .unwrap_or_default();
+            problems.push(
+                Problem::new(file, format!("duplicate subscription id {:?}{first}", s.id))
+                    .at(*line)
+                    .field("id"),
+            );
+        } else {
+            seen.insert(s.id.clone(), *line);
+        }
+    }
+    problems.into_result(out)
+}
+
+/// Actual charges per subscription and period (SPEC 2.2); they override the fee.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Charges {
+    by_period: HashMap<(String, PeriodId), Money>,
+}
+
+impl Charges {
+    /// No charges: every basis comes from the fee.
+    pub fn new() -> Charges {
+        Charges::default()
+    }
+
+    /// Records the charge of `subscription` for `period`.
+    pub fn insert(&mut self, subscription: &str, period: PeriodId, amount: Money) {
+        self.by_period
+            .insert((subscription.to_owned(), period), amount);
+    }
+
+    /// The charge of `subscription` for `period`, if billed.
+    pub fn get(&self, subscription: &str, period: PeriodId) -> Option<Money> {
+        self.by_period
+            .get(&(subscription.to_owned(), period))
+            .copied()
+    }
+
+    /// Every charge, for cross-checks against the subscriptions.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&(String, PeriodId), &Money)> {
+        self.by_period.iter()
+    }
+
+    /// Reads `subscription,period,amount,currency` CSV.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found, each located.
+    pub fn parse_csv(file: &str, text: &str) -> Result<Charges, Error> {
+        parse_amounts_csv(file, text).map(|rows| {
+            let mut c = Charges::new();
+            for r in rows {
+                c.insert(&r.subscription, r.period, r.amount);
+            }
+            c
+        })
+    }
+}
+
+/// One row of a `subscription,period,amount,currency` file (charges, or credits issued).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmountRow {
+    /// Subscription id.
+    pub subscription: String,
+    /// Period named in the row.
+    pub period: PeriodId,
+    /// The amount.
+    pub amount: Money,
+    /// Its line.
+    pub line: Option<usize>,
+}
+
+/// Reads a `subscription,period,amount,currency` CSV file; duplicate (subscription, period) rows
+/// are errors.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem found, each located.
+pub fn parse_amounts_csv(file: &str, text: &str) -> Result<Vec<AmountRow>, Error> {
+    let mut problems = Problems::new();
+    let mut out = Vec::new();
+    let mut reader = csv_reader(text);
+    let mut seen: HashMap<(String, PeriodId), Option<usize>> = HashMap::new();
+    if let Some(header) = csv_header(
+        file,
+        &mut reader,
+        &["subscription", "period", "amount", "currency"],
+        &mut problems,
+    ) {
+        for extra in header.iter().filter(|h| {
+            !matches!(
+                h.as_str(),
+                "subscription" | "period" | "amount" | "currency"
+            )
+        }) {
+            problems.push(
+                Problem::new(
+                    file,
+                    format!(
+                        "unknown column {extra:?}; expected subscription,period,amount,currency"
+                    ),
+                )
+                .at_line(1),
+            );
+        }
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    problems.push(csv_problem(file, &e));
+                    continue;
+                }
+            };
+            let line = record.position().map(|p| p.line() as usize);
+            let get = |name: &str| {
+                header
+                    .iter()
+                    .position(|h| h == name)
+                    .and_then(|i| record.get(i))
+                    .unwrap_or("")
+            };
+            let mut fail =
+                |field: &str, m: String| problems.push(Problem::new(file, m).at(line).field(field));
+            let subscription = get("subscription").to_owned();
+            if subscription.is_empty() {
+                fail("subscription", "expected a subscription id".to_owned());
+            }
+            let period = PeriodId::parse(get("period"))
+                .map_err(|e| fail("period", e))
+                .ok();
+            let currency = Currency::from_code(get("currency"))
+                .map_err(|e| fail("currency", e))
+                .ok();
+            let amount = currency.and_then(|c| {
+                check_amount(get("amount"), c)
+                    .map_err(|e| fail("amount", e))
+                    .ok()
+            });
+            if let (Some(period), Some(amount), Some(currency), false) =
+                (period, amount, currency, subscription.is_empty())
+            {
+                let key = (subscription.clone(), period);
+                if let Some(first) = seen.get(&key) {
+                    let first = first
+                        .map(|l| format!(" (first on line {l})"))
+                        .unwrap_or_default();
+                    fail(
+                        "period",
+                        format!("duplicate row for {subscription} {period}{first}"),
+                    );
+                } else {
+                    seen.insert(key, line);
+                    out.push(AmountRow {
+                        subscription,
+                        period,
+                        amount: Money::new(amount, currency),
+                        line,
+                    });
+                }
+            }
+        }
+    }
+    problems.into_result(out)
+}

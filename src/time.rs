@@ -1,0 +1,250 @@
+//! Instants, exact durations and the parsing of both.
+//!
+//! Every instant inside slacredit is UTC seconds since the Unix epoch ([`Instant`]); civil dates and
+//! clock times exist only in a contract's zone and are turned into instants in one place
+//! ([`local_instant`]). Durations are whole seconds ([`Seconds`]) and become minutes only where a
+//! contract's counting rule says how.
+
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use std::fmt;
+
+/// The earliest and latest instants accepted in any input: years 1900 to 2199. Anything outside is
+/// almost certainly a typo (a year `0218`), and bounding it keeps every sum of seconds exact.
+pub const MIN_YEAR: i32 = 1900;
+/// See [`MIN_YEAR`].
+pub const MAX_YEAR: i32 = 2199;
+
+/// An exact point in time: whole seconds since 1970-01-01T00:00:00Z.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant(i64);
+
+impl Instant {
+    /// The instant `seconds` after the Unix epoch.
+    pub const fn from_unix_seconds(seconds: i64) -> Instant {
+        Instant(seconds)
+    }
+
+    /// Seconds since the Unix epoch.
+    pub const fn unix_seconds(self) -> i64 {
+        self.0
+    }
+
+    /// The instant as a chrono UTC date-time.
+    pub fn to_utc(self) -> DateTime<Utc> {
+        // In range by construction: every Instant comes from a chrono date-time or from adding
+        // bounded durations to one.
+        DateTime::from_timestamp(self.0, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
+    }
+
+    /// The instant in `zone`.
+    pub fn in_zone(self, zone: Tz) -> DateTime<Tz> {
+        self.to_utc().with_timezone(&zone)
+    }
+
+    /// Parses an RFC 3339 time (`2018-11-22T08:19:00+09:00`, `...Z`). A time without an offset is
+    /// read in `input_zone` when one is given, and is an error otherwise. Fractions of a second are
+    /// dropped (downtime is measured to the second).
+    ///
+    /// # Errors
+    /// A message saying what was expected.
+    ///
+    /// ```
+    /// use slacredit::Instant;
+    /// let a = Instant::parse("2018-11-22T08:19:00+09:00", None).unwrap();
+    /// let b = Instant::parse("2018-11-21T23:19:00Z", None).unwrap();
+    /// assert_eq!(a, b);
+    /// ```
+    pub fn parse(text: &str, input_zone: Option<Tz>) -> Result<Instant, String> {
+        let text = text.trim();
+        let instant = if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+            t.timestamp()
+        } else {
+            let naive = parse_naive(text).ok_or_else(|| {
+                format!(
+                    "expected an RFC 3339 time such as 2018-11-22T08:19:00+09:00, found {text:?}"
+                )
+            })?;
+            let Some(zone) = input_zone else {
+                return Err(format!(
+                    "time {text:?} has no UTC offset; add one (Z, +09:00) or pass --input-timezone"
+                ));
+            };
+            match zone.from_local_datetime(&naive) {
+                LocalResult::Single(t) => t.timestamp(),
+                LocalResult::Ambiguous(a, b) => {
+                    return Err(format!(
+                        "time {text:?} is ambiguous in {zone} (clocks go back: it is both {} and {}); \
+                         write it with an offset",
+                        a.format("%H:%M:%S%:z"),
+                        b.format("%H:%M:%S%:z")
+                    ))
+                }
+                LocalResult::None => {
+                    return Err(format!(
+                        "time {text:?} does not exist in {zone} (clocks go forward); write it with an offset"
+                    ))
+                }
+            }
+        };
+        let instant = Instant(instant);
+        instant.check_range()?;
+        Ok(instant)
+    }
+
+    fn check_range(self) -> Result<(), String> {
+        let year = chrono::Datelike::year(&self.to_utc());
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(format!(
+                "time in year {year} is outside the supported years {MIN_YEAR} to {MAX_YEAR}"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The instant moved by `seconds` (saturating; inputs are bounded far inside i64).
+    pub fn plus(self, seconds: Seconds) -> Instant {
+        Instant(self.0.saturating_add(seconds.0))
+    }
+
+    /// Seconds from `earlier` to `self`.
+    pub fn since(self, earlier: Instant) -> Seconds {
+        Seconds(self.0 - earlier.0)
+    }
+}
+
+impl fmt::Display for Instant {
+    /// UTC with `Z`, to the second: `2018-11-21T23:19:00Z`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.to_utc().format("%Y-%m-%dT%H:%M:%SZ"))
+    }
+}
+
+fn parse_naive(text: &str) -> Option<NaiveDateTime> {
+    const FORMATS: [&str; 4] = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ];
+    FORMATS
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+}
+
+/// An exact span of time in whole seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Seconds(pub i64);
+
+impl Seconds {
+    /// Zero seconds.
+    pub const ZERO: Seconds = Seconds(0);
+
+    /// Parses a duration written with units: `90s`, `30m`, `2h`, `5d`, `1h30m`. A bare number is
+    /// an error (`0m`, not `0`), so a unit is never guessed.
+    ///
+    /// # Errors
+    /// A message saying what was expected.
+    ///
+    /// ```
+    /// use slacredit::Seconds;
+    /// assert_eq!(Seconds::parse("1h30m"), Ok(Seconds(5400)));
+    /// assert!(Seconds::parse("0").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Seconds, String> {
+        let expected = || {
+            format!(
+                "expected a duration with units such as 90s, 30m, 2h, 5d or 1h30m, found {text:?}"
+            )
+        };
+        let mut total: i64 = 0;
+        let mut number: Option<i64> = None;
+        let mut last_unit_rank = usize::MAX;
+        for c in text.trim().chars() {
+            if let Some(d) = c.to_digit(10) {
+                let n = number
+                    .unwrap_or(0)
+                    .checked_mul(10)
+                    .and_then(|n| n.checked_add(i64::from(d)));
+                number = Some(n.filter(|n| *n <= 1_000_000_000).ok_or_else(expected)?);
+                continue;
+            }
+            let (rank, unit) = match c {
+                'd' => (0, 86_400),
+                'h' => (1, 3_600),
+                'm' => (2, 60),
+                's' => (3, 1),
+                _ => return Err(expected()),
+            };
+            let n = number.take().ok_or_else(expected)?;
+            if last_unit_rank != usize::MAX && rank <= last_unit_rank {
+                return Err(expected());
+            }
+            last_unit_rank = rank;
+            total = n
+                .checked_mul(unit)
+                .and_then(|x| total.checked_add(x))
+                .ok_or_else(expected)?;
+        }
+        if number.is_some() || last_unit_rank == usize::MAX {
+            return Err(expected());
+        }
+        Ok(Seconds(total))
+    }
+
+    /// The span in minutes, exactly.
+    pub fn minutes(self) -> rust_decimal::Decimal {
+        rust_decimal::Decimal::from(self.0) / rust_decimal::Decimal::from(60)
+    }
+}
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        if rest == 0 {
+            return write!(f, "0m");
+        }
+        for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+            if rest >= size {
+                write!(f, "{}{unit}", rest / size)?;
+                rest %= size;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The instant at which the civil `date` and `time` happen in `zone`.
+///
+/// Where the clock time does not exist (skipped by a DST change) the first instant after the gap is
+/// used, the moment the clock jumps past it; where it happens twice, the earlier. This is what a
+/// schedule means: "from 09:00" on a day the clock skips 09:00 starts when the clock shows a later
+/// time.
+pub fn local_instant(zone: Tz, date: NaiveDate, time: NaiveTime) -> Instant {
+    let naive = date.and_time(time);
+    match zone.from_local_datetime(&naive) {
+        LocalResult::Single(t) => Instant(t.timestamp()),
+        LocalResult::Ambiguous(a, _) => Instant(a.timestamp()),
+        LocalResult::None => {
+            // Gaps are at most a few hours: find the first local minute after it that exists, then
+            // walk back to the transition, the earliest instant whose local time is past `naive`.
+            let mut probe = naive;
+            for _ in 0..(26 * 60) {
+                probe += chrono::Duration::minutes(1);
+                if let Some(t) = zone.from_local_datetime(&probe).earliest() {
+                    let mut s = t.timestamp();
+                    while Instant(s - 60).in_zone(zone).naive_local() >= naive {
+                        s -= 60;
+                    }
+                    return Instant(s);
+                }
+            }
+            Instant(naive.and_utc().timestamp())
+        }
+    }
+}
+
+/// The civil date of an instant in `zone`.
+pub fn local_date(instant: Instant, zone: Tz) -> NaiveDate {
+    instant.in_zone(zone).date_naive()
+}

@@ -1,0 +1,216 @@
+//! Measured outage windows (SPEC 2.3): what was down, when, how badly, and who said so.
+
+use crate::error::{Error, Problem, Problems};
+use crate::input::{csv_header, csv_problem, csv_reader, non_empty, Format};
+use crate::money::parse_decimal;
+use crate::time::Instant;
+use crate::yaml::{Located, Seg};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The fields of a window that are not scope labels.
+const FIELDS: [&str; 8] = [
+    "start",
+    "end",
+    "impact",
+    "cause",
+    "reference",
+    "source",
+    "announced_at",
+    "customers",
+];
+
+/// One measured outage: `[start, end)` with `end > start`, guaranteed by construction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    start: Instant,
+    end: Instant,
+    impact: Decimal,
+    /// Cause label (`maintenance`, `force-majeure`, ...); `None` = unplanned.
+    pub cause: Option<String>,
+    /// The incident's reference (ticket, statement id).
+    pub reference: Option<String>,
+    /// Who measured or reported it.
+    pub source: Option<String>,
+    /// When maintenance was announced.
+    pub announced_at: Option<Instant>,
+    /// Subscription ids or customer names it is limited to (empty = everyone in scope).
+    pub customers: Vec<String>,
+    /// Scope labels it applies to (`*` = any).
+    pub scope: BTreeMap<String, String>,
+}
+
+impl Window {
+    /// A fully-down window, or an error when `end` is not after `start`.
+    ///
+    /// # Errors
+    /// A message when `end <= start`.
+    ///
+    /// ```
+    /// use slacredit::{Instant, Window};
+    /// let t = |s| Instant::parse(s, None).unwrap();
+    /// assert!(Window::new(t("2018-11-21T23:19:00Z"), t("2018-11-22T00:43:00Z")).is_ok());
+    /// assert!(Window::new(t("2018-11-22T00:43:00Z"), t("2018-11-21T23:19:00Z")).is_err());
+    /// ```
+    pub fn new(start: Instant, end: Instant) -> Result<Window, String> {
+        if end <= start {
+            return Err(format!("expected end ({end}) after start ({start})"));
+        }
+        Ok(Window {
+            start,
+            end,
+            impact: Decimal::ONE,
+            cause: None,
+            reference: None,
+            source: None,
+            announced_at: None,
+            customers: Vec::new(),
+            scope: BTreeMap::new(),
+        })
+    }
+
+    /// Sets the impact, which must be in (0, 1].
+    ///
+    /// # Errors
+    /// A message when out of range.
+    pub fn with_impact(mut self, impact: Decimal) -> Result<Window, String> {
+        if impact <= Decimal::ZERO || impact > Decimal::ONE {
+            return Err(format!(
+                "expected an impact greater than 0 and at most 1, found {impact}"
+            ));
+        }
+        self.impact = impact;
+        Ok(self)
+    }
+
+    /// Adds a scope label.
+    pub fn with_scope(mut self, label: &str, value: &str) -> Window {
+        self.scope.insert(label.to_owned(), value.to_owned());
+        self
+    }
+
+    /// Sets the reference.
+    pub fn with_reference(mut self, reference: &str) -> Window {
+        self.reference = Some(reference.to_owned());
+        self
+    }
+
+    /// Start (inclusive).
+    pub fn start(&self) -> Instant {
+        self.start
+    }
+    /// End (exclusive).
+    pub fn end(&self) -> Instant {
+        self.end
+    }
+    /// Impact in (0, 1]: 1 = fully down.
+    pub fn impact(&self) -> Decimal {
+        self.impact
+    }
+}
+
+/// Builds a window from named text fields; problems go to `fail(field, message)`.
+fn build(
+    fields: &BTreeMap<String, String>,
+    zone: Option<Tz>,
+    fail: &mut dyn FnMut(&str, String),
+) -> Option<Window> {
+    let get = |k: &str| non_empty(fields.get(k).map(String::as_str));
+    let time = |k: &str, required: bool, fail: &mut dyn FnMut(&str, String)| match get(k) {
+        None if required => {
+            fail(k, format!("expected a time in `{k}`"));
+            None
+        }
+        None => Some(None),
+        Some(t) => Instant::parse(t, zone)
+            .map(Some)
+            .map_err(|e| fail(k, e))
+            .ok(),
+    };
+    let start = time("start", true, fail).flatten();
+    let end = time("end", true, fail).flatten();
+    let announced_at = time("announced_at", false, fail);
+    let impact = match get("impact") {
+        None => Some(Decimal::ONE),
+        Some(t) => parse_decimal(t).map_err(|e| fail("impact", e)).ok(),
+    };
+    let mut w = match Window::new(start?, end?) {
+        Ok(w) => w,
+        Err(e) => {
+            fail("end", e);
+            return None;
+        }
+    };
+    w = w.with_impact(impact?).map_err(|e| fail("impact", e)).ok()?;
+    w.announced_at = announced_at?;
+    w.cause = get("cause").map(str::to_owned);
+    w.reference = get("reference").map(str::to_owned);
+    w.source = get("source").map(str::to_owned);
+    w.customers = get("customers")
+        .map(|c| {
+            c.split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    for (k, v) in fields {
+        if !FIELDS.contains(&k.as_str()) && !v.trim().is_empty() {
+            w.scope.insert(k.clone(), v.trim().to_owned());
+        }
+    }
+    Some(w)
+}
+
+/// Reads windows from CSV, YAML or JSON text (by `file`'s extension). Offset-less times are read
+/// in `zone` when given, else rejected.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem found, each located.
+pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Window>, Error> {
+    let mut problems = Problems::new();
+    let mut out = Vec::new();
+    match Format::of(file).map_err(Error::problem)? {
+        Format::Csv => {
+            let mut reader = csv_reader(text);
+            if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
+                let mut fields = BTreeMap::new();
+                for record in reader.records() {
+                    let record = match record {
+                        Ok(r) => r,
+                        Err(e) => {
+                            problems.push(csv_problem(file, &e));
+                            continue;
+                        }
+                    };
+                    let line = record.position().map(|p| p.line() as usize);
+                    fields.clear();
+                    for (h, v) in header.iter().zip(record.iter()) {
+                        fields.insert(h.clone(), v.to_owned());
+                    }
+                    let mut fail =
+                        |f: &str, m: String| problems.push(Problem::new(file, m).at(line).field(f));
+                    if let Some(w) = build(&fields, zone, &mut fail) {
+                        out.push(w);
+                    }
+                }
+            }
+        }
+        Format::Yaml | Format::Json => {
+            let doc = Located::<Vec<BTreeMap<String, String>>>::parse(file, text)
+                .map_err(Error::Invalid)?;
+            for (i, fields) in doc.value.iter().enumerate() {
+                let mut fail = |f: &str, m: String| {
+                    let line = doc.line_of(&[Seg::Index(i), Seg::Key(f)]);
+                    problems.push(Problem::new(file, m).at(line).field(f));
+                };
+                if let Some(w) = build(fields, zone, &mut fail) {
+                    out.push(w);
+                }
+            }
+        }
+    }
+    problems.into_result(out)
+}

@@ -1,0 +1,243 @@
+//! All YAML parsing lives here (JSON inputs too: JSON is read as the YAML it is, so numbers keep
+//! their exact text and errors carry lines the same way).
+//!
+//! serde gives locations only for syntax and type errors. Checks made after deserialising (tiers
+//! out of order, an end before its start) are located with [`Located::line_of`], which walks the
+//! source's indentation along a field path. It is a locator for messages, never a parser: when the
+//! layout is unusual it falls back to the nearest enclosing line it did find.
+
+use crate::error::{Problem, Problems};
+use serde::de::DeserializeOwned;
+
+/// Largest YAML input accepted, in bytes. Contracts and hand-written lists are small; a larger file
+/// is a mistake or an attack (and CSV is the format for bulk windows).
+pub const MAX_YAML_BYTES: usize = 64 * 1024 * 1024;
+
+/// A step in a field path: a mapping key or a sequence index.
+#[derive(Debug, Clone, Copy)]
+pub enum Seg<'a> {
+    /// `key:`
+    Key(&'a str),
+    /// The n-th `- ` item (0-based).
+    Index(usize),
+}
+
+/// A parsed document that remembers its source, to locate later problems.
+pub struct Located<T> {
+    /// The deserialised value.
+    pub value: T,
+    text: String,
+}
+
+impl<T: DeserializeOwned> Located<T> {
+    /// Parses `text` (the contents of `file`) into `T`.
+    ///
+    /// # Errors
+    /// The syntax or type problem, located.
+    pub fn parse(file: &str, text: &str) -> Result<Located<T>, Problems> {
+        if text.len() > MAX_YAML_BYTES {
+            return Err(Problems(vec![Problem::new(
+                file,
+                format!(
+                    "file is larger than {} MiB; use CSV for bulk data",
+                    MAX_YAML_BYTES >> 20
+                ),
+            )]));
+        }
+        match serde_yaml::from_str::<T>(text) {
+            Ok(value) => Ok(Located {
+                value,
+                text: text.to_owned(),
+            }),
+            Err(e) => Err(Problems(vec![problem_from(file, &e)])),
+        }
+    }
+}
+
+impl<T> Located<T> {
+    /// The line of the value at `path` (1-based), or of the nearest enclosing one found.
+    pub fn line_of(&self, path: &[Seg<'_>]) -> Option<usize> {
+        line_of(&self.text, path)
+    }
+
+    /// The scalar text written after the key at `path`, as in the source (quotes removed).
+    pub fn scalar_at(&self, path: &[Seg<'_>]) -> Option<String> {
+        let (line, key) = match path.last()? {
+            Seg::Key(k) => (self.line_of(path)?, *k),
+            Seg::Index(_) => return None,
+        };
+        let source = self.text.lines().nth(line - 1)?;
+        let after = source.split_once(&format!("{key}:"))?.1;
+        let value = after.split(['#', ',', '}']).next()?.trim();
+        Some(value.trim_matches(|c| c == '"' || c == '\'').to_owned())
+    }
+}
+
+fn problem_from(file: &str, e: &serde_yaml::Error) -> Problem {
+    let mut message = e.to_string();
+    // The location is carried separately; drop the parser's own " at line N column M".
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    let mut field = None;
+    // Type errors come as "path.to.field: message"; split the path off as the field.
+    if let Some((path, rest)) = message.split_once(": ") {
+        if !path.contains(' ') && !path.is_empty() {
+            field = Some(path.to_owned());
+            message = rest.to_owned();
+        }
+    }
+    let mut p = Problem::new(file, message);
+    if let Some(loc) = e.location() {
+        p = p.at_line(loc.line()).at_column(Some(loc.column()));
+    }
+    p.field = field;
+    p
+}
+
+#[derive(Clone)]
+struct SourceLine<'a> {
+    number: usize,
+    indent: usize,
+    content: &'a str,
+}
+
+fn line_of(text: &str, path: &[Seg<'_>]) -> Option<usize> {
+    let mut block: Vec<SourceLine<'_>> = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let content = l.trim_start();
+            if content.is_empty() || content.starts_with('#') || content == "---" {
+                return None;
+            }
+            Some(SourceLine {
+                number: i + 1,
+                indent: l.len() - content.len(),
+                content,
+            })
+        })
+        .collect();
+    let mut found = None;
+    for seg in path {
+        if block.is_empty() {
+            break;
+        }
+        // A flow collection on one line ({ a: 1 } or [..]): the line is as close as it gets.
+        if block.len() == 1
+            && (block[0].content.starts_with('{') || block[0].content.starts_with('['))
+        {
+            return Some(block[0].number);
+        }
+        let top = block.iter().map(|l| l.indent).min()?;
+        match *seg {
+            Seg::Key(key) => {
+                let pos = block
+                    .iter()
+                    .position(|l| l.indent == top && key_rest(l.content, key).is_some());
+                let Some(pos) = pos else { break };
+                let line = block[pos].clone();
+                found = Some(line.number);
+                let rest = key_rest(line.content, key).unwrap_or("").trim();
+                if !rest.is_empty() && !rest.starts_with('#') {
+                    block = vec![SourceLine {
+                        number: line.number,
+                        indent: line.indent + 1,
+                        content: rest,
+                    }];
+                } else {
+                    block = block[pos + 1..]
+                        .iter()
+                        .take_while(|l| {
+                            l.indent > top || (l.indent == top && l.content.starts_with("- "))
+                        })
+                        .cloned()
+                        .collect();
+                }
+            }
+            Seg::Index(n) => {
+                let items: Vec<usize> = block
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| {
+                        l.indent == top && (l.content.starts_with("- ") || l.content == "-")
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                let Some(&start) = items.get(n) else { break };
+                let end = items.get(n + 1).copied().unwrap_or(block.len());
+                let first = block[start].clone();
+                found = Some(first.number);
+                let inner = first.content[1..].trim_start();
+                let mut next = Vec::new();
+                if !inner.is_empty() {
+                    let indent = first.indent + (first.content.len() - inner.len());
+                    next.push(SourceLine {
+                        number: first.number,
+                        indent,
+                        content: inner,
+                    });
+                }
+                next.extend(block[start + 1..end].iter().cloned());
+                block = next;
+            }
+        }
+    }
+    found
+}
+
+/// What follows `key:` at the start of `content`, if it starts with that key (plain or quoted).
+fn key_rest<'a>(content: &'a str, key: &str) -> Option<&'a str> {
+    for quote in ["", "\"", "'"] {
+        if let Some(rest) = content
+            .strip_prefix(quote)
+            .and_then(|c| c.strip_prefix(key))
+        {
+            if let Some(rest) = rest
+                .strip_prefix(quote)
+                .and_then(|r| r.trim_start().strip_prefix(':'))
+            {
+                return Some(rest);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "id: x\ncredits:\n  tiers:\n    - { below: 99.99, percent: 10 }\n    - below: 99.0\n      percent: 30\n  rounding: half-up\nlist:\n- a: 1\n- a: 2\n";
+
+    #[test]
+    fn finds_nested_keys_and_items() {
+        let l = |p: &[Seg<'_>]| line_of(DOC, p);
+        assert_eq!(l(&[Seg::Key("id")]), Some(1));
+        assert_eq!(l(&[Seg::Key("credits"), Seg::Key("rounding")]), Some(7));
+        assert_eq!(
+            l(&[
+                Seg::Key("credits"),
+                Seg::Key("tiers"),
+                Seg::Index(0),
+                Seg::Key("below")
+            ]),
+            Some(4)
+        );
+        assert_eq!(
+            l(&[
+                Seg::Key("credits"),
+                Seg::Key("tiers"),
+                Seg::Index(1),
+                Seg::Key("percent")
+            ]),
+            Some(6)
+        );
+        assert_eq!(
+            l(&[Seg::Key("list"), Seg::Index(1), Seg::Key("a")]),
+            Some(10)
+        );
+        // Missing keys fall back to the nearest enclosing line.
+        assert_eq!(l(&[Seg::Key("credits"), Seg::Key("cap")]), Some(2));
+    }
+}
