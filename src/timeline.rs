@@ -58,7 +58,7 @@ pub fn merge(windows: &[(Span, Decimal)]) -> Vec<Segment> {
             events.push((*b, false, *w));
         }
     }
-    events.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+    events.sort_unstable_by_key(|e| e.0);
     let mut active: std::collections::BTreeMap<Decimal, usize> = std::collections::BTreeMap::new();
     let mut out: Vec<Segment> = Vec::new();
     let mut i = 0;
@@ -273,12 +273,9 @@ pub fn instants(span: Span) -> (Instant, Instant) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rust_decimal_macros_free::d;
 
-    mod rust_decimal_macros_free {
-        pub fn d(s: &str) -> rust_decimal::Decimal {
-            s.parse().unwrap()
-        }
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
     }
 
     fn seg(start: i64, end: i64, impact: &str) -> Segment {
