@@ -1,0 +1,273 @@
+//! Bad input: exit 1 and every problem listed, each naming file, line, field and what was
+//! expected. Messages are checked word for word.
+
+use assert_cmd::Command;
+
+const GOOD_CONTRACT: &str = "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.99\ncredits:\n  tiers: [{ below: 99.99, percent: 10 }]\n";
+const GOOD_SUBS: &str = "id,customer,contract,currency,fee,region\na,A,c,USD,100.00,x\n";
+const GOOD_OUTAGES: &str =
+    "start,end,region\n2018-11-22T08:19:00+09:00,2018-11-22T09:43:00+09:00,x\n";
+
+/// Runs `claim` in a folder holding `contracts/<name>` files, subs.csv and out.csv; returns
+/// (exit code, stderr).
+fn run(
+    contracts: &[(&str, &str)],
+    subs: &str,
+    outages: (&str, &str),
+    extra: &[&str],
+) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("contracts")).unwrap();
+    for (name, text) in contracts {
+        std::fs::write(root.join("contracts").join(name), text).unwrap();
+    }
+    std::fs::write(root.join("subs.csv"), subs).unwrap();
+    std::fs::write(root.join(outages.0), outages.1).unwrap();
+    let out = Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(root)
+        .args([
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            outages.0,
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        assert!(
+            out.stdout.is_empty(),
+            "nothing may be printed on stdout on error"
+        );
+    }
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn contract_error(yaml: &str) -> String {
+    let (code, err) = run(
+        &[("c.yaml", yaml)],
+        GOOD_SUBS,
+        ("out.csv", GOOD_OUTAGES),
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    err
+}
+
+#[test]
+fn offset_less_time() {
+    let (code, err) = run(
+        &[("c.yaml", GOOD_CONTRACT)],
+        GOOD_SUBS,
+        (
+            "out.csv",
+            "start,end,region\n2018-11-22T08:19:00,2018-11-22T09:43:00+09:00,x\n",
+        ),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(err, "error: out.csv:2: start: time \"2018-11-22T08:19:00\" has no UTC offset; add one (Z, +09:00) or pass --input-timezone\n1 problem found; nothing was written\n");
+}
+
+#[test]
+fn offset_less_time_with_input_timezone_is_read_in_that_zone() {
+    let (code, err) = run(
+        &[("c.yaml", GOOD_CONTRACT)],
+        GOOD_SUBS,
+        (
+            "out.csv",
+            "start,end,region\n2018-11-22T08:19:00,2018-11-22T09:43:00,x\n",
+        ),
+        &["--input-timezone", "Asia/Seoul"],
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+#[test]
+fn dst_ambiguous_local_time_is_rejected() {
+    // 2018-11-04 01:30 happened twice in Los Angeles.
+    let (code, err) = run(
+        &[("c.yaml", GOOD_CONTRACT)],
+        GOOD_SUBS,
+        (
+            "out.csv",
+            "start,end,region\n2018-11-04T01:30:00,2018-11-04T03:00:00,x\n",
+        ),
+        &["--input-timezone", "America/Los_Angeles"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: out.csv:2: start: time \"2018-11-04T01:30:00\" is ambiguous in America/Los_Angeles"), "{err}");
+}
+
+#[test]
+fn end_before_start() {
+    let (code, err) = run(
+        &[("c.yaml", GOOD_CONTRACT)],
+        GOOD_SUBS,
+        (
+            "out.csv",
+            "start,end,region\n2018-11-22T10:00:00Z,2018-11-22T09:00:00Z,x\n",
+        ),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().next().unwrap(), "error: out.csv:2: end: expected end (2018-11-22T09:00:00Z) after start (2018-11-22T10:00:00Z)");
+}
+
+#[test]
+fn unknown_contract_field() {
+    let err = contract_error(&GOOD_CONTRACT.replace("credits:", "credit_tiers: []\ncredits:"));
+    assert!(
+        err.starts_with(
+            "error: contracts/c.yaml:5:1: unknown field `credit_tiers`, expected one of `id`,"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_nested_field() {
+    let err = contract_error(&GOOD_CONTRACT.replace("  tiers:", "  roundng: down\n  tiers:"));
+    assert!(
+        err.starts_with("error: contracts/c.yaml:6:3: credits: unknown field `roundng`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_zone() {
+    let err = contract_error(&GOOD_CONTRACT.replace("UTC", "Asia/Seul"));
+    assert_eq!(err.lines().next().unwrap(), "error: contracts/c.yaml:3: timezone: expected an IANA time zone such as UTC or Asia/Seoul, found \"Asia/Seul\"");
+}
+
+#[test]
+fn non_monotonic_tiers_both_reported() {
+    let err = contract_error(&GOOD_CONTRACT.replace(
+        "  tiers: [{ below: 99.99, percent: 10 }]",
+        "  tiers:\n    - { below: 99.0, percent: 10 }\n    - { below: 99.5, percent: 5 }",
+    ));
+    assert_eq!(
+        err,
+        "error: contracts/c.yaml:8: credits.tiers[1].below: expected `below` strictly decreasing: 99.5 is not below the previous tier's 99.0\n\
+         error: contracts/c.yaml:8: credits.tiers[1].percent: expected `percent` strictly increasing: 5 is not above the previous tier's 10\n\
+         2 problems found; nothing was written\n"
+    );
+}
+
+#[test]
+fn percent_over_100_and_commitment_out_of_range() {
+    let err = contract_error(
+        &GOOD_CONTRACT
+            .replace("commitment: 99.99", "commitment: 0")
+            .replace("percent: 10", "percent: 110"),
+    );
+    assert_eq!(
+        err,
+        "error: contracts/c.yaml:4: commitment: expected a number greater than 0 and at most 100, found 0\n\
+         error: contracts/c.yaml:6: credits.tiers[0].percent: expected a number from 0 to 100, found 110\n\
+         2 problems found; nothing was written\n"
+    );
+}
+
+#[test]
+fn duration_without_unit() {
+    let err = contract_error(
+        &GOOD_CONTRACT.replace("credits:", "downtime: { min_duration: 0 }\ncredits:"),
+    );
+    assert_eq!(err.lines().next().unwrap(), "error: contracts/c.yaml:5: downtime.min_duration: expected a duration with units such as 90s, 30m, 2h, 5d or 1h30m, found \"0\"");
+}
+
+#[test]
+fn impact_out_of_range() {
+    let (code, err) = run(
+        &[("c.yaml", GOOD_CONTRACT)],
+        GOOD_SUBS,
+        (
+            "out.csv",
+            "start,end,region,impact\n2018-11-22T08:00:00Z,2018-11-22T09:00:00Z,x,1.5\n",
+        ),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.lines().next().unwrap(),
+        "error: out.csv:2: impact: expected an impact greater than 0 and at most 1, found 1.5"
+    );
+}
+
+#[test]
+fn two_bad_lines_in_one_file_are_both_reported() {
+    let outages = "start,end,region\n2018-11-22T10:00:00Z,2018-11-22T09:00:00Z,x\n2018-11-22T08:00:00Z,2018-11-22T09:00:00Z,x\nyesterday,2018-11-22T09:00:00Z,x\n";
+    let (code, err) = run(
+        &[("c.yaml", GOOD_CONTRACT)],
+        GOOD_SUBS,
+        ("out.csv", outages),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "error: out.csv:2: end: expected end (2018-11-22T09:00:00Z) after start (2018-11-22T10:00:00Z)\n\
+         error: out.csv:4: start: expected an RFC 3339 time such as 2018-11-22T08:19:00+09:00, found \"yesterday\"\n\
+         2 problems found; nothing was written\n"
+    );
+}
+
+#[test]
+fn problems_in_several_files_are_listed_together() {
+    let subs = "id,customer,contract,currency,fee,region\na,A,c,UDS,100.00,x\n";
+    let (code, err) = run(
+        &[("c.yaml", &GOOD_CONTRACT.replace("month", "week"))],
+        subs,
+        (
+            "out.yaml",
+            "- { start: 2018-11-22T10:00:00Z, end: 2018-11-22T09:00:00Z }\n",
+        ),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "error: contracts/c.yaml:2: period: expected month, quarter or year, found \"week\"\n\
+         error: subs.csv:2: currency: expected an ISO 4217 currency code such as USD or KRW, found \"UDS\"\n\
+         error: out.yaml:1: end: expected end (2018-11-22T09:00:00Z) after start (2018-11-22T10:00:00Z)\n\
+         3 problems found; nothing was written\n"
+    );
+}
+
+#[test]
+fn subscription_naming_a_missing_contract() {
+    let subs = "id,customer,contract,currency,fee,region\na,A,nope,USD,100.00,x\n";
+    let (code, err) = run(
+        &[("c.yaml", GOOD_CONTRACT)],
+        subs,
+        ("out.csv", GOOD_OUTAGES),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(err.lines().next().unwrap(), "error: subs.csv:2: contract: subscription \"a\" names contract \"nope\", which is not loaded (known: c)");
+}
+
+#[test]
+fn duplicate_ids() {
+    let subs = "id,customer,contract,currency,fee,region\na,A,c,USD,100.00,x\na,B,c,USD,100.00,x\n";
+    let (code, err) = run(
+        &[("c.yaml", GOOD_CONTRACT), ("d.yaml", GOOD_CONTRACT)],
+        subs,
+        ("out.csv", GOOD_OUTAGES),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "error: contracts/d.yaml: id: duplicate contract id \"c\", first defined in contracts/c.yaml\n\
+         error: subs.csv:3: id: duplicate subscription id \"a\" (first on line 2)\n\
+         2 problems found; nothing was written\n"
+    );
+}

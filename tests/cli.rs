@@ -1,0 +1,122 @@
+//! The binary on the shipped case: the README's first command, formats, files.
+
+use assert_cmd::Command;
+
+fn slacredit() -> Command {
+    let mut c = Command::cargo_bin("slacredit").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+#[test]
+fn readme_command_prints_the_seoul_claims() {
+    let out = slacredit()
+        .args(["claim", "docs/cases/aws-seoul-2018"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // Both sources merged: 08:19-10:01 KST = 102 touched minutes -> 10 %.
+    assert!(text.contains("shop-ec2-seoul"), "{text}");
+    assert!(text.contains("12000.00"), "{text}");
+    assert!(text.contains("total USD"), "{text}");
+}
+
+#[test]
+fn seoul_json_snapshot() {
+    let out = slacredit()
+        .args(["claim", "docs/cases/aws-seoul-2018", "--format", "json"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    insta::assert_snapshot!("seoul_json", text);
+}
+
+#[test]
+fn seoul_csv_snapshot() {
+    let out = slacredit()
+        .args(["claim", "docs/cases/aws-seoul-2018", "--format", "csv"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    insta::assert_snapshot!("seoul_csv", text);
+}
+
+#[test]
+fn same_inputs_same_bytes() {
+    let run = || {
+        slacredit()
+            .args(["claim", "docs/cases/aws-seoul-2018", "--format", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn output_file_is_written_and_kept_on_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("claims.csv");
+    slacredit()
+        .args([
+            "claim",
+            "docs/cases/aws-seoul-2018",
+            "--format",
+            "csv",
+            "--output",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let first = std::fs::read(&out).unwrap();
+    assert!(first.starts_with(b"subscription,customer,contract,period,"));
+    // A failing run (bad outages file) leaves the previous file as it was.
+    let bad = dir.path().join("outages.csv");
+    std::fs::write(
+        &bad,
+        "start,end\n2018-11-22T10:00:00Z,2018-11-22T09:00:00Z\n",
+    )
+    .unwrap();
+    slacredit()
+        .args([
+            "claim",
+            "--subscriptions",
+            "docs/cases/aws-seoul-2018/subscriptions.yaml",
+            "--outages",
+        ])
+        .arg(&bad)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .code(1);
+    assert_eq!(std::fs::read(&out).unwrap(), first);
+}
+
+#[test]
+fn contracts_lists_the_shipped_contracts() {
+    let out = slacredit().arg("contracts").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("aws-ec2-region-2018  month   UTC       99.99"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_accepts_the_shipped_case() {
+    slacredit()
+        .args(["check", "docs/cases/aws-seoul-2018"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    slacredit().args(["claim", "--bogus"]).assert().code(2);
+    slacredit()
+        .args(["claim", "docs/cases/aws-seoul-2018", "--period", "2018-13"])
+        .assert()
+        .code(2);
+}

@@ -1,0 +1,80 @@
+//! Helpers: build inputs in code and compute one subscription's claims.
+
+use rust_decimal::Decimal;
+use slacredit::{
+    compute, Claim, Contract, Currency, Inputs, Instant, Money, PeriodId, PeriodSpan, Selection,
+    Subscription, Window,
+};
+
+pub fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+pub fn t(s: &str) -> Instant {
+    Instant::parse(s, None).unwrap()
+}
+
+/// A contract from YAML, panicking with the problems if invalid.
+pub fn contract(yaml: &str) -> Contract {
+    Contract::from_yaml("test.yaml", yaml).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A monthly tiered contract with the given zone and extra YAML lines.
+pub fn tiers_contract(zone: &str, extra: &str) -> Contract {
+    contract(&format!(
+        "id: c\nperiod: month\ntimezone: {zone}\ncommitment: 99.99\n{extra}\ncredits:\n  tiers:\n    - {{ below: 99.99, percent: 10 }}\n    - {{ below: 99.0, percent: 30 }}\n  rounding: half-up\nclaim:\n  deadline: {{ periods_after: 2 }}\n"
+    ))
+}
+
+pub fn sub(fee: &str, currency: &str) -> Subscription {
+    Subscription::new(
+        "s1",
+        "Customer",
+        "c",
+        Money::new(d(fee), Currency::from_code(currency).unwrap()),
+    )
+}
+
+pub fn window(start: &str, end: &str) -> Window {
+    Window::new(t(start), t(end)).unwrap()
+}
+
+/// Claims of the only subscription for `period` (a name such as 2018-11), or every touched period.
+pub fn claims(
+    contract: Contract,
+    subscription: Subscription,
+    windows: Vec<Window>,
+    period: Option<&str>,
+) -> Vec<Claim> {
+    let inputs = Inputs {
+        contracts: vec![contract],
+        subscriptions: vec![subscription],
+        windows,
+        ..Inputs::default()
+    };
+    let periods = period.map(|p| {
+        let p = PeriodId::parse(p).unwrap();
+        PeriodSpan::new(p, p).unwrap()
+    });
+    compute(
+        &inputs,
+        &Selection {
+            periods,
+            ..Selection::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .claims
+}
+
+/// The single claim for `period`.
+pub fn one(
+    contract: Contract,
+    subscription: Subscription,
+    windows: Vec<Window>,
+    period: &str,
+) -> Claim {
+    let mut c = claims(contract, subscription, windows, Some(period));
+    assert_eq!(c.len(), 1, "expected one claim");
+    c.remove(0)
+}

@@ -1,0 +1,9 @@
+//! One integration-test binary; each module is a group of cases.
+
+mod bad_input;
+mod cli;
+mod common;
+mod credit_models;
+mod engine;
+mod properties;
+mod spec_examples;
