@@ -65,46 +65,50 @@ pub struct Claims {
     pub inputs: Vec<InputFile>,
 }
 
-/// Computes the claims of every selected subscription and period.
+/// A subscription ready to compute: its contract and full scope.
+type Job<'a> = (&'a Subscription, &'a Contract, BTreeMap<String, String>);
+
+/// Checks that the inputs fit together: every subscription names a loaded contract, scope labels
+/// do not conflict, charges name known subscriptions in their currency and their contract's kind
+/// of period.
 ///
 /// # Errors
-/// [`Error::Invalid`] when inputs do not fit together (a subscription naming a missing contract,
-/// conflicting scope labels, charges in another currency), every problem listed.
-pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> {
+/// [`Error::Invalid`] with every problem, located where the inputs came from files.
+pub fn validate(inputs: &Inputs) -> Result<(), Error> {
+    jobs(inputs).map(|_| ())
+}
+
+fn jobs(inputs: &Inputs) -> Result<Vec<Job<'_>>, Error> {
     let contracts: HashMap<&str, &Contract> =
         inputs.contracts.iter().map(|c| (c.id(), c)).collect();
     let mut problems = Problems::new();
-    let origin = |id: &str| -> Problem {
-        match inputs.subscription_origins.get(id) {
-            Some((file, line)) => Problem::new(file, "").at(*line),
-            None => Problem::new("<subscriptions>", ""),
-        }
+    let located = |id: &str, field: &str, message: String| -> Problem {
+        let (file, line) = match inputs.subscription_origins.get(id) {
+            Some((file, line)) => (file.as_str(), *line),
+            None => ("<subscriptions>", None),
+        };
+        Problem::new(file, message).at(line).field(field)
     };
-    let mut jobs: Vec<(&Subscription, &Contract, BTreeMap<String, String>)> = Vec::new();
+    let mut known: Vec<&str> = contracts.keys().copied().collect();
+    known.sort_unstable();
+    let mut jobs: Vec<Job<'_>> = Vec::new();
     for sub in &inputs.subscriptions {
         let Some(contract) = contracts.get(sub.contract.as_str()) else {
-            let known: Vec<&str> = {
-                let mut k: Vec<&str> = contracts.keys().copied().collect();
-                k.sort_unstable();
-                k
-            };
-            let mut p = origin(&sub.id).field("contract");
-            p.message = format!(
-                "subscription {:?} names contract {:?}, which is not loaded (known: {})",
-                sub.id,
-                sub.contract,
-                known.join(", ")
-            );
-            problems.push(p);
+            problems.push(located(
+                &sub.id,
+                "contract",
+                format!(
+                    "subscription {:?} names contract {:?}, which is not loaded (known: {})",
+                    sub.id,
+                    sub.contract,
+                    known.join(", ")
+                ),
+            ));
             continue;
         };
         match engine::full_scope(contract, sub) {
             Ok(scope) => jobs.push((sub, contract, scope)),
-            Err(e) => {
-                let mut p = origin(&sub.id).field("scope");
-                p.message = e;
-                problems.push(p);
-            }
+            Err(e) => problems.push(located(&sub.id, "scope", e)),
         }
     }
     let by_id: HashMap<&str, &Subscription> = inputs
@@ -112,41 +116,49 @@ pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> 
         .iter()
         .map(|s| (s.id.as_str(), s))
         .collect();
-    let mut charge_rows: Vec<_> = inputs.charges.iter().collect();
-    charge_rows.sort_by(|a, b| a.0.cmp(b.0));
-    for ((sub_id, period), money) in charge_rows {
-        let Some(sub) = by_id.get(sub_id.as_str()) else {
-            problems.push(
-                Problem::new(
-                    "<charges>",
-                    format!("charges for {sub_id} {period}: no such subscription"),
-                )
-                .field("subscription"),
-            );
+    for row in inputs.charges.rows() {
+        let at = |field: &str, message: String| {
+            Problem::new(&row.file, message).at(row.line).field(field)
+        };
+        let Some(sub) = by_id.get(row.subscription.as_str()) else {
+            problems.push(at(
+                "subscription",
+                format!("no subscription {:?} is loaded", row.subscription),
+            ));
             continue;
         };
-        if money.currency != sub.fee.currency {
-            problems.push(
-                Problem::new(
-                    "<charges>",
-                    format!(
-                        "charges for {sub_id} {period} are in {}, the subscription in {}",
-                        money.currency, sub.fee.currency
-                    ),
-                )
-                .field("currency"),
-            );
+        if row.amount.currency != sub.fee.currency {
+            problems.push(at(
+                "currency",
+                format!(
+                    "charges are in {}, but subscription {} is billed in {}",
+                    row.amount.currency, sub.id, sub.fee.currency
+                ),
+            ));
         }
         if let Some(c) = contracts.get(sub.contract.as_str()) {
-            if period.kind() != c.period() {
-                problems.push(Problem::new("<charges>", format!("charges for {sub_id} name period {period}, but contract {} is measured per {}", c.id(), c.period().name())).field("period"));
+            if row.period.kind() != c.period() {
+                problems.push(at(
+                    "period",
+                    format!(
+                        "period {} is not a {} of contract {}",
+                        row.period,
+                        c.period().name(),
+                        c.id()
+                    ),
+                ));
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems));
-    }
+    problems.into_result(jobs)
+}
 
+/// Computes the claims of every selected subscription and period.
+///
+/// # Errors
+/// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
+pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> {
+    let jobs = jobs(inputs)?;
     let index = WindowIndex::new(&inputs.windows);
     let mut touched_cache: HashMap<(crate::period::PeriodKind, chrono_tz::Tz), Vec<PeriodId>> =
         HashMap::new();

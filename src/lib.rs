@@ -75,7 +75,7 @@ pub mod window;
 mod yaml;
 
 pub use claim::{Claim, ClaimIncident, NextTier};
-pub use compute::{compute, Claims, Inputs, Selection, Total};
+pub use compute::{compute, validate, Claims, Inputs, Selection, Total};
 pub use contract::Contract;
 pub use error::{Error, Problem, Problems};
 pub use input::InputFile;

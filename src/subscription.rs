@@ -287,7 +287,23 @@ pub(crate) fn parse_located(
 /// Actual charges per subscription and period (SPEC 2.2); they override the fee.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Charges {
-    by_period: HashMap<(String, PeriodId), Money>,
+    rows: Vec<ChargeRow>,
+    by_period: HashMap<(String, PeriodId), usize>,
+}
+
+/// One charge and where it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeRow {
+    /// Subscription id.
+    pub subscription: String,
+    /// Period.
+    pub period: PeriodId,
+    /// The amount billed.
+    pub amount: Money,
+    /// File it came from (`<memory>` when built in code).
+    pub file: String,
+    /// Line in that file.
+    pub line: Option<usize>,
 }
 
 impl Charges {
@@ -296,22 +312,38 @@ impl Charges {
         Charges::default()
     }
 
-    /// Records the charge of `subscription` for `period`.
+    /// Records the charge of `subscription` for `period`, replacing an earlier one.
     pub fn insert(&mut self, subscription: &str, period: PeriodId, amount: Money) {
-        self.by_period
-            .insert((subscription.to_owned(), period), amount);
+        self.push(ChargeRow {
+            subscription: subscription.to_owned(),
+            period,
+            amount,
+            file: "<memory>".into(),
+            line: None,
+        });
+    }
+
+    fn push(&mut self, row: ChargeRow) {
+        let key = (row.subscription.clone(), row.period);
+        match self.by_period.get(&key) {
+            Some(&i) => self.rows[i] = row,
+            None => {
+                self.by_period.insert(key, self.rows.len());
+                self.rows.push(row);
+            }
+        }
     }
 
     /// The charge of `subscription` for `period`, if billed.
     pub fn get(&self, subscription: &str, period: PeriodId) -> Option<Money> {
         self.by_period
             .get(&(subscription.to_owned(), period))
-            .copied()
+            .map(|&i| self.rows[i].amount)
     }
 
-    /// Every charge, for cross-checks against the subscriptions.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&(String, PeriodId), &Money)> {
-        self.by_period.iter()
+    /// Every charge, in the order read.
+    pub fn rows(&self) -> &[ChargeRow] {
+        &self.rows
     }
 
     /// Reads `subscription,period,amount,currency` CSV.
@@ -322,7 +354,13 @@ impl Charges {
         parse_amounts_csv(file, text).map(|rows| {
             let mut c = Charges::new();
             for r in rows {
-                c.insert(&r.subscription, r.period, r.amount);
+                c.push(ChargeRow {
+                    subscription: r.subscription,
+                    period: r.period,
+                    amount: r.amount,
+                    file: file.to_owned(),
+                    line: r.line,
+                });
             }
             c
         })

@@ -271,3 +271,36 @@ fn duplicate_ids() {
          2 problems found; nothing was written\n"
     );
 }
+
+#[test]
+fn charges_in_another_currency_or_for_an_unknown_subscription() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("contracts")).unwrap();
+    std::fs::write(root.join("contracts/c.yaml"), GOOD_CONTRACT).unwrap();
+    std::fs::write(root.join("subs.csv"), GOOD_SUBS).unwrap();
+    std::fs::write(root.join("out.csv"), GOOD_OUTAGES).unwrap();
+    std::fs::write(root.join("charges.csv"), "subscription,period,amount,currency\na,2018-11,120.00,EUR\nb,2018-11,1.00,USD\na,2018-Q4,1.00,USD\n").unwrap();
+    let out = Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(root)
+        .args([
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--charges",
+            "charges.csv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "error: charges.csv:2: currency: charges are in EUR, but subscription a is billed in USD\n\
+         error: charges.csv:3: subscription: no subscription \"b\" is loaded\n\
+         error: charges.csv:4: period: period 2018-Q4 is not a month of contract c\n\
+         3 problems found; nothing was written\n"
+    );
+}

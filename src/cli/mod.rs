@@ -129,14 +129,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Check(args) => {
             let sources = sources(&args)?;
             let inputs = sources.load()?;
-            // Cross-file checks (missing contracts, scope conflicts) run through the engine.
-            compute(
-                &inputs,
-                &Selection {
-                    periods: Some(empty_span()),
-                    ..Selection::default()
-                },
-            )?;
+            crate::compute::validate(&inputs)?;
             println!(
                 "ok: {} contracts, {} subscriptions, {} outage windows, {} files checked",
                 inputs.contracts.len(),
@@ -183,15 +176,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
             output::write(None, &output::contract_list(&list))?;
             Ok(())
         }
-    }
-}
-
-/// A span that selects no period of any kind: `check` runs the cross-file checks only.
-fn empty_span() -> PeriodSpan {
-    let day = chrono::NaiveDate::from_ymd_opt(1900, 1, 2).unwrap_or(chrono::NaiveDate::MIN);
-    PeriodSpan {
-        first: day,
-        last: day.pred_opt().unwrap_or(day),
     }
 }
 
