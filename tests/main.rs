@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod credit_models;
 mod engine;
+mod formats;
 mod properties;
 mod spec_examples;

@@ -1,0 +1,53 @@
+//! The same inputs written as CSV, YAML and JSON give the same claims.
+
+use crate::common::*;
+use slacredit::report::{minutes, uptime};
+use slacredit::{compute, parse_subscriptions, parse_windows, Inputs, Selection};
+
+const CONTRACT: &str = "id: c\napplies_to: { service: ec2 }\nperiod: quarter\ntimezone: Asia/Seoul\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n";
+
+fn run(subs: (&str, &str), windows: (&str, &str)) -> Vec<slacredit::Claim> {
+    let inputs = Inputs {
+        contracts: vec![contract(CONTRACT)],
+        subscriptions: parse_subscriptions(subs.0, subs.1).unwrap_or_else(|e| panic!("{e}")),
+        windows: parse_windows(windows.0, windows.1, None).unwrap_or_else(|e| panic!("{e}")),
+        ..Inputs::default()
+    };
+    compute(&inputs, &Selection::default()).unwrap_or_else(|e| panic!("{e}")).claims
+}
+
+#[test]
+fn csv_yaml_and_json_agree() {
+    let subs_csv = ("s.csv", "id,customer,contract,currency,fee,active_from,active_to,region\na,A,c,USD,300.00,2018-10-01,,kr\n");
+    let subs_yaml = ("s.yaml", "- id: a\n  customer: A\n  contract: c\n  scope: { region: kr }\n  fee: { amount: \"300.00\", currency: USD }\n  active: { from: 2018-10-01 }\n");
+    let win_csv = ("w.csv", "start,end,service,region,impact,reference\n2018-11-22T08:19:00+09:00,2018-11-22T09:43:00+09:00,ec2,kr,0.5,r1\n");
+    let win_yaml = ("w.yaml", "- start: 2018-11-22T08:19:00+09:00\n  end: 2018-11-22T09:43:00+09:00\n  service: ec2\n  region: kr\n  impact: 0.5\n  reference: r1\n");
+    let win_json = ("w.json", "[{\"start\": \"2018-11-22T08:19:00+09:00\", \"end\": \"2018-11-22T09:43:00+09:00\",\n  \"service\": \"ec2\", \"region\": \"kr\", \"impact\": 0.5, \"reference\": \"r1\", \"cause\": null}]\n");
+    let first = run(subs_csv, win_csv);
+    for (s, w) in [(subs_csv, win_yaml), (subs_csv, win_json), (subs_yaml, win_csv), (subs_yaml, win_json)] {
+        assert_eq!(first, run(s, w), "{} + {}", s.0, w.0);
+    }
+    // Q4 2018 in Seoul: 92 days = 132,480 minutes; 84 minutes at half impact = 42.
+    // (132480 - 42) / 132480 = 99.968297...%: no breach of 99.9.
+    let c = &first[0];
+    assert_eq!(c.period.to_string(), "2018-Q4");
+    assert_eq!(minutes(c.eligible_minutes), "132480");
+    assert_eq!(minutes(c.downtime_minutes), "42");
+    assert_eq!(uptime(c.uptime_percent), "99.968297");
+}
+
+#[test]
+fn yearly_periods_and_active_to() {
+    // A yearly contract, active until 2018-06-30 (inclusive): eligible = Jan 1 to Jul 1 2018 in
+    // UTC = 181 days = 260,640 minutes; the fee 1200.00 pro-rated by 181/365 = 595.068... -> 595.07.
+    let c = contract("id: y\nperiod: year\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n");
+    let mut s = sub("1200.00", "USD");
+    s.contract = "y".into();
+    s.active_to = Some("2018-06-30".parse().unwrap());
+    let claim = one(c, s, vec![window("2018-03-01T00:00:00Z", "2018-03-01T06:00:00Z")], "2018");
+    assert_eq!(minutes(claim.eligible_minutes), "260640");
+    assert_eq!(claim.basis.to_string(), "595.07");
+    // 360 / 260640 = 0.138122% down -> 99.861878%: below 99.9 -> 10 % of 595.07 = 59.507 -> 59.51.
+    assert_eq!(uptime(claim.uptime_percent), "99.861878");
+    assert_eq!(claim.credit.to_string(), "59.51");
+}
