@@ -237,11 +237,17 @@ pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> 
             .credit += c.credit;
     }
     let totals = totals.into_values().collect();
-    Ok(Claims {
-        claims,
-        totals,
-        inputs: inputs.files.clone(),
-    })
+    // Contracts no subscription uses cannot change a claim; listing them would only make every
+    // report change whenever an unrelated contract file does.
+    let used: BTreeSet<&str> = jobs.iter().map(|(_, c, _)| c.file()).collect();
+    let contract_files: BTreeSet<&str> = inputs.contracts.iter().map(|c| c.file()).collect();
+    let files = inputs
+        .files
+        .iter()
+        .filter(|f| !contract_files.contains(f.path.as_str()) || used.contains(f.path.as_str()))
+        .cloned()
+        .collect();
+    Ok(Claims { claims, totals, inputs: files })
 }
 
 /// The periods of `contract`'s kind and zone that any window overlaps.
