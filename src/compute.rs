@@ -247,7 +247,11 @@ pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> 
         .filter(|f| !contract_files.contains(f.path.as_str()) || used.contains(f.path.as_str()))
         .cloned()
         .collect();
-    Ok(Claims { claims, totals, inputs: files })
+    Ok(Claims {
+        claims,
+        totals,
+        inputs: files,
+    })
 }
 
 /// The periods of `contract`'s kind and zone that any window overlaps.

@@ -98,9 +98,33 @@ fn output_file_is_written_and_kept_on_error() {
 fn contracts_lists_the_shipped_contracts() {
     let out = slacredit().arg("contracts").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(
-        text.contains("aws-ec2-region-2018  month   UTC       99.99"),
-        "{text}"
+    let ids: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "aws-ec2-instance",
+            "aws-ec2-region",
+            "aws-ec2-region-2018",
+            "aws-s3-standard",
+            "azure-virtual-machines",
+            "enterprise-business-hours",
+            "gcp-compute-engine",
+            "kr-telecom-2018",
+            "kr-telecom-2022",
+        ]
+    );
+    let seoul = text
+        .lines()
+        .find(|l| l.starts_with("aws-ec2-region-2018 "))
+        .unwrap();
+    let cols: Vec<&str> = seoul.split_whitespace().take(5).collect();
+    assert_eq!(
+        cols,
+        ["aws-ec2-region-2018", "month", "UTC", "99.99", "tiers"]
     );
 }
 

@@ -13,7 +13,9 @@ fn run(subs: (&str, &str), windows: (&str, &str)) -> Vec<slacredit::Claim> {
         windows: parse_windows(windows.0, windows.1, None).unwrap_or_else(|e| panic!("{e}")),
         ..Inputs::default()
     };
-    compute(&inputs, &Selection::default()).unwrap_or_else(|e| panic!("{e}")).claims
+    compute(&inputs, &Selection::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .claims
 }
 
 #[test]
@@ -24,7 +26,12 @@ fn csv_yaml_and_json_agree() {
     let win_yaml = ("w.yaml", "- start: 2018-11-22T08:19:00+09:00\n  end: 2018-11-22T09:43:00+09:00\n  service: ec2\n  region: kr\n  impact: 0.5\n  reference: r1\n");
     let win_json = ("w.json", "[{\"start\": \"2018-11-22T08:19:00+09:00\", \"end\": \"2018-11-22T09:43:00+09:00\",\n  \"service\": \"ec2\", \"region\": \"kr\", \"impact\": 0.5, \"reference\": \"r1\", \"cause\": null}]\n");
     let first = run(subs_csv, win_csv);
-    for (s, w) in [(subs_csv, win_yaml), (subs_csv, win_json), (subs_yaml, win_csv), (subs_yaml, win_json)] {
+    for (s, w) in [
+        (subs_csv, win_yaml),
+        (subs_csv, win_json),
+        (subs_yaml, win_csv),
+        (subs_yaml, win_json),
+    ] {
         assert_eq!(first, run(s, w), "{} + {}", s.0, w.0);
     }
     // Q4 2018 in Seoul: 92 days = 132,480 minutes; 84 minutes at half impact = 42.
@@ -44,7 +51,12 @@ fn yearly_periods_and_active_to() {
     let mut s = sub("1200.00", "USD");
     s.contract = "y".into();
     s.active_to = Some("2018-06-30".parse().unwrap());
-    let claim = one(c, s, vec![window("2018-03-01T00:00:00Z", "2018-03-01T06:00:00Z")], "2018");
+    let claim = one(
+        c,
+        s,
+        vec![window("2018-03-01T00:00:00Z", "2018-03-01T06:00:00Z")],
+        "2018",
+    );
     assert_eq!(minutes(claim.eligible_minutes), "260640");
     assert_eq!(claim.basis.to_string(), "595.07");
     // 360 / 260640 = 0.138122% down -> 99.861878%: below 99.9 -> 10 % of 595.07 = 59.507 -> 59.51.
