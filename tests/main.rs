@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod common;
+mod contract_library;
 mod credit_models;
 mod engine;
 mod formats;
