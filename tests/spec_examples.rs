@@ -83,3 +83,42 @@ fn both_sources_merge_into_one_incident() {
     assert_eq!(c.incidents[0].references, vec!["aws-seoul-dns".to_owned()]);
     assert_eq!(c.incidents[0].end.to_string(), "2018-11-22T01:01:00Z");
 }
+
+#[test]
+fn the_shipped_seoul_case_credits_what_aws_credited() {
+    // AWS credited every affected customer 10 % of its November 2018 Seoul EC2 charges
+    // (announced 2018-12-11). The shipped case must give exactly that, and nothing to Tokyo.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = slacredit::load::Sources {
+        contracts: root.join("contracts"),
+        ..Default::default()
+    }
+    .with_case(&root.join("docs/cases/aws-seoul-2018"), true)
+    .unwrap();
+    let claims = slacredit::compute(&sources.load().unwrap(), &slacredit::Selection::default())
+        .unwrap()
+        .claims;
+    assert_eq!(claims.len(), 5);
+    for c in &claims {
+        assert_eq!(c.period.to_string(), "2018-11");
+        let seoul = c.subscription.ends_with("-seoul");
+        let expected = if seoul {
+            c.currency
+                .round(c.basis / d("10"), slacredit::Rounding::HalfUp)
+        } else {
+            c.currency.zero()
+        };
+        assert_eq!(c.credit, expected, "{}", c.subscription);
+        assert_eq!(
+            c.credit_percent,
+            Some(if seoul { d("10") } else { d("0") }),
+            "{}",
+            c.subscription
+        );
+    }
+    let shop = claims
+        .iter()
+        .find(|c| c.subscription == "shop-ec2-seoul")
+        .unwrap();
+    assert_eq!(shop.credit.to_string(), "12000.00");
+}
