@@ -127,7 +127,8 @@ impl From<Error> for Failure {
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Check(args) => {
-            let sources = sources(&args)?;
+            // `check` alone (or with only --contracts) validates the contracts.
+            let sources = sources(&args, false)?;
             let inputs = sources.load()?;
             crate::compute::validate(&inputs)?;
             println!(
@@ -140,7 +141,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Claim(args) => {
-            let sources = sources(&args.input)?;
+            let sources = sources(&args.input, true)?;
             let periods = match (&args.period, &args.from, &args.to) {
                 (Some(p), _, _) => {
                     let p = PeriodId::parse(p).map_err(Failure::Usage)?;
@@ -179,7 +180,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-fn sources(args: &InputArgs) -> Result<Sources, Failure> {
+fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
     let input_timezone = match &args.input_timezone {
         None => None,
         Some(z) => Some(z.parse::<chrono_tz::Tz>().map_err(|_| {
@@ -200,7 +201,7 @@ fn sources(args: &InputArgs) -> Result<Sources, Failure> {
     };
     if let Some(case) = &args.case {
         s = s.with_case(case, args.contracts.is_some())?;
-    } else if s.subscriptions.is_none() || s.outages.is_empty() {
+    } else if need_data && (s.subscriptions.is_none() || s.outages.is_empty()) {
         return Err(Failure::Usage(
             "give a case folder, or --subscriptions FILE and --outages FILE".to_owned(),
         ));
