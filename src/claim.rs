@@ -5,6 +5,7 @@ use crate::period::PeriodId;
 use crate::time::Instant;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// An incident as listed in a claim: the whole merged incident (not clipped to the period) and
 /// the minutes it counts for in this claim.
@@ -17,9 +18,9 @@ pub struct ClaimIncident {
     /// Counted downtime minutes of this incident inside the claim's eligible time.
     pub downtime_minutes: Decimal,
     /// References of the windows that make it up, sorted, without repeats.
-    pub references: Vec<String>,
+    pub references: Arc<[String]>,
     /// Sources of the windows that make it up, sorted, without repeats.
-    pub sources: Vec<String>,
+    pub sources: Arc<[Arc<str>]>,
 }
 
 /// How far the next higher credit is.
@@ -35,11 +36,11 @@ pub struct NextTier {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     /// Subscription id.
-    pub subscription: String,
+    pub subscription: Arc<str>,
     /// Customer name.
-    pub customer: String,
+    pub customer: Arc<str>,
     /// Contract id.
-    pub contract: String,
+    pub contract: Arc<str>,
     /// The period.
     pub period: PeriodId,
     /// Period start (local midnight in the contract's zone).

@@ -1,17 +1,26 @@
-//! One call from inputs to claims: validates references between inputs, picks the periods,
-//! runs the engine and the calculator per subscription, applies annual caps, sorts.
+//! From inputs to claims: validates references between inputs, picks the periods, runs the
+//! engine and the calculator per subscription, applies annual caps, and hands the claims over in
+//! order.
+//!
+//! Built for a provider's whole customer base: windows are indexed by scope and by customer; the
+//! windows of each scope are merged and measured once and reused by every subscription that has no
+//! windows of its own; subscriptions are processed in id order, in chunks, on every core, and each
+//! chunk's claims are handed to the caller (and can be dropped) before the next is computed.
 
 use crate::calculator::{self, Basis};
 use crate::claim::Claim;
 use crate::contract::{Contract, CreditModel};
-use crate::engine::{self, Timeline};
+use crate::engine::{self, Measured, Timeline};
 use crate::error::{Error, Problem, Problems};
 use crate::input::InputFile;
 use crate::money::Currency;
 use crate::period::{Period, PeriodId, PeriodSpan};
+use crate::scope::Scope;
 use crate::subscription::{Charges, Subscription};
+use crate::time::Instant;
 use crate::window::Window;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Everything a computation needs, already parsed and validated one by one.
@@ -65,8 +74,25 @@ pub struct Claims {
     pub inputs: Vec<InputFile>,
 }
 
-/// A subscription ready to compute: its contract and full scope.
-type Job<'a> = (&'a Subscription, &'a Contract, BTreeMap<String, String>);
+/// A subscription ready to compute: its contract and the index of its full scope.
+struct Job<'a> {
+    sub: &'a Subscription,
+    contract: &'a Contract,
+    scope: usize,
+}
+
+/// What every subscription of one contract and full scope shares.
+struct ScopeData<'a> {
+    contract: &'a Contract,
+    scope: Scope,
+    /// Windows without `customers` that apply to this scope.
+    global: Vec<&'a Window>,
+    /// The timeline of `global` alone.
+    timeline: Timeline,
+    /// The selected periods of the contract, with their measurement for a subscription that is
+    /// active throughout and has no windows of its own.
+    periods: Vec<(Period, Measured)>,
+}
 
 /// Checks that the inputs fit together: every subscription names a loaded contract, scope labels
 /// do not conflict, charges name known subscriptions in their currency and their contract's kind
@@ -75,10 +101,11 @@ type Job<'a> = (&'a Subscription, &'a Contract, BTreeMap<String, String>);
 /// # Errors
 /// [`Error::Invalid`] with every problem, located where the inputs came from files.
 pub fn validate(inputs: &Inputs) -> Result<(), Error> {
-    jobs(inputs).map(|_| ())
+    resolve(inputs).map(|_| ())
 }
 
-fn jobs(inputs: &Inputs) -> Result<Vec<Job<'_>>, Error> {
+/// Each subscription's contract and full scope, or every problem found.
+fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Error> {
     let contracts: HashMap<&str, &Contract> =
         inputs.contracts.iter().map(|c| (c.id(), c)).collect();
     let mut problems = Problems::new();
@@ -91,31 +118,33 @@ fn jobs(inputs: &Inputs) -> Result<Vec<Job<'_>>, Error> {
     };
     let mut known: Vec<&str> = contracts.keys().copied().collect();
     known.sort_unstable();
-    let mut jobs: Vec<Job<'_>> = Vec::new();
+    // Full scopes repeat: one per (contract, subscription scope).
+    let mut full: HashMap<(&str, usize), Result<Scope, String>> = HashMap::new();
+    let mut out = Vec::with_capacity(inputs.subscriptions.len());
     for sub in &inputs.subscriptions {
-        let Some(contract) = contracts.get(sub.contract.as_str()) else {
+        let Some(contract) = contracts.get(&*sub.contract) else {
             problems.push(located(
                 &sub.id,
                 "contract",
                 format!(
                     "subscription {:?} names contract {:?}, which is not loaded (known: {})",
-                    sub.id,
-                    sub.contract,
+                    &*sub.id,
+                    &*sub.contract,
                     known.join(", ")
                 ),
             ));
             continue;
         };
-        match engine::full_scope(contract, sub) {
-            Ok(scope) => jobs.push((sub, contract, scope)),
-            Err(e) => problems.push(located(&sub.id, "scope", e)),
+        let scope = full
+            .entry((contract.id(), sub.scope.id()))
+            .or_insert_with(|| engine::full_scope(contract, sub));
+        match scope {
+            Ok(scope) => out.push((sub, *contract, scope.clone())),
+            Err(e) => problems.push(located(&sub.id, "scope", e.clone())),
         }
     }
-    let by_id: HashMap<&str, &Subscription> = inputs
-        .subscriptions
-        .iter()
-        .map(|s| (s.id.as_str(), s))
-        .collect();
+    let by_id: HashMap<&str, &Subscription> =
+        inputs.subscriptions.iter().map(|s| (&*s.id, s)).collect();
     for row in inputs.charges.rows() {
         let at = |field: &str, message: String| {
             Problem::new(&row.file, message).at(row.line).field(field)
@@ -132,11 +161,11 @@ fn jobs(inputs: &Inputs) -> Result<Vec<Job<'_>>, Error> {
                 "currency",
                 format!(
                     "charges are in {}, but subscription {} is billed in {}",
-                    row.amount.currency, sub.id, sub.fee.currency
+                    row.amount.currency, &*sub.id, sub.fee.currency
                 ),
             ));
         }
-        if let Some(c) = contracts.get(sub.contract.as_str()) {
+        if let Some(c) = contracts.get(&*sub.contract) {
             if row.period.kind() != c.period() {
                 problems.push(at(
                     "period",
@@ -150,107 +179,320 @@ fn jobs(inputs: &Inputs) -> Result<Vec<Job<'_>>, Error> {
             }
         }
     }
-    problems.into_result(jobs)
+    problems.into_result(out)
 }
 
-/// Computes the claims of every selected subscription and period.
-///
-/// # Errors
-/// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
-pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> {
-    let jobs = jobs(inputs)?;
-    let index = WindowIndex::new(&inputs.windows);
-    let mut touched_cache: HashMap<(crate::period::PeriodKind, chrono_tz::Tz), Vec<PeriodId>> =
-        HashMap::new();
-    let mut timeline_cache: HashMap<(&str, &BTreeMap<String, String>), Timeline> = HashMap::new();
-    let mut claims = Vec::new();
-    for (sub, contract, scope) in &jobs {
-        if selection
-            .subscription
-            .as_ref()
-            .is_some_and(|s| s != &sub.id)
-            || selection
-                .customer
+/// A computation ready to run: inputs checked, subscriptions sorted, scopes measured.
+pub struct Run<'a> {
+    inputs: &'a Inputs,
+    breached_only: bool,
+    jobs: Vec<Job<'a>>,
+    scopes: Vec<ScopeData<'a>>,
+    index: WindowIndex<'a>,
+    files: Vec<InputFile>,
+}
+
+impl<'a> Run<'a> {
+    /// Checks the inputs and prepares the computation of `selection`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
+    pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
+        let resolved = resolve(inputs)?;
+        let index = WindowIndex::new(&inputs.windows);
+        let mut periods_of: HashMap<&str, Vec<Period>> = HashMap::new();
+        let mut scope_ids: HashMap<(&str, Scope), usize> = HashMap::new();
+        let mut scopes: Vec<ScopeData<'a>> = Vec::new();
+        let mut jobs = Vec::new();
+        for (sub, contract, scope) in resolved {
+            if selection
+                .subscription
                 .as_ref()
-                .is_some_and(|c| c != &sub.customer)
-        {
-            continue;
+                .is_some_and(|s| **s != *sub.id)
+                || selection
+                    .customer
+                    .as_ref()
+                    .is_some_and(|c| **c != *sub.customer)
+            {
+                continue;
+            }
+            let periods = periods_of.entry(contract.id()).or_insert_with(|| {
+                let ids = match &selection.periods {
+                    Some(span) => span.periods(contract.period()),
+                    None => touched_periods(contract, &inputs.windows),
+                };
+                ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
+            });
+            let next = scopes.len();
+            let id = *scope_ids
+                .entry((contract.id(), scope.clone()))
+                .or_insert_with(|| {
+                    let global: Vec<&Window> = index.global(&scope).collect();
+                    let timeline = engine::timeline(contract, global.iter().copied());
+                    let always = (
+                        Instant::from_unix_seconds(i64::MIN / 4),
+                        Instant::from_unix_seconds(i64::MAX / 4),
+                    );
+                    let periods = periods
+                        .iter()
+                        .map(|p| (*p, engine::measure(contract, always, &timeline, p)))
+                        .collect();
+                    scopes.push(ScopeData {
+                        contract,
+                        scope,
+                        global,
+                        timeline,
+                        periods,
+                    });
+                    next
+                });
+            jobs.push(Job {
+                sub,
+                contract,
+                scope: id,
+            });
         }
-        let selected: Vec<PeriodId> = match &selection.periods {
-            Some(span) => span.periods(contract.period()),
-            None => touched_cache
-                .entry((contract.period(), contract.timezone()))
-                .or_insert_with(|| touched_periods(contract, &inputs.windows))
-                .clone(),
-        };
-        let active = engine::active_range(contract, sub);
-        let selected: Vec<Period> = selected
+        jobs.sort_unstable_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
+        // Contracts no subscription uses cannot change a claim; listing them would only make every
+        // report change whenever an unrelated contract file does.
+        let used: BTreeSet<&str> = scopes.iter().map(|s| s.contract.file()).collect();
+        let contract_files: BTreeSet<&str> = inputs.contracts.iter().map(|c| c.file()).collect();
+        let files = inputs
+            .files
             .iter()
-            .map(|p| p.in_zone(contract.timezone()))
-            .filter(|p| p.start < active.1 && p.end > active.0)
+            .filter(|f| !contract_files.contains(f.path.as_str()) || used.contains(f.path.as_str()))
+            .cloned()
             .collect();
-        if selected.is_empty() {
-            continue;
+        Ok(Run {
+            inputs,
+            breached_only: selection.breached_only,
+            jobs,
+            scopes,
+            index,
+            files,
+        })
+    }
+
+    /// The input files the claims depend on, with their SHA-256.
+    pub fn files(&self) -> &[InputFile] {
+        &self.files
+    }
+
+    /// Computes every claim, handing them over chunk by chunk in order (subscription id, then
+    /// period): `map` runs on worker threads with each chunk's claims, `sink` on the calling
+    /// thread with `map`'s results in order. Returns the totals per currency.
+    ///
+    /// # Errors
+    /// Whatever `sink` returns; the computation itself cannot fail once prepared.
+    pub fn stream<T: Send>(
+        &self,
+        map: impl Fn(Vec<Claim>) -> T + Sync,
+        mut sink: impl FnMut(T) -> Result<(), Error>,
+    ) -> Result<Vec<Total>, Error> {
+        const CHUNK: usize = 2048;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 16);
+        let work = |jobs: &[Job<'_>]| -> (T, BTreeMap<Currency, Decimal>) {
+            let mut claims = Vec::new();
+            for job in jobs {
+                self.subscription_claims(job, &mut claims);
+            }
+            let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+            for c in &claims {
+                *totals.entry(c.currency).or_insert(Decimal::ZERO) += c.credit;
+            }
+            (map(claims), totals)
+        };
+        let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+        for group in self.jobs.chunks(CHUNK * threads) {
+            let parts: Vec<&[Job<'_>]> = group.chunks(CHUNK).collect();
+            let results: Vec<(T, BTreeMap<Currency, Decimal>)> = if parts.len() == 1 {
+                vec![work(parts[0])]
+            } else {
+                std::thread::scope(|s| {
+                    let handles: Vec<_> = parts[1..].iter().map(|p| s.spawn(|| work(p))).collect();
+                    let mut out = vec![work(parts[0])];
+                    for h in handles {
+                        match h.join() {
+                            Ok(r) => out.push(r),
+                            Err(panic) => std::panic::resume_unwind(panic),
+                        }
+                    }
+                    out
+                })
+            };
+            for (t, part) in results {
+                for (currency, credit) in part {
+                    *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
+                }
+                sink(t)?;
+            }
         }
-        let own = index.own(sub);
+        let mut totals: Vec<Total> = totals
+            .into_iter()
+            .map(|(currency, credit)| Total {
+                currency,
+                credit: currency.round_down(credit),
+            })
+            .collect();
+        totals.sort_by(|a, b| a.currency.code().cmp(b.currency.code()));
+        Ok(totals)
+    }
+
+    /// The claims of one subscription, in period order, with the annual cap applied from the
+    /// start of each year.
+    fn subscription_claims(&self, job: &Job<'_>, out: &mut Vec<Claim>) {
+        let (sub, contract) = (job.sub, job.contract);
+        let data = &self.scopes[job.scope];
+        let active = engine::active_range(contract, sub);
+        let own = self.index.own(sub);
         let built;
         let timeline: &Timeline = if own.is_empty() {
-            timeline_cache
-                .entry((contract.id(), scope))
-                .or_insert_with(|| engine::timeline(contract, index.global(scope)))
+            &data.timeline
         } else {
-            let mut windows: Vec<&Window> = index.global(scope).collect();
+            let mut windows = data.global.clone();
             windows.extend(
                 own.iter()
-                    .map(|&i| &inputs.windows[i])
-                    .filter(|w| engine::applies(w, scope, &sub.id, &sub.customer)),
+                    .map(|&i| &self.inputs.windows[i])
+                    .filter(|w| engine::applies(w, &data.scope, &sub.id, &sub.customer)),
             );
             built = engine::timeline(contract, windows.into_iter());
             &built
         };
-        claims.extend(subscription_claims(
-            contract,
-            sub,
-            active,
-            timeline,
-            &selected,
-            &inputs.charges,
-        ));
+        let shared = own.is_empty();
+        let selected: Vec<&(Period, Measured)> = data
+            .periods
+            .iter()
+            .filter(|(p, _)| p.start < active.1 && p.end > active.0)
+            .collect();
+        let Some(first) = selected.first() else {
+            return;
+        };
+        let credits = contract.credits();
+        // With an annual cap, every earlier period of the year counts towards it.
+        let mut periods: Vec<(Period, Option<&Measured>, bool)> = Vec::new();
+        if credits.annual_cap.is_some() {
+            let jan1 = chrono::NaiveDate::from_ymd_opt(first.0.id.year(), 1, 1)
+                .unwrap_or(first.0.id.first_day());
+            let mut p = PeriodId::containing(contract.period(), jan1);
+            while p < first.0.id {
+                periods.push((p.in_zone(contract.timezone()), None, false));
+                p = p.next();
+            }
+        }
+        periods.extend(selected.iter().map(|(p, m)| (*p, Some(m), true)));
+        let currency = sub.fee.currency;
+        let mut year: Option<(i32, Decimal, Decimal)> = None; // (year, limit, issued)
+        for (period, cached, wanted) in periods {
+            if period.start >= active.1 || period.end <= active.0 {
+                continue;
+            }
+            let whole = active.0 <= period.start && active.1 >= period.end;
+            let measured: Cow<'_, Measured> = match cached {
+                Some(m) if shared && whole => Cow::Borrowed(m),
+                _ => Cow::Owned(engine::measure(contract, active, timeline, &period)),
+            };
+            let needs_money = wanted || credits.annual_cap.is_some();
+            if !needs_money
+                || (self.breached_only
+                    && credits.annual_cap.is_none()
+                    && measured.downtime_minutes.is_zero())
+            {
+                continue;
+            }
+            let b = basis(contract, sub, active, &period, &self.inputs.charges);
+            let fixed_incidents = match &credits.model {
+                CreditModel::Fixed { min_incident, .. } => measured
+                    .incidents
+                    .iter()
+                    .filter(|(i, length)| {
+                        *length >= min_incident.0 && i.downtime_minutes > Decimal::ZERO
+                    })
+                    .filter(|(i, _)| {
+                        !engine::counted_before(contract, active, i, timeline, period.start)
+                    })
+                    .count(),
+                _ => 0,
+            };
+            let rated =
+                calculator::rate(contract, currency, &measured, &period, b, fixed_incidents);
+            let mut credit = rated.credit;
+            let mut capped = rated.capped;
+            let mut steps = rated.steps;
+            if let Some(cap) = credits.annual_cap {
+                let y = period.id.year();
+                if year.is_none_or(|(current, _, _)| current != y) {
+                    let annual_basis: Decimal = year_periods(contract, y)
+                        .iter()
+                        .map(|p| basis(contract, sub, active, p, &self.inputs.charges).amount)
+                        .sum();
+                    let limit = cap
+                        .limit(annual_basis)
+                        .map_or(Decimal::MAX, |l| currency.round_down(l));
+                    year = Some((y, limit, Decimal::ZERO));
+                }
+                if let Some((_, limit, issued)) = year.as_mut() {
+                    let remaining = (*limit - *issued).max(Decimal::ZERO);
+                    steps.annual_cap_remaining = Some(remaining);
+                    if credit > remaining {
+                        credit = currency.round_down(remaining);
+                        capped = true;
+                    }
+                    *issued += credit;
+                }
+            }
+            if !wanted || (self.breached_only && !rated.breached) {
+                continue;
+            }
+            let measured = measured.into_owned();
+            out.push(Claim {
+                subscription: sub.id.clone(),
+                customer: sub.customer.clone(),
+                contract: sub.contract.clone(),
+                period: period.id,
+                period_start: period.start,
+                period_end: period.end,
+                eligible_minutes: measured.eligible_minutes,
+                downtime_minutes: measured.downtime_minutes,
+                excluded_minutes: measured.excluded_minutes,
+                uptime_percent: rated.uptime_percent,
+                commitment_percent: contract.commitment(),
+                breached: rated.breached,
+                credit_percent: rated.credit_percent,
+                basis: b.amount,
+                credit,
+                currency,
+                capped,
+                claim_deadline: rated.deadline,
+                note: rated.note,
+                next_tier: rated.next_tier,
+                incidents: measured.incidents.into_iter().map(|(i, _)| i).collect(),
+                steps,
+            });
+        }
     }
-    if selection.breached_only {
-        claims.retain(|c| c.breached);
-    }
-    claims.sort_by(|a, b| {
-        a.subscription
-            .as_bytes()
-            .cmp(b.subscription.as_bytes())
-            .then(a.period_start.cmp(&b.period_start))
-    });
-    let mut totals: BTreeMap<&str, Total> = BTreeMap::new();
-    for c in &claims {
-        totals
-            .entry(c.currency.code())
-            .or_insert(Total {
-                currency: c.currency,
-                credit: c.currency.zero(),
-            })
-            .credit += c.credit;
-    }
-    let totals = totals.into_values().collect();
-    // Contracts no subscription uses cannot change a claim; listing them would only make every
-    // report change whenever an unrelated contract file does.
-    let used: BTreeSet<&str> = jobs.iter().map(|(_, c, _)| c.file()).collect();
-    let contract_files: BTreeSet<&str> = inputs.contracts.iter().map(|c| c.file()).collect();
-    let files = inputs
-        .files
-        .iter()
-        .filter(|f| !contract_files.contains(f.path.as_str()) || used.contains(f.path.as_str()))
-        .cloned()
-        .collect();
+}
+
+/// Computes the claims of every selected subscription and period, all in memory. For large runs,
+/// [`Run::stream`] hands them over chunk by chunk instead.
+///
+/// # Errors
+/// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
+pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> {
+    let run = Run::new(inputs, selection)?;
+    let mut claims = Vec::new();
+    let totals = run.stream(
+        |chunk| chunk,
+        |chunk| {
+            claims.extend(chunk);
+            Ok(())
+        },
+    )?;
     Ok(Claims {
         claims,
         totals,
-        inputs: files,
+        inputs: run.files().to_vec(),
     })
 }
 
@@ -276,116 +518,6 @@ fn touched_periods(contract: &Contract, windows: &[Window]) -> Vec<PeriodId> {
     set.into_iter().collect()
 }
 
-/// Claims of one subscription for `selected` periods (sorted), with the annual cap applied in
-/// period order from the start of each year.
-fn subscription_claims(
-    contract: &Contract,
-    sub: &Subscription,
-    active: (crate::time::Instant, crate::time::Instant),
-    timeline: &Timeline,
-    selected: &[Period],
-    charges: &Charges,
-) -> Vec<Claim> {
-    let zone = contract.timezone();
-    let currency = sub.fee.currency;
-    let credits = contract.credits();
-    // With an annual cap, every earlier period of the year counts towards it.
-    let mut periods: Vec<Period> = selected.to_vec();
-    if let Some(first) = selected.first() {
-        if credits.annual_cap.is_some() {
-            let mut p = PeriodId::containing(
-                contract.period(),
-                chrono::NaiveDate::from_ymd_opt(first.id.year(), 1, 1)
-                    .unwrap_or(first.id.first_day()),
-            );
-            let mut earlier = Vec::new();
-            while p < first.id {
-                earlier.push(p.in_zone(zone));
-                p = p.next();
-            }
-            earlier.extend(periods);
-            periods = earlier;
-        }
-    }
-    let wanted: BTreeSet<PeriodId> = selected.iter().map(|p| p.id).collect();
-    let mut out = Vec::new();
-    let mut year_state: Option<(i32, Decimal, Decimal)> = None; // (year, limit, issued)
-    for period in &periods {
-        if period.start >= active.1 || period.end <= active.0 {
-            continue;
-        }
-        let measured = engine::measure(contract, active, timeline, period);
-        let b = basis(contract, sub, active, period, charges);
-        let fixed_incidents = match &credits.model {
-            CreditModel::Fixed { min_incident, .. } => measured
-                .incidents
-                .iter()
-                .filter(|(i, length)| {
-                    *length >= min_incident.0 && i.downtime_minutes > Decimal::ZERO
-                })
-                .filter(|(i, _)| {
-                    !engine::counted_before(contract, active, i, timeline, period.start)
-                })
-                .count(),
-            _ => 0,
-        };
-        let rated = calculator::rate(contract, currency, &measured, period, b, fixed_incidents);
-        let mut credit = rated.credit;
-        let mut capped = rated.capped;
-        let mut steps = rated.steps;
-        if let Some(cap) = credits.annual_cap {
-            let year = period.id.year();
-            if year_state.is_none_or(|(y, _, _)| y != year) {
-                let annual_basis: Decimal = year_periods(contract, year)
-                    .iter()
-                    .map(|p| basis(contract, sub, active, p, charges).amount)
-                    .sum();
-                let limit = cap
-                    .limit(annual_basis)
-                    .map_or(Decimal::MAX, |l| currency.round_down(l));
-                year_state = Some((year, limit, Decimal::ZERO));
-            }
-            if let Some((_, limit, issued)) = year_state.as_mut() {
-                let remaining = (*limit - *issued).max(Decimal::ZERO);
-                steps.annual_cap_remaining = Some(remaining);
-                if credit > remaining {
-                    credit = currency.round_down(remaining);
-                    capped = true;
-                }
-                *issued += credit;
-            }
-        }
-        if !wanted.contains(&period.id) {
-            continue;
-        }
-        out.push(Claim {
-            subscription: sub.id.clone(),
-            customer: sub.customer.clone(),
-            contract: contract.id().to_owned(),
-            period: period.id,
-            period_start: period.start,
-            period_end: period.end,
-            eligible_minutes: measured.eligible_minutes,
-            downtime_minutes: measured.downtime_minutes,
-            excluded_minutes: measured.excluded_minutes,
-            uptime_percent: rated.uptime_percent,
-            commitment_percent: contract.commitment(),
-            breached: rated.breached,
-            credit_percent: rated.credit_percent,
-            basis: b.amount,
-            credit,
-            currency,
-            capped,
-            claim_deadline: rated.deadline,
-            note: rated.note,
-            next_tier: rated.next_tier,
-            incidents: measured.incidents.into_iter().map(|(i, _)| i).collect(),
-            steps,
-        });
-    }
-    out
-}
-
 /// The periods of `contract`'s kind in calendar year `year`.
 fn year_periods(contract: &Contract, year: i32) -> Vec<Period> {
     let Some(jan1) = chrono::NaiveDate::from_ymd_opt(year, 1, 1) else {
@@ -405,7 +537,7 @@ fn year_periods(contract: &Contract, year: i32) -> Vec<Period> {
 fn basis(
     contract: &Contract,
     sub: &Subscription,
-    active: (crate::time::Instant, crate::time::Instant),
+    active: (Instant, Instant),
     period: &Period,
     charges: &Charges,
 ) -> Basis {
@@ -461,24 +593,24 @@ impl<'a> WindowIndex<'a> {
     }
 
     /// Global windows whose labels match `scope`.
-    fn global<'s>(
-        &'s self,
-        scope: &'s BTreeMap<String, String>,
-    ) -> impl Iterator<Item = &'a Window> + 's {
+    fn global<'s>(&'s self, scope: &'s Scope) -> impl Iterator<Item = &'a Window> + 's {
         self.global
             .iter()
             .map(|&i| &self.windows[i])
-            .filter(move |w| engine::applies(w, scope, "", ""))
+            .filter(move |w| w.scope.covers(scope))
     }
 
     /// Indices of windows naming `sub` by id or customer (before the scope check), each once.
     fn own(&self, sub: &Subscription) -> Vec<usize> {
-        let mut v: Vec<usize> = [sub.id.as_str(), sub.customer.as_str()]
-            .iter()
-            .filter_map(|k| self.named.get(k))
-            .flatten()
-            .copied()
-            .collect();
+        let by_id = self.named.get(&*sub.id).map_or(&[][..], Vec::as_slice);
+        let by_name = self
+            .named
+            .get(&*sub.customer)
+            .map_or(&[][..], Vec::as_slice);
+        if by_name.is_empty() {
+            return by_id.to_vec();
+        }
+        let mut v: Vec<usize> = by_id.iter().chain(by_name).copied().collect();
         v.sort_unstable();
         v.dedup();
         v

@@ -5,26 +5,18 @@
 use crate::claim::ClaimIncident;
 use crate::contract::{Contract, Counting, ExcludedTime, PartialImpact};
 use crate::period::{midnight, Period};
+use crate::scope::Scope;
 use crate::subscription::Subscription;
 use crate::time::Instant;
 use crate::timeline::{self, Segment, Span};
 use crate::window::Window;
 use rust_decimal::Decimal;
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Whether `window` applies to a subscription with `scope` (contract `applies_to` plus its own),
 /// `id` and `customer` (SPEC 2.4).
-pub fn applies(
-    window: &Window,
-    scope: &BTreeMap<String, String>,
-    id: &str,
-    customer: &str,
-) -> bool {
-    let labels_match = window
-        .scope
-        .iter()
-        .all(|(k, v)| v == "*" || scope.get(k) == Some(v));
-    labels_match
+pub fn applies(window: &Window, scope: &Scope, id: &str, customer: &str) -> bool {
+    window.scope.covers(scope)
         && (window.customers.is_empty()
             || window.customers.iter().any(|c| c == id || c == customer))
 }
@@ -33,12 +25,9 @@ pub fn applies(
 ///
 /// # Errors
 /// The label set to different values by both.
-pub fn full_scope(
-    contract: &Contract,
-    sub: &Subscription,
-) -> Result<BTreeMap<String, String>, String> {
+pub fn full_scope(contract: &Contract, sub: &Subscription) -> Result<Scope, String> {
     let mut scope = contract.applies_to().clone();
-    for (k, v) in &sub.scope {
+    for (k, v) in sub.scope.iter() {
         match scope.get(k) {
             Some(existing) if existing != v => {
                 return Err(format!(
@@ -47,11 +36,11 @@ pub fn full_scope(
                 ))
             }
             _ => {
-                scope.insert(k.clone(), v.clone());
+                scope.insert(k.to_owned(), v.to_owned());
             }
         }
     }
-    Ok(scope)
+    Ok(Scope::from(scope))
 }
 
 /// A merged incident after exclusions and minimum duration.
@@ -60,9 +49,9 @@ pub struct Incident {
     /// The incident's stretches of downtime, contiguous, at their impacts.
     pub segments: Vec<Segment>,
     /// References of its windows.
-    pub references: Vec<String>,
+    pub references: Arc<[String]>,
     /// Sources of its windows.
-    pub sources: Vec<String>,
+    pub sources: Arc<[Arc<str>]>,
 }
 
 impl Incident {
@@ -96,7 +85,7 @@ pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Windo
         let excluded_cause = w
             .cause
             .as_ref()
-            .is_some_and(|c| exclusions.causes.contains(c));
+            .is_some_and(|c| exclusions.causes.contains(&**c));
         let is_excluded = excluded_cause
             && (w.cause.as_deref() != Some("maintenance")
                 || w.announced_at
@@ -125,28 +114,32 @@ pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Windo
         .filter(|p| p[p.len() - 1].end - p[0].start >= rules.min_duration.0)
         .map(|segments| Incident {
             segments,
-            references: Vec::new(),
-            sources: Vec::new(),
+            references: Arc::from([]),
+            sources: Arc::from([]),
         })
         .collect();
-    // Attach each counted window's reference to the incidents it overlaps.
+    // Attach each counted window's reference and source to the incidents it overlaps.
+    let mut labels: Vec<(Vec<String>, Vec<Arc<str>>)> =
+        vec![(Vec::new(), Vec::new()); incidents.len()];
     for w in &counted {
         let (a, b) = (w.start().unix_seconds(), w.end().unix_seconds());
         let first = incidents.partition_point(|i| i.end() <= a);
-        for inc in incidents[first..].iter_mut().take_while(|i| i.start() < b) {
-            if let Some(r) = &w.reference {
-                inc.references.push(r.clone());
-            }
-            if let Some(s) = &w.source {
-                inc.sources.push(s.clone());
-            }
+        let overlapping = incidents[first..]
+            .iter()
+            .take_while(|i| i.start() < b)
+            .count();
+        for (refs, sources) in &mut labels[first..first + overlapping] {
+            refs.extend(w.reference.iter().cloned());
+            sources.extend(w.source.iter().cloned());
         }
     }
-    for inc in &mut incidents {
-        inc.references.sort();
-        inc.references.dedup();
-        inc.sources.sort();
-        inc.sources.dedup();
+    for (inc, (mut refs, mut sources)) in incidents.iter_mut().zip(labels) {
+        refs.sort();
+        refs.dedup();
+        sources.sort();
+        sources.dedup();
+        inc.references = Arc::from(refs);
+        inc.sources = Arc::from(sources);
     }
     Timeline {
         incidents,

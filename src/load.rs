@@ -108,7 +108,7 @@ impl Sources {
                 for (sub, line) in parse_located(&name, &text)? {
                     inputs
                         .subscription_origins
-                        .insert(sub.id.clone(), (name.clone(), line));
+                        .insert(sub.id.to_string(), (name.clone(), line));
                     inputs.subscriptions.push(sub);
                 }
                 Ok(())

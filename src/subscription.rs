@@ -6,23 +6,25 @@ use crate::error::{Error, Problem, Problems};
 use crate::input::{csv_header, csv_problem, csv_reader, non_empty, Format};
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
+use crate::scope::{Interner, Scope};
 use crate::yaml::{Located, Seg};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// Who is covered by which contract, for which scope, at what charge per period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     /// Unique id.
-    pub id: String,
+    pub id: Arc<str>,
     /// The customer's name.
-    pub customer: String,
+    pub customer: Arc<str>,
     /// The contract's id.
-    pub contract: String,
+    pub contract: Arc<str>,
     /// Scope labels (`region`, `zone`, ...), added to the contract's `applies_to`.
-    pub scope: BTreeMap<String, String>,
+    pub scope: Scope,
     /// Charge per period for the covered service.
     pub fee: Money,
     /// First active day (inclusive, contract's zone).
@@ -35,10 +37,10 @@ impl Subscription {
     /// A subscription active for all time.
     pub fn new(id: &str, customer: &str, contract: &str, fee: Money) -> Subscription {
         Subscription {
-            id: id.to_owned(),
-            customer: customer.to_owned(),
-            contract: contract.to_owned(),
-            scope: BTreeMap::new(),
+            id: Arc::from(id),
+            customer: Arc::from(customer),
+            contract: Arc::from(contract),
+            scope: Scope::new(),
             fee,
             active_from: None,
             active_to: None,
@@ -47,7 +49,7 @@ impl Subscription {
 
     /// Adds a scope label.
     pub fn with_scope(mut self, label: &str, value: &str) -> Subscription {
-        self.scope.insert(label.to_owned(), value.to_owned());
+        self.scope.insert(label, value);
         self
     }
 }
@@ -108,7 +110,7 @@ struct Fields<'a> {
 fn build(
     file: &str,
     f: Fields<'_>,
-    scope: BTreeMap<String, String>,
+    scope: Scope,
     at: &dyn Fn(&str) -> Option<usize>,
     problems: &mut Problems,
 ) -> Option<Subscription> {
@@ -144,7 +146,7 @@ fn build(
             ok = false;
         }
     }
-    for (k, v) in &scope {
+    for (k, v) in scope.iter() {
         if v.trim().is_empty() || v == "*" {
             fail(
                 "scope",
@@ -157,9 +159,9 @@ fn build(
         return None;
     }
     Some(Subscription {
-        id: f.id.trim().to_owned(),
-        customer: f.customer.trim().to_owned(),
-        contract: f.contract.trim().to_owned(),
+        id: Arc::from(f.id.trim()),
+        customer: Arc::from(f.customer.trim()),
+        contract: Arc::from(f.contract.trim()),
         scope,
         fee: Money::new(amount?, currency?),
         active_from: from?,
@@ -182,6 +184,7 @@ pub(crate) fn parse_located(
 ) -> Result<Vec<(Subscription, Option<usize>)>, Error> {
     let mut problems = Problems::new();
     let mut out = Vec::new();
+    let mut scopes = Interner::default();
     match Format::of(file).map_err(Error::problem)? {
         Format::Csv => {
             let mut reader = csv_reader(text);
@@ -217,8 +220,8 @@ pub(crate) fn parse_located(
                             )
                         })
                         .filter(|(_, v)| !v.is_empty())
-                        .map(|(h, v)| (h.clone(), v.to_owned()))
-                        .collect();
+                        .map(|(h, v)| (h.as_str(), v));
+                    let scope = scopes.intern(scope);
                     let fields = Fields {
                         id: get("id").unwrap_or(""),
                         customer: get("customer").unwrap_or(""),
@@ -257,7 +260,12 @@ pub(crate) fn parse_located(
                 if let Some(s) = build(
                     file,
                     fields,
-                    r.scope.clone().unwrap_or_default(),
+                    scopes.intern(
+                        r.scope
+                            .iter()
+                            .flatten()
+                            .map(|(k, v)| (k.as_str(), v.as_str())),
+                    ),
                     &at,
                     &mut problems,
                 ) {
@@ -266,9 +274,9 @@ pub(crate) fn parse_located(
             }
         }
     }
-    let mut seen: HashMap<String, Option<usize>> = HashMap::new();
+    let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
     for (s, line) in &out {
-        if let Some(first) = seen.get(&s.id) {
+        if let Some(first) = seen.get(&*s.id) {
             let first = first
                 .map(|l| format!(" (first on line {l})"))
                 .unwrap_or_default();
@@ -278,7 +286,7 @@ pub(crate) fn parse_located(
                     .field("id"),
             );
         } else {
-            seen.insert(s.id.clone(), *line);
+            seen.insert(&s.id, *line);
         }
     }
     problems.into_result(out)

@@ -3,11 +3,13 @@
 use crate::error::{Error, Problem, Problems};
 use crate::input::{csv_header, csv_problem, csv_reader, non_empty, Format};
 use crate::money::parse_decimal;
+use crate::scope::{Interner, Scope};
 use crate::time::Instant;
 use crate::yaml::{Located, Seg};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The fields of a window that are not scope labels.
 const FIELDS: [&str; 8] = [
@@ -28,17 +30,17 @@ pub struct Window {
     end: Instant,
     impact: Decimal,
     /// Cause label (`maintenance`, `force-majeure`, ...); `None` = unplanned.
-    pub cause: Option<String>,
+    pub cause: Option<Arc<str>>,
     /// The incident's reference (ticket, statement id).
     pub reference: Option<String>,
     /// Who measured or reported it.
-    pub source: Option<String>,
+    pub source: Option<Arc<str>>,
     /// When maintenance was announced.
     pub announced_at: Option<Instant>,
     /// Subscription ids or customer names it is limited to (empty = everyone in scope).
     pub customers: Vec<String>,
     /// Scope labels it applies to (`*` = any).
-    pub scope: BTreeMap<String, String>,
+    pub scope: Scope,
 }
 
 impl Window {
@@ -66,7 +68,7 @@ impl Window {
             source: None,
             announced_at: None,
             customers: Vec::new(),
-            scope: BTreeMap::new(),
+            scope: Scope::new(),
         })
     }
 
@@ -86,7 +88,7 @@ impl Window {
 
     /// Adds a scope label.
     pub fn with_scope(mut self, label: &str, value: &str) -> Window {
-        self.scope.insert(label.to_owned(), value.to_owned());
+        self.scope.insert(label, value);
         self
     }
 
@@ -110,13 +112,34 @@ impl Window {
     }
 }
 
-/// Builds a window from named text fields; problems go to `fail(field, message)`.
-fn build(
-    fields: &BTreeMap<String, String>,
+/// Shared labels: causes, sources and scopes repeat across a million windows.
+#[derive(Default)]
+struct Labels {
+    scopes: Interner,
+    words: std::collections::HashMap<String, Arc<str>>,
+}
+
+impl Labels {
+    fn word(&mut self, w: &str) -> Arc<str> {
+        if let Some(a) = self.words.get(w) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(w);
+        self.words.insert(w.to_owned(), a.clone());
+        a
+    }
+}
+
+/// Builds a window from its fields: `get(name)` gives a field's text, `labels` the scope labels;
+/// problems go to `fail(field, message)`.
+fn build<'a>(
+    get: &dyn Fn(&str) -> Option<&'a str>,
+    labels: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     zone: Option<Tz>,
+    shared: &mut Labels,
     fail: &mut dyn FnMut(&str, String),
 ) -> Option<Window> {
-    let get = |k: &str| non_empty(fields.get(k).map(String::as_str));
+    let get = |k: &str| non_empty(get(k));
     let time = |k: &str, required: bool, fail: &mut dyn FnMut(&str, String)| match get(k) {
         None if required => {
             fail(k, format!("expected a time in `{k}`"));
@@ -144,9 +167,9 @@ fn build(
     };
     w = w.with_impact(impact?).map_err(|e| fail("impact", e)).ok()?;
     w.announced_at = announced_at?;
-    w.cause = get("cause").map(str::to_owned);
+    w.cause = get("cause").map(|c| shared.word(c));
     w.reference = get("reference").map(str::to_owned);
-    w.source = get("source").map(str::to_owned);
+    w.source = get("source").map(|s| shared.word(s));
     w.customers = get("customers")
         .map(|c| {
             c.split(';')
@@ -156,11 +179,10 @@ fn build(
                 .collect()
         })
         .unwrap_or_default();
-    for (k, v) in fields {
-        if !FIELDS.contains(&k.as_str()) && !v.trim().is_empty() {
-            w.scope.insert(k.clone(), v.trim().to_owned());
-        }
-    }
+    let labels = labels
+        .filter(|(k, v)| !FIELDS.contains(k) && !v.trim().is_empty())
+        .map(|(k, v)| (k, v.trim()));
+    w.scope = shared.scopes.intern(labels);
     Some(w)
 }
 
@@ -172,27 +194,32 @@ fn build(
 pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Window>, Error> {
     let mut problems = Problems::new();
     let mut out = Vec::new();
+    let mut shared = Labels::default();
     match Format::of(file).map_err(Error::problem)? {
         Format::Csv => {
             let mut reader = csv_reader(text);
             if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
-                let mut fields = BTreeMap::new();
-                for record in reader.records() {
-                    let record = match record {
-                        Ok(r) => r,
+                let mut record = csv::StringRecord::new();
+                loop {
+                    match reader.read_record(&mut record) {
+                        Ok(false) => break,
+                        Ok(true) => {}
                         Err(e) => {
                             problems.push(csv_problem(file, &e));
                             continue;
                         }
-                    };
-                    let line = record.position().map(|p| p.line() as usize);
-                    fields.clear();
-                    for (h, v) in header.iter().zip(record.iter()) {
-                        fields.insert(h.clone(), v.to_owned());
                     }
+                    let line = record.position().map(|p| p.line() as usize);
+                    let get = |name: &str| {
+                        header
+                            .iter()
+                            .position(|h| h == name)
+                            .and_then(|i| record.get(i))
+                    };
+                    let labels = header.iter().map(String::as_str).zip(record.iter());
                     let mut fail =
                         |f: &str, m: String| problems.push(Problem::new(file, m).at(line).field(f));
-                    if let Some(w) = build(&fields, zone, &mut fail) {
+                    if let Some(w) = build(&get, labels, zone, &mut shared, &mut fail) {
                         out.push(w);
                     }
                 }
@@ -206,7 +233,9 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
                     let line = doc.line_of(&[Seg::Index(i), Seg::Key(f)]);
                     problems.push(Problem::new(file, m).at(line).field(f));
                 };
-                if let Some(w) = build(fields, zone, &mut fail) {
+                let get = |k: &str| fields.get(k).map(String::as_str);
+                let labels = fields.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+                if let Some(w) = build(&get, labels, zone, &mut shared, &mut fail) {
                     out.push(w);
                 }
             }

@@ -147,7 +147,10 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn check_of_the_contract_library_is_clean() {
-    let out = slacredit().args(["check", "--contracts", "contracts"]).assert().success();
+    let out = slacredit()
+        .args(["check", "--contracts", "contracts"])
+        .assert()
+        .success();
     assert_eq!(
         String::from_utf8(out.get_output().stdout.clone()).unwrap(),
         "ok: 9 contracts, 0 subscriptions, 0 outage windows, 9 files checked\n"

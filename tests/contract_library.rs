@@ -14,8 +14,8 @@ fn shipped(id: &str) -> Contract {
 fn sub_to(id: &str, fee: &str, currency: &str) -> Subscription {
     let c = shipped(id);
     let mut s = sub(fee, currency);
-    s.contract = id.to_owned();
-    s.scope = c.applies_to().clone();
+    s.contract = id.into();
+    s.scope = c.applies_to().clone().into();
     s
 }
 

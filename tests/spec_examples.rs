@@ -80,7 +80,7 @@ fn both_sources_merge_into_one_incident() {
     assert_eq!(minutes(c.downtime_minutes), "102");
     // (43200 - 102) / 43200 = 99.763888...%
     assert_eq!(uptime(c.uptime_percent), "99.763889");
-    assert_eq!(c.incidents[0].references, vec!["aws-seoul-dns".to_owned()]);
+    assert_eq!(&c.incidents[0].references[..], ["aws-seoul-dns".to_owned()]);
     assert_eq!(c.incidents[0].end.to_string(), "2018-11-22T01:01:00Z");
 }
 
@@ -118,7 +118,7 @@ fn the_shipped_seoul_case_credits_what_aws_credited() {
     }
     let shop = claims
         .iter()
-        .find(|c| c.subscription == "shop-ec2-seoul")
+        .find(|c| &*c.subscription == "shop-ec2-seoul")
         .unwrap();
     assert_eq!(shop.credit.to_string(), "12000.00");
 }

@@ -3,7 +3,7 @@
 
 mod output;
 
-use crate::compute::{compute, Selection};
+use crate::compute::{Claims, Run, Selection};
 use crate::error::Error;
 use crate::load::Sources;
 use crate::period::{PeriodId, PeriodSpan};
@@ -163,13 +163,47 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 subscription: args.subscription.clone(),
                 breached_only: args.breached_only,
             };
-            let claims = compute(&inputs, &selection)?;
-            let text = match args.format {
-                Format::Table => report::table::render(&claims),
-                Format::Json => report::json::render(&claims),
-                Format::Csv => report::csv::render(&claims),
-            };
-            output::write(args.output.as_deref(), &text)?;
+            let run = Run::new(&inputs, &selection)?;
+            let mut out = output::Sink::open(args.output.as_deref())?;
+            match args.format {
+                Format::Table => {
+                    let mut claims = Vec::new();
+                    let totals = run.stream(
+                        |chunk| chunk,
+                        |chunk| {
+                            claims.extend(chunk);
+                            Ok(())
+                        },
+                    )?;
+                    let all = Claims {
+                        claims,
+                        totals,
+                        inputs: run.files().to_vec(),
+                    };
+                    out.write(&report::table::render(&all))?;
+                }
+                Format::Json => {
+                    out.write(&report::json::header(run.files()))?;
+                    let mut any = false;
+                    let totals = run.stream(
+                        |chunk| report::json::claims_chunk(&chunk),
+                        |text| {
+                            if text.is_empty() {
+                                return Ok(());
+                            }
+                            out.write(if any { ",\n" } else { "\n" })?;
+                            any = true;
+                            out.write(&text)
+                        },
+                    )?;
+                    out.write(&report::json::footer(any, &totals))?;
+                }
+                Format::Csv => {
+                    out.write(&report::csv::header())?;
+                    run.stream(|chunk| report::csv::rows(&chunk), |text| out.write(&text))?;
+                }
+            }
+            out.finish()?;
             Ok(())
         }
         Command::Contracts { contracts } => {

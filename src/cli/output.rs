@@ -3,8 +3,9 @@
 
 use crate::contract::Contract;
 use crate::error::Error;
-use std::io::Write;
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 /// Prints every problem of `e`, one per line, and a count.
 pub fn print_error(e: &Error) {
@@ -23,39 +24,90 @@ pub fn print_error(e: &Error) {
     }
 }
 
-/// Writes `text` to `path` (via a temporary file renamed into place, so a failure leaves the old
-/// file as it was) or to standard output.
-pub fn write(path: Option<&Path>, text: &str) -> Result<(), Error> {
-    let Some(path) = path else {
-        let mut out = std::io::stdout().lock();
-        return out
-            .write_all(text.as_bytes())
-            .and_then(|_| out.flush())
-            .map_err(|source| Error::Io {
-                path: "<stdout>".into(),
-                source,
+/// Where a report goes: standard output, or a file replaced only when the report is complete
+/// (written to a temporary file beside it and renamed; on any failure the old file stays).
+pub struct Sink {
+    out: Box<dyn Write>,
+    file: Option<(PathBuf, PathBuf)>,
+    name: String,
+}
+
+impl Sink {
+    /// Opens standard output, or a temporary file next to `path`.
+    pub fn open(path: Option<&Path>) -> Result<Sink, Error> {
+        let Some(path) = path else {
+            return Ok(Sink {
+                out: Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+                file: None,
+                name: "<stdout>".into(),
             });
-    };
-    let io = |source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.slacredit-{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
-        .and_then(|_| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        };
+        let name = path.display().to_string();
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let base = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(".{base}.slacredit-{}.tmp", std::process::id()));
+        let f = File::create(&tmp).map_err(|source| Error::Io {
+            path: name.clone(),
+            source,
+        })?;
+        Ok(Sink {
+            out: Box::new(BufWriter::with_capacity(1 << 16, f)),
+            file: Some((tmp, path.to_path_buf())),
+            name,
+        })
     }
-    result.map_err(io)
+
+    /// Appends `text`.
+    pub fn write(&mut self, text: &str) -> Result<(), Error> {
+        self.out
+            .write_all(text.as_bytes())
+            .map_err(|source| Error::Io {
+                path: self.name.clone(),
+                source,
+            })
+    }
+
+    /// Flushes, and puts a file in place of the old one.
+    pub fn finish(mut self) -> Result<(), Error> {
+        let io = |source| Error::Io {
+            path: self.name.clone(),
+            source,
+        };
+        self.out.flush().map_err(io)?;
+        if let Some((tmp, path)) = self.file.take() {
+            // Drop the writer (closing the file) before the rename.
+            self.out = Box::new(std::io::sink());
+            if let Err(source) = std::fs::rename(&tmp, &path) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::Io {
+                    path: self.name.clone(),
+                    source,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        if let Some((tmp, _)) = self.file.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Writes `text` whole to `path` or standard output (see [`Sink`]).
+pub fn write(path: Option<&Path>, text: &str) -> Result<(), Error> {
+    let mut sink = Sink::open(path)?;
+    sink.write(text)?;
+    sink.finish()
 }
 
 /// The contracts as a table: id, period, zone, commitment, credit model, title.

@@ -2,6 +2,7 @@
 //! `next_tier` flattened, `incidents` as a count (SPEC 5).
 
 use super::{minutes, money, percent, uptime};
+use crate::claim::Claim;
 use crate::compute::Claims;
 
 /// The header line's columns.
@@ -32,16 +33,24 @@ pub const COLUMNS: [&str; 22] = [
 
 /// The claims as CSV with a header, `\n` line ends.
 pub fn render(claims: &Claims) -> String {
+    header() + &rows(&claims.claims)
+}
+
+/// The header line.
+pub fn header() -> String {
+    COLUMNS.join(",") + "\n"
+}
+
+/// One line per claim.
+pub fn rows(claims: &[Claim]) -> String {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    // Writing to a Vec cannot fail.
-    let _ = w.write_record(COLUMNS);
-    for c in &claims.claims {
+    for c in claims {
         let row = [
-            c.subscription.clone(),
-            c.customer.clone(),
-            c.contract.clone(),
+            c.subscription.to_string(),
+            c.customer.to_string(),
+            c.contract.to_string(),
             c.period.to_string(),
             c.period_start.to_string(),
             c.period_end.to_string(),
@@ -66,6 +75,7 @@ pub fn render(claims: &Claims) -> String {
                 .unwrap_or_default(),
             c.incidents.len().to_string(),
         ];
+        // Writing to a Vec cannot fail.
         let _ = w.write_record(&row);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

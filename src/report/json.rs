@@ -4,16 +4,8 @@
 use super::{minutes, money, percent, tool, uptime};
 use crate::claim::Claim;
 use crate::compute::Claims;
+use crate::input::InputFile;
 use serde::Serialize;
-
-#[derive(Serialize)]
-struct Out<'a> {
-    schema: &'static str,
-    tool: String,
-    inputs: Vec<Input<'a>>,
-    claims: Vec<JsonClaim<'a>>,
-    totals: Vec<Total>,
-}
 
 #[derive(Serialize)]
 struct Input<'a> {
@@ -104,31 +96,70 @@ fn claim(c: &Claim) -> JsonClaim<'_> {
     }
 }
 
+fn pretty<T: Serialize>(value: &T) -> String {
+    // Serialising plain structs of strings cannot fail.
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// Indents every line after the first by `n` spaces (the first follows a key already indented).
+fn nest(text: &str, n: usize) -> String {
+    text.replace('\n', &format!("\n{}", " ".repeat(n)))
+}
+
+/// The document up to and including `"claims": [`.
+pub fn header(files: &[InputFile]) -> String {
+    let inputs: Vec<Input<'_>> = files
+        .iter()
+        .map(|i| Input {
+            path: &i.path,
+            sha256: &i.sha256,
+        })
+        .collect();
+    format!(
+        "{{\n  \"schema\": \"slacredit/claims/v1\",\n  \"tool\": {},\n  \"inputs\": {},\n  \"claims\": [",
+        pretty(&tool()),
+        nest(&pretty(&inputs), 2)
+    )
+}
+
+/// Claims as array elements, indented for their place in the document and separated by commas;
+/// empty for no claims.
+pub fn claims_chunk(claims: &[Claim]) -> String {
+    let mut out = String::new();
+    for (i, c) in claims.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str("    ");
+        out.push_str(&nest(&pretty(&claim(c)), 4));
+    }
+    out
+}
+
+/// The rest of the document after the claims; `any` says whether there were claims.
+pub fn footer(any: bool, totals: &[crate::compute::Total]) -> String {
+    let totals: Vec<Total> = totals
+        .iter()
+        .map(|t| Total {
+            currency: t.currency.code().to_owned(),
+            credit: money(t.credit, t.currency),
+        })
+        .collect();
+    format!(
+        "{}],\n  \"totals\": {}\n}}\n",
+        if any { "\n  " } else { "" },
+        nest(&pretty(&totals), 2)
+    )
+}
+
 /// The claims as pretty-printed JSON, ending with a newline.
 pub fn render(claims: &Claims) -> String {
-    let out = Out {
-        schema: "slacredit/claims/v1",
-        tool: tool(),
-        inputs: claims
-            .inputs
-            .iter()
-            .map(|i| Input {
-                path: &i.path,
-                sha256: &i.sha256,
-            })
-            .collect(),
-        claims: claims.claims.iter().map(claim).collect(),
-        totals: claims
-            .totals
-            .iter()
-            .map(|t| Total {
-                currency: t.currency.code().to_owned(),
-                credit: money(t.credit, t.currency),
-            })
-            .collect(),
-    };
-    // Serialising plain structs of strings cannot fail.
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
-    s.push('\n');
-    s
+    let body = claims_chunk(&claims.claims);
+    let mut out = header(&claims.inputs);
+    if !body.is_empty() {
+        out.push('\n');
+        out.push_str(&body);
+    }
+    out.push_str(&footer(!body.is_empty(), &claims.totals));
+    out
 }

@@ -22,8 +22,8 @@ pub fn render(claims: &Claims) -> String {
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
     for c in &claims.claims {
         rows.push(vec![
-            c.subscription.clone(),
-            c.customer.clone(),
+            c.subscription.to_string(),
+            c.customer.to_string(),
             c.period.to_string(),
             minutes(c.downtime_minutes),
             uptime(c.uptime_percent),

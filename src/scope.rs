@@ -1,0 +1,97 @@
+//! Scope labels (`service: ec2`, `region: ap-northeast-2`) and the matching rule of SPEC 2.4.
+//!
+//! A provider's million subscriptions and windows carry a few dozen distinct label sets, so a
+//! [`Scope`] is shared (cloning is a reference count) and loaders intern them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// A set of scope labels, cheap to clone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Scope(Arc<BTreeMap<String, String>>);
+
+impl Scope {
+    /// No labels.
+    pub fn new() -> Scope {
+        Scope::default()
+    }
+
+    /// The value of `label`.
+    pub fn get(&self, label: &str) -> Option<&str> {
+        self.0.get(label).map(String::as_str)
+    }
+
+    /// Sets `label` to `value`.
+    pub fn insert(&mut self, label: &str, value: &str) {
+        Arc::make_mut(&mut self.0).insert(label.to_owned(), value.to_owned());
+    }
+
+    /// The labels in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Whether there are no labels.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether a window carrying `self` applies to a subscription whose full scope is `full`:
+    /// every label set here is matched by `full`; `*` matches anything (SPEC 2.4).
+    pub fn covers(&self, full: &Scope) -> bool {
+        self.0
+            .iter()
+            .all(|(k, v)| v == "*" || full.get(k) == Some(v.as_str()))
+    }
+
+    /// Identity of the shared label set, for caches keyed by interned scopes.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+}
+
+impl FromIterator<(String, String)> for Scope {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Scope {
+        Scope(Arc::new(iter.into_iter().collect()))
+    }
+}
+
+impl From<BTreeMap<String, String>> for Scope {
+    fn from(map: BTreeMap<String, String>) -> Scope {
+        Scope(Arc::new(map))
+    }
+}
+
+/// Hands out one shared [`Scope`] per distinct label set.
+#[derive(Default)]
+pub(crate) struct Interner {
+    seen: HashMap<String, Scope>,
+    key: String,
+}
+
+impl Interner {
+    /// The shared scope with these labels (names must be distinct).
+    pub(crate) fn intern<'a>(
+        &mut self,
+        labels: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> Scope {
+        self.key.clear();
+        let mut sorted: Vec<(&str, &str)> = labels.clone().collect();
+        sorted.sort_unstable();
+        for (k, v) in &sorted {
+            self.key.push_str(k);
+            self.key.push('\u{0}');
+            self.key.push_str(v);
+            self.key.push('\u{0}');
+        }
+        if let Some(s) = self.seen.get(self.key.as_str()) {
+            return s.clone();
+        }
+        let scope: Scope = sorted
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        self.seen.insert(self.key.clone(), scope.clone());
+        scope
+    }
+}
