@@ -1,5 +1,7 @@
 //! The calculator: uptime, breach, credit model, caps, minimum, rounding, deadline and next tier
-//! (SPEC 3.4-3.6). The annual cap needs the year's earlier periods and is applied by the caller.
+//! (SPEC 3.4-3.6), in two steps: [`assess`] decides everything that does not depend on money
+//! (so every subscription sharing a measurement shares it), [`price`] turns that into an amount
+//! for one basis. The annual cap needs the year's earlier periods and is applied by the caller.
 
 use crate::claim::{CreditSteps, NextTier};
 use crate::contract::{Contract, CreditModel, Deadline, Tier, UnitCount};
@@ -19,27 +21,33 @@ pub struct Basis {
     pub full: Decimal,
 }
 
-/// A period rated in money, before the annual cap.
+/// What a measured period is owed, before it is priced for a basis.
 #[derive(Debug, Clone)]
-pub struct Rated {
+pub struct Assessment {
     /// Exact uptime percent (100 with no eligible time).
     pub uptime_percent: Decimal,
     /// Uptime below the commitment.
     pub breached: bool,
     /// The model's percent, where it has one.
     pub credit_percent: Option<Decimal>,
-    /// The credit after period cap, minimum and rounding.
-    pub credit: Decimal,
-    /// A cap lowered the credit.
-    pub capped: bool,
-    /// The arithmetic.
-    pub steps: CreditSteps,
     /// The next higher credit.
     pub next_tier: Option<NextTier>,
     /// The last day to claim.
     pub deadline: Option<NaiveDate>,
     /// Why there is no credit, where not obvious.
     pub note: Option<String>,
+    /// What the model pays, in a form that needs only the basis.
+    owed: Owed,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Owed {
+    /// This percent of the basis.
+    Percent(Decimal),
+    /// `multiple` x full fee x `minutes` / (60 x hours); `hours` = None: the period's real hours.
+    FeeHours { multiple: Decimal, minutes: Decimal, hours: Option<Decimal>, period_seconds: i64 },
+    /// `count` x `amount`.
+    Fixed { amount: Decimal, count: u64 },
 }
 
 /// Downtime and eligible minutes in exact decimals, with the threshold test.
@@ -67,32 +75,19 @@ impl Uptime {
     }
 }
 
-/// Rates a measured period. `fixed_incidents` is how many qualifying incidents are first paid in
-/// this period (only used by the `fixed` model).
-pub fn rate(
-    contract: &Contract,
-    currency: Currency,
-    measured: &Measured,
-    period: &Period,
-    basis: Basis,
-    fixed_incidents: usize,
-) -> Rated {
+/// Assesses a measured period: uptime, breach, the model's outcome, deadline, next tier.
+/// `fixed_incidents` is how many qualifying incidents are first paid in this period (only used
+/// by the `fixed` model).
+pub fn assess(contract: &Contract, measured: &Measured, period: &Period, fixed_incidents: usize) -> Assessment {
     let credits = contract.credits();
     let deadline = deadline(contract, measured, period);
     if measured.eligible_minutes <= Decimal::ZERO {
-        let zero = currency.zero();
-        return Rated {
+        return Assessment {
             uptime_percent: Decimal::ONE_HUNDRED,
             breached: false,
             credit_percent: match credits.model {
                 CreditModel::Tiers(_) | CreditModel::PerDuration { .. } => Some(Decimal::ZERO),
                 _ => None,
-            },
-            credit: zero,
-            capped: false,
-            steps: CreditSteps {
-                after_rounding: zero,
-                ..CreditSteps::default()
             },
             next_tier: None,
             deadline,
@@ -101,33 +96,22 @@ pub fn rate(
             } else {
                 "all eligible time in this period was excluded, so no uptime is measured and no credit is due".to_owned()
             }),
+            owed: Owed::Percent(Decimal::ZERO),
         };
     }
-    let u = Uptime {
-        eligible: measured.eligible_minutes,
-        downtime: measured.downtime_minutes.min(measured.eligible_minutes),
-    };
+    let u = Uptime { eligible: measured.eligible_minutes, downtime: measured.downtime_minutes.min(measured.eligible_minutes) };
     let uptime_percent = (u.eligible - u.downtime) * Decimal::ONE_HUNDRED / u.eligible;
     let breached = u.below(contract.commitment());
-    let hundred = Decimal::ONE_HUNDRED;
-    let (credit_percent, model_amount, next_tier) = match &credits.model {
+    let (credit_percent, owed, next_tier) = match &credits.model {
         CreditModel::Tiers(tiers) => {
             let hit = tiers.iter().rposition(|t| u.below(t.below));
             let percent = hit.map_or(Decimal::ZERO, |i| tiers[i].percent);
             let next = tiers.get(hit.map_or(0, |i| i + 1)).and_then(|t: &Tier| {
-                u.minutes_to_go_below(t.below).map(|m| NextTier {
-                    credit_percent: t.percent,
-                    more_downtime_minutes: m,
-                })
+                u.minutes_to_go_below(t.below).map(|m| NextTier { credit_percent: t.percent, more_downtime_minutes: m })
             });
-            (Some(percent), basis.amount * percent / hundred, next)
+            (Some(percent.normalize()), Owed::Percent(percent), next)
         }
-        CreditModel::PerDuration {
-            percent,
-            per,
-            count,
-            beyond,
-        } => {
+        CreditModel::PerDuration { percent, per, count, beyond } => {
             let (per, beyond) = (per.minutes(), beyond.minutes());
             let excess = (u.downtime - beyond).max(Decimal::ZERO);
             let units = match count {
@@ -143,36 +127,49 @@ pub fn rate(
                 more_downtime_minutes: m,
             });
             let p = (percent * units).normalize();
-            (Some(p), basis.amount * p / hundred, next)
+            (Some(p), Owed::Percent(p), next)
         }
-        CreditModel::FeeMultiple {
-            multiple,
-            min_incident,
-            min_total,
-            hours_basis,
-        } => {
+        CreditModel::FeeMultiple { multiple, min_incident, min_total, hours_basis } => {
             let all = min_total.is_some_and(|t| u.downtime >= t.minutes());
-            let qualifying: Decimal = measured
+            let minutes: Decimal = measured
                 .incidents
                 .iter()
-                .filter(|(_, length)| {
-                    all || min_incident.map_or(min_total.is_none(), |m| *length >= m.0)
-                })
-                .map(|(i, _)| i.downtime_minutes)
+                .filter(|i| all || min_incident.map_or(min_total.is_none(), |m| i.end.since(i.start) >= m))
+                .map(|i| i.downtime_minutes)
                 .sum();
-            // multiple x (fee / hours) x (minutes / 60), divided once at the end to stay exact.
-            let amount = match hours_basis {
-                Some(h) => multiple * basis.full * qualifying / (Decimal::from(60) * h),
-                None => {
-                    let seconds = Decimal::from(period.end.since(period.start).0);
-                    multiple * basis.full * qualifying * Decimal::from(60) / seconds
-                }
-            };
-            (None, amount, None)
+            let period_seconds = period.end.since(period.start).0;
+            (None, Owed::FeeHours { multiple: *multiple, minutes, hours: *hours_basis, period_seconds }, None)
         }
-        CreditModel::Fixed { amount, .. } => {
-            (None, amount * Decimal::from(fixed_incidents as u64), None)
+        CreditModel::Fixed { amount, .. } => (None, Owed::Fixed { amount: *amount, count: fixed_incidents as u64 }, None),
+    };
+    Assessment { uptime_percent, breached, credit_percent, next_tier, deadline, note: None, owed }
+}
+
+/// A priced period, before the annual cap.
+#[derive(Debug, Clone)]
+pub struct Priced {
+    /// The credit after period cap, minimum and rounding.
+    pub credit: Decimal,
+    /// A cap lowered the credit.
+    pub capped: bool,
+    /// The arithmetic.
+    pub steps: CreditSteps,
+}
+
+/// Prices an assessment for one basis: model amount, period cap, minimum, rounding.
+pub fn price(contract: &Contract, assessment: &Assessment, basis: Basis, currency: Currency) -> Priced {
+    let credits = contract.credits();
+    let model_amount = match assessment.owed {
+        Owed::Percent(p) if p.is_zero() => Decimal::ZERO,
+        Owed::Percent(p) => basis.amount * p / Decimal::ONE_HUNDRED,
+        // multiple x (fee / hours) x (minutes / 60), divided once at the end to stay exact.
+        Owed::FeeHours { multiple, minutes, hours: Some(h), .. } => {
+            multiple * basis.full * minutes / (Decimal::from(60) * h)
         }
+        Owed::FeeHours { multiple, minutes, hours: None, period_seconds } => {
+            multiple * basis.full * minutes * Decimal::from(60) / Decimal::from(period_seconds)
+        }
+        Owed::Fixed { amount, count } => amount * Decimal::from(count),
     };
     let mut capped = false;
     let mut after_cap = model_amount;
@@ -182,16 +179,9 @@ pub fn rate(
             capped = true;
         }
     }
-    let after_minimum = if credits.minimum.issues(after_cap) {
-        after_cap
-    } else {
-        Decimal::ZERO
-    };
+    let after_minimum = if credits.minimum.issues(after_cap) { after_cap } else { Decimal::ZERO };
     let credit = currency.round(after_minimum, credits.rounding);
-    Rated {
-        uptime_percent,
-        breached,
-        credit_percent: credit_percent.map(|p| p.normalize()),
+    Priced {
         credit,
         capped,
         steps: CreditSteps {
@@ -201,9 +191,6 @@ pub fn rate(
             after_rounding: credit,
             annual_cap_remaining: None,
         },
-        next_tier,
-        deadline,
-        note: None,
     }
 }
 
@@ -211,12 +198,9 @@ pub fn rate(
 fn deadline(contract: &Contract, measured: &Measured, period: &Period) -> Option<NaiveDate> {
     match contract.deadline()? {
         Deadline::PeriodsAfter(n) => Some(period.id.shifted(i64::from(n)).last_day()),
-        Deadline::DaysAfterPeriodEnd(n) => period
-            .id
-            .last_day()
-            .checked_add_days(Days::new(u64::from(n))),
+        Deadline::DaysAfterPeriodEnd(n) => period.id.last_day().checked_add_days(Days::new(u64::from(n))),
         Deadline::DaysAfterIncident(n) => {
-            let end = measured.incidents.iter().map(|(i, _)| i.end).max()?;
+            let end = measured.incidents.iter().map(|i| i.end).max()?;
             local_date(end, contract.timezone()).checked_add_days(Days::new(u64::from(n)))
         }
     }

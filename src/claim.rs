@@ -18,7 +18,7 @@ pub struct ClaimIncident {
     /// Counted downtime minutes of this incident inside the claim's eligible time.
     pub downtime_minutes: Decimal,
     /// References of the windows that make it up, sorted, without repeats.
-    pub references: Arc<[String]>,
+    pub references: Arc<[Arc<str>]>,
     /// Sources of the windows that make it up, sorted, without repeats.
     pub sources: Arc<[Arc<str>]>,
 }
@@ -75,8 +75,8 @@ pub struct Claim {
     pub note: Option<String>,
     /// The next higher credit and how far it is.
     pub next_tier: Option<NextTier>,
-    /// Incidents overlapping the eligible time.
-    pub incidents: Vec<ClaimIncident>,
+    /// Incidents overlapping the eligible time (shared by claims of the same measurement).
+    pub incidents: Arc<[ClaimIncident]>,
     /// The arithmetic behind the credit, for reports.
     pub steps: CreditSteps,
 }

@@ -7,11 +7,12 @@
 //! windows of its own; subscriptions are processed in id order, in chunks, on every core, and each
 //! chunk's claims are handed to the caller (and can be dropped) before the next is computed.
 
-use crate::calculator::{self, Basis};
+use crate::calculator::{self, Assessment, Basis};
 use crate::claim::Claim;
 use crate::contract::{Contract, CreditModel};
 use crate::engine::{self, Measured, Timeline};
 use crate::error::{Error, Problem, Problems};
+use crate::fxhash::FxHashMap;
 use crate::input::InputFile;
 use crate::money::Currency;
 use crate::period::{Period, PeriodId, PeriodSpan};
@@ -22,6 +23,7 @@ use crate::window::Window;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Everything a computation needs, already parsed and validated one by one.
 #[derive(Debug, Clone, Default)]
@@ -37,7 +39,7 @@ pub struct Inputs {
     /// The files read, with fingerprints (empty for inputs built in code).
     pub files: Vec<InputFile>,
     /// Where each subscription came from (file, line), for messages; may be empty.
-    pub subscription_origins: HashMap<String, (String, Option<usize>)>,
+    pub subscription_origins: HashMap<Arc<str>, (Arc<str>, Option<usize>)>,
 }
 
 /// Which claims to compute.
@@ -89,9 +91,16 @@ struct ScopeData<'a> {
     global: Vec<&'a Window>,
     /// The timeline of `global` alone.
     timeline: Timeline,
-    /// The selected periods of the contract, with their measurement for a subscription that is
-    /// active throughout and has no windows of its own.
-    periods: Vec<(Period, Measured)>,
+    /// The selected periods of the contract, with their measurement and assessment for a
+    /// subscription that is active throughout and has no windows of its own.
+    periods: Vec<Shared>,
+}
+
+/// One period as every subscription of a scope without windows of its own sees it.
+struct Shared {
+    period: Period,
+    measured: Measured,
+    assessment: Assessment,
 }
 
 /// Checks that the inputs fit together: every subscription names a loaded contract, scope labels
@@ -111,7 +120,7 @@ fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Er
     let mut problems = Problems::new();
     let located = |id: &str, field: &str, message: String| -> Problem {
         let (file, line) = match inputs.subscription_origins.get(id) {
-            Some((file, line)) => (file.as_str(), *line),
+            Some((file, line)) => (&**file, *line),
             None => ("<subscriptions>", None),
         };
         Problem::new(file, message).at(line).field(field)
@@ -119,7 +128,7 @@ fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Er
     let mut known: Vec<&str> = contracts.keys().copied().collect();
     known.sort_unstable();
     // Full scopes repeat: one per (contract, subscription scope).
-    let mut full: HashMap<(&str, usize), Result<Scope, String>> = HashMap::new();
+    let mut full: FxHashMap<(&str, usize), Result<Scope, String>> = FxHashMap::default();
     let mut out = Vec::with_capacity(inputs.subscriptions.len());
     for sub in &inputs.subscriptions {
         let Some(contract) = contracts.get(&*sub.contract) else {
@@ -235,7 +244,11 @@ impl<'a> Run<'a> {
                     );
                     let periods = periods
                         .iter()
-                        .map(|p| (*p, engine::measure(contract, always, &timeline, p)))
+                        .map(|p| {
+                            let measured = engine::measure(contract, always, &timeline, p);
+                            let assessment = calculator::assess(contract, &measured, p, 0);
+                            Shared { period: *p, measured, assessment }
+                        })
                         .collect();
                     scopes.push(ScopeData {
                         contract,
@@ -360,66 +373,67 @@ impl<'a> Run<'a> {
             built = engine::timeline(contract, windows.into_iter());
             &built
         };
-        let shared = own.is_empty();
-        let selected: Vec<&(Period, Measured)> = data
-            .periods
-            .iter()
-            .filter(|(p, _)| p.start < active.1 && p.end > active.0)
-            .collect();
-        let Some(first) = selected.first() else {
-            return;
-        };
         let credits = contract.credits();
+        let in_active = |p: &Period| p.start < active.1 && p.end > active.0;
+        let Some(first) = data.periods.iter().find(|s| in_active(&s.period)) else { return };
         // With an annual cap, every earlier period of the year counts towards it.
-        let mut periods: Vec<(Period, Option<&Measured>, bool)> = Vec::new();
-        if credits.annual_cap.is_some() {
-            let jan1 = chrono::NaiveDate::from_ymd_opt(first.0.id.year(), 1, 1)
-                .unwrap_or(first.0.id.first_day());
+        let earlier: Vec<Period> = if credits.annual_cap.is_some() {
+            let jan1 = chrono::NaiveDate::from_ymd_opt(first.period.id.year(), 1, 1).unwrap_or(first.period.id.first_day());
             let mut p = PeriodId::containing(contract.period(), jan1);
-            while p < first.0.id {
-                periods.push((p.in_zone(contract.timezone()), None, false));
+            let mut v = Vec::new();
+            while p < first.period.id {
+                v.push(p.in_zone(contract.timezone()));
                 p = p.next();
             }
-        }
-        periods.extend(selected.iter().map(|(p, m)| (*p, Some(m), true)));
+            v
+        } else {
+            Vec::new()
+        };
+        let periods = earlier
+            .into_iter()
+            .map(|p| (p, None))
+            .chain(data.periods.iter().map(|s| (s.period, Some(s))));
+        // Shared results hold for a subscription active throughout the period, without windows
+        // of its own; `fixed` also depends on earlier periods, so it is always computed.
+        let shareable = own.is_empty() && !matches!(credits.model, CreditModel::Fixed { .. });
+        let quiet = self.breached_only && credits.annual_cap.is_none();
         let currency = sub.fee.currency;
         let mut year: Option<(i32, Decimal, Decimal)> = None; // (year, limit, issued)
-        for (period, cached, wanted) in periods {
-            if period.start >= active.1 || period.end <= active.0 {
+        for (period, shared) in periods {
+            if !in_active(&period) {
+                continue;
+            }
+            let wanted = shared.is_some();
+            // No incident, no downtime, no breach: nothing to report when only breaches are.
+            if quiet && !timeline.has_incident_in(period.start, period.end) {
                 continue;
             }
             let whole = active.0 <= period.start && active.1 >= period.end;
-            let measured: Cow<'_, Measured> = match cached {
-                Some(m) if shared && whole => Cow::Borrowed(m),
-                _ => Cow::Owned(engine::measure(contract, active, timeline, &period)),
+            let (measured, assessment) = match shared {
+                Some(s) if shareable && whole => (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment)),
+                _ => {
+                    let m = engine::measure(contract, active, timeline, &period);
+                    let fixed_incidents = match &credits.model {
+                        CreditModel::Fixed { min_incident, .. } => m
+                            .incidents
+                            .iter()
+                            .filter(|i| i.end.since(i.start) >= *min_incident && i.downtime_minutes > Decimal::ZERO)
+                            .filter(|i| !engine::counted_before(contract, active, i, timeline, period.start))
+                            .count(),
+                        _ => 0,
+                    };
+                    let a = calculator::assess(contract, &m, &period, fixed_incidents);
+                    (Cow::Owned(m), Cow::Owned(a))
+                }
             };
-            let needs_money = wanted || credits.annual_cap.is_some();
-            if !needs_money
-                || (self.breached_only
-                    && credits.annual_cap.is_none()
-                    && measured.downtime_minutes.is_zero())
-            {
+            if quiet && !assessment.breached {
                 continue;
             }
             let b = basis(contract, sub, active, &period, &self.inputs.charges);
-            let fixed_incidents = match &credits.model {
-                CreditModel::Fixed { min_incident, .. } => measured
-                    .incidents
-                    .iter()
-                    .filter(|(i, length)| {
-                        *length >= min_incident.0 && i.downtime_minutes > Decimal::ZERO
-                    })
-                    .filter(|(i, _)| {
-                        !engine::counted_before(contract, active, i, timeline, period.start)
-                    })
-                    .count(),
-                _ => 0,
-            };
-            let rated =
-                calculator::rate(contract, currency, &measured, &period, b, fixed_incidents);
-            let mut credit = rated.credit;
-            let mut capped = rated.capped;
-            let mut steps = rated.steps;
+            let priced = calculator::price(contract, &assessment, b, currency);
+            let mut credit = priced.credit;
+            let mut capped = priced.capped;
+            let mut steps = priced.steps;
             if let Some(cap) = credits.annual_cap {
                 let y = period.id.year();
                 if year.is_none_or(|(current, _, _)| current != y) {
@@ -427,9 +441,7 @@ impl<'a> Run<'a> {
                         .iter()
                         .map(|p| basis(contract, sub, active, p, &self.inputs.charges).amount)
                         .sum();
-                    let limit = cap
-                        .limit(annual_basis)
-                        .map_or(Decimal::MAX, |l| currency.round_down(l));
+                    let limit = cap.limit(annual_basis).map_or(Decimal::MAX, |l| currency.round_down(l));
                     year = Some((y, limit, Decimal::ZERO));
                 }
                 if let Some((_, limit, issued)) = year.as_mut() {
@@ -442,10 +454,10 @@ impl<'a> Run<'a> {
                     *issued += credit;
                 }
             }
-            if !wanted || (self.breached_only && !rated.breached) {
+            if !wanted || (self.breached_only && !assessment.breached) {
                 continue;
             }
-            let measured = measured.into_owned();
+            let assessment = assessment.into_owned();
             out.push(Claim {
                 subscription: sub.id.clone(),
                 customer: sub.customer.clone(),
@@ -456,18 +468,18 @@ impl<'a> Run<'a> {
                 eligible_minutes: measured.eligible_minutes,
                 downtime_minutes: measured.downtime_minutes,
                 excluded_minutes: measured.excluded_minutes,
-                uptime_percent: rated.uptime_percent,
+                uptime_percent: assessment.uptime_percent,
                 commitment_percent: contract.commitment(),
-                breached: rated.breached,
-                credit_percent: rated.credit_percent,
+                breached: assessment.breached,
+                credit_percent: assessment.credit_percent,
                 basis: b.amount,
                 credit,
                 currency,
                 capped,
-                claim_deadline: rated.deadline,
-                note: rated.note,
-                next_tier: rated.next_tier,
-                incidents: measured.incidents.into_iter().map(|(i, _)| i).collect(),
+                claim_deadline: assessment.deadline,
+                note: assessment.note,
+                next_tier: assessment.next_tier,
+                incidents: measured.incidents.clone(),
                 steps,
             });
         }
@@ -569,13 +581,13 @@ struct WindowIndex<'a> {
     /// Windows without `customers`.
     global: Vec<usize>,
     /// Windows naming a subscription id or customer, by that name.
-    named: HashMap<&'a str, Vec<usize>>,
+    named: FxHashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> WindowIndex<'a> {
     fn new(windows: &'a [Window]) -> WindowIndex<'a> {
         let mut global = Vec::new();
-        let mut named: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut named: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (i, w) in windows.iter().enumerate() {
             if w.customers.is_empty() {
                 global.push(i);
@@ -601,18 +613,15 @@ impl<'a> WindowIndex<'a> {
     }
 
     /// Indices of windows naming `sub` by id or customer (before the scope check), each once.
-    fn own(&self, sub: &Subscription) -> Vec<usize> {
+    fn own(&self, sub: &Subscription) -> Cow<'_, [usize]> {
         let by_id = self.named.get(&*sub.id).map_or(&[][..], Vec::as_slice);
-        let by_name = self
-            .named
-            .get(&*sub.customer)
-            .map_or(&[][..], Vec::as_slice);
+        let by_name = self.named.get(&*sub.customer).map_or(&[][..], Vec::as_slice);
         if by_name.is_empty() {
-            return by_id.to_vec();
+            return Cow::Borrowed(by_id);
         }
         let mut v: Vec<usize> = by_id.iter().chain(by_name).copied().collect();
         v.sort_unstable();
         v.dedup();
-        v
+        Cow::Owned(v)
     }
 }

@@ -49,7 +49,7 @@ pub struct Incident {
     /// The incident's stretches of downtime, contiguous, at their impacts.
     pub segments: Vec<Segment>,
     /// References of its windows.
-    pub references: Arc<[String]>,
+    pub references: Arc<[Arc<str>]>,
     /// Sources of its windows.
     pub sources: Arc<[Arc<str>]>,
 }
@@ -119,7 +119,7 @@ pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Windo
         })
         .collect();
     // Attach each counted window's reference and source to the incidents it overlaps.
-    let mut labels: Vec<(Vec<String>, Vec<Arc<str>>)> =
+    let mut labels: Vec<(Vec<Arc<str>>, Vec<Arc<str>>)> =
         vec![(Vec::new(), Vec::new()); incidents.len()];
     for w in &counted {
         let (a, b) = (w.start().unix_seconds(), w.end().unix_seconds());
@@ -144,6 +144,14 @@ pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Windo
     Timeline {
         incidents,
         excluded,
+    }
+}
+
+impl Timeline {
+    /// Whether any incident overlaps [`from`, `to`).
+    pub fn has_incident_in(&self, from: Instant, to: Instant) -> bool {
+        let first = self.incidents.partition_point(|i| i.end() <= from.unix_seconds());
+        self.incidents.get(first).is_some_and(|i| i.start() < to.unix_seconds())
     }
 }
 
@@ -196,17 +204,12 @@ pub struct Measured {
     pub downtime_minutes: Decimal,
     /// Excluded minutes inside eligible time.
     pub excluded_minutes: Decimal,
-    /// Incidents overlapping eligible time, with their counted minutes and whole lengths.
-    pub incidents: Vec<(ClaimIncident, i64)>,
+    /// Incidents overlapping eligible time, with their counted minutes.
+    pub incidents: Arc<[ClaimIncident]>,
 }
 
 /// Measures `timeline` in `period` (SPEC 3.2 step 4, 3.3).
-pub fn measure(
-    contract: &Contract,
-    active: (Instant, Instant),
-    timeline: &Timeline,
-    period: &Period,
-) -> Measured {
+pub fn measure(contract: &Contract, active: (Instant, Instant), timeline: &Timeline, period: &Period) -> Measured {
     let counting = contract.downtime().counting;
     let eligible = eligible(contract, active, period.start, period.end);
     let eligible_seconds: i64 = eligible.iter().map(|(a, b)| b - a).sum();
@@ -220,30 +223,24 @@ pub fn measure(
     let first = timeline.incidents.partition_point(|i| i.end() <= lo);
     let mut all: Vec<Segment> = Vec::new();
     let mut incidents = Vec::new();
-    for inc in timeline.incidents[first..]
-        .iter()
-        .take_while(|i| i.start() < hi)
-    {
+    for inc in timeline.incidents[first..].iter().take_while(|i| i.start() < hi) {
         let clipped = timeline::clip(&inc.segments, &eligible);
         if clipped.is_empty() {
             continue;
         }
         let minutes = timeline::count(&clipped, counting);
         all.extend_from_slice(&clipped);
-        incidents.push((
-            ClaimIncident {
-                start: Instant::from_unix_seconds(inc.start()),
-                end: Instant::from_unix_seconds(inc.end()),
-                downtime_minutes: minutes,
-                references: inc.references.clone(),
-                sources: inc.sources.clone(),
-            },
-            inc.end() - inc.start(),
-        ));
+        incidents.push(ClaimIncident {
+            start: Instant::from_unix_seconds(inc.start()),
+            end: Instant::from_unix_seconds(inc.end()),
+            downtime_minutes: minutes,
+            references: inc.references.clone(),
+            sources: inc.sources.clone(),
+        });
     }
     // Counted once over the union: a clock minute touched by two incidents counts once.
     let downtime_minutes = match counting {
-        Counting::Exact => incidents.iter().map(|(i, _)| i.downtime_minutes).sum(),
+        Counting::Exact => incidents.iter().map(|i| i.downtime_minutes).sum(),
         _ => timeline::count(&all, counting),
     };
     Measured {
@@ -251,7 +248,7 @@ pub fn measure(
         eligible_minutes: Decimal::from(net) / sixty,
         downtime_minutes,
         excluded_minutes: Decimal::from(excluded_seconds) / sixty,
-        incidents,
+        incidents: Arc::from(incidents),
     }
 }
 

@@ -63,6 +63,7 @@ mod compute;
 pub mod contract;
 pub mod engine;
 pub mod error;
+mod fxhash;
 mod input;
 pub mod load;
 pub mod money;

@@ -7,7 +7,9 @@ use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::input::{decode, read_bytes, InputFile};
 use crate::subscription::{parse_located, Charges};
-use crate::window::parse_windows;
+use crate::subscription::Subscription;
+use crate::window::{parse_windows, Window};
+use std::sync::Arc;
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 
@@ -93,53 +95,71 @@ impl Sources {
         let mut problems = Problems::new();
         let mut collect = |r: Result<(), Error>| -> Result<(), Error> {
             match r {
-                Ok(()) => Ok(()),
                 Err(Error::Invalid(p)) => {
                     problems.extend(p);
                     Ok(())
                 }
-                Err(e) => Err(e),
+                other => other,
             }
         };
         collect(load_contracts(&self.contracts, &mut inputs))?;
-        if let Some(path) = &self.subscriptions {
-            collect((|| {
-                let (name, text) = read(path, &mut inputs.files)?;
-                for (sub, line) in parse_located(&name, &text)? {
-                    inputs
-                        .subscription_origins
-                        .insert(sub.id.to_string(), (name.clone(), line));
+        // The two big files parse at the same time, one per core.
+        type Subs = Result<(InputFile, Arc<str>, Vec<(Subscription, Option<usize>)>), Error>;
+        let (subscriptions, outages) = std::thread::scope(|s| {
+            let subs = s.spawn(|| -> Option<Subs> {
+                self.subscriptions.as_ref().map(|path| {
+                    let (file, name, text) = read(path)?;
+                    Ok((file, Arc::from(name.as_str()), parse_located(&name, &text)?))
+                })
+            });
+            let outages: Vec<Result<(InputFile, Vec<Window>), Error>> = self
+                .outages
+                .iter()
+                .map(|path| {
+                    let (file, name, text) = read(path)?;
+                    Ok((file, parse_windows(&name, &text, self.input_timezone)?))
+                })
+                .collect();
+            let subs = match subs.join() {
+                Ok(r) => r,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (subs, outages)
+        });
+        if let Some(result) = subscriptions {
+            collect(result.map(|(file, name, subs)| {
+                inputs.files.push(file);
+                inputs.subscription_origins.reserve(subs.len());
+                for (sub, line) in subs {
+                    inputs.subscription_origins.insert(sub.id.clone(), (name.clone(), line));
                     inputs.subscriptions.push(sub);
                 }
-                Ok(())
-            })())?;
+            }))?;
         }
-        for path in &self.outages {
-            collect((|| {
-                let (name, text) = read(path, &mut inputs.files)?;
-                inputs
-                    .windows
-                    .extend(parse_windows(&name, &text, self.input_timezone)?);
-                Ok(())
-            })())?;
+        for result in outages {
+            collect(result.map(|(file, windows)| {
+                inputs.files.push(file);
+                inputs.windows.extend(windows);
+            }))?;
         }
         if let Some(path) = &self.charges {
-            collect((|| {
-                let (name, text) = read(path, &mut inputs.files)?;
+            collect(read(path).and_then(|(file, name, text)| {
+                inputs.files.push(file);
                 inputs.charges = Charges::parse_csv(&name, &text)?;
                 Ok(())
-            })())?;
+            }))?;
         }
         problems.into_result(inputs)
     }
 }
 
-fn read(path: &Path, files: &mut Vec<InputFile>) -> Result<(String, String), Error> {
+/// Reads a file: its fingerprint, its name as given, its text.
+fn read(path: &Path) -> Result<(InputFile, String, String), Error> {
     let name = path.display().to_string();
     let bytes = read_bytes(path)?;
-    files.push(InputFile::new(&name, &bytes));
+    let file = InputFile::new(&name, &bytes);
     let text = decode(&name, bytes)?;
-    Ok((name, text))
+    Ok((file, name, text))
 }
 
 /// Loads every `*.yaml`/`*.yml` contract in `dir` in file-name order; duplicate ids are errors.
@@ -159,8 +179,10 @@ fn load_contracts(dir: &Path, inputs: &mut Inputs) -> Result<(), Error> {
     let mut first_file: std::collections::HashMap<String, String> =
         std::collections::HashMap::new();
     for path in paths {
-        let result = read(&path, &mut inputs.files)
-            .and_then(|(name, text)| Contract::from_yaml(&name, &text));
+        let result = read(&path).and_then(|(file, name, text)| {
+            inputs.files.push(file);
+            Contract::from_yaml(&name, &text)
+        });
         match result {
             Ok(c) => {
                 if let Some(first) = first_file.get(c.id()) {

@@ -6,6 +6,7 @@ use crate::error::{Error, Problem, Problems};
 use crate::input::{csv_header, csv_problem, csv_reader, non_empty, Format};
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
+use crate::fxhash::FxHashMap;
 use crate::scope::{Interner, Scope};
 use crate::yaml::{Located, Seg};
 use chrono::NaiveDate;
@@ -274,7 +275,7 @@ pub(crate) fn parse_located(
             }
         }
     }
-    let mut seen: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut seen: FxHashMap<&str, Option<usize>> = FxHashMap::default();
     for (s, line) in &out {
         if let Some(first) = seen.get(&*s.id) {
             let first = first

@@ -32,7 +32,7 @@ pub struct Window {
     /// Cause label (`maintenance`, `force-majeure`, ...); `None` = unplanned.
     pub cause: Option<Arc<str>>,
     /// The incident's reference (ticket, statement id).
-    pub reference: Option<String>,
+    pub reference: Option<Arc<str>>,
     /// Who measured or reported it.
     pub source: Option<Arc<str>>,
     /// When maintenance was announced.
@@ -94,7 +94,7 @@ impl Window {
 
     /// Sets the reference.
     pub fn with_reference(mut self, reference: &str) -> Window {
-        self.reference = Some(reference.to_owned());
+        self.reference = Some(Arc::from(reference));
         self
     }
 
@@ -168,7 +168,7 @@ fn build<'a>(
     w = w.with_impact(impact?).map_err(|e| fail("impact", e)).ok()?;
     w.announced_at = announced_at?;
     w.cause = get("cause").map(|c| shared.word(c));
-    w.reference = get("reference").map(str::to_owned);
+    w.reference = get("reference").map(Arc::from);
     w.source = get("source").map(|s| shared.word(s));
     w.customers = get("customers")
         .map(|c| {

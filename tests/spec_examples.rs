@@ -80,7 +80,7 @@ fn both_sources_merge_into_one_incident() {
     assert_eq!(minutes(c.downtime_minutes), "102");
     // (43200 - 102) / 43200 = 99.763888...%
     assert_eq!(uptime(c.uptime_percent), "99.763889");
-    assert_eq!(&c.incidents[0].references[..], ["aws-seoul-dns".to_owned()]);
+    assert_eq!(&*c.incidents[0].references[0], "aws-seoul-dns");
     assert_eq!(c.incidents[0].end.to_string(), "2018-11-22T01:01:00Z");
 }
 

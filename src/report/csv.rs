@@ -1,7 +1,8 @@
 //! CSV: one row per claim with the JSON's scalar fields, same names, order and printed forms;
 //! `next_tier` flattened, `incidents` as a count (SPEC 5).
 
-use super::{minutes, money, percent, uptime};
+use super::{push_minutes, push_money, push_percent, push_uptime};
+use std::fmt::Write;
 use crate::claim::Claim;
 use crate::compute::Claims;
 
@@ -43,40 +44,56 @@ pub fn header() -> String {
 
 /// One line per claim.
 pub fn rows(claims: &[Claim]) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+    let mut out = String::with_capacity(claims.len() * 192);
     for c in claims {
-        let row = [
-            c.subscription.to_string(),
-            c.customer.to_string(),
-            c.contract.to_string(),
-            c.period.to_string(),
-            c.period_start.to_string(),
-            c.period_end.to_string(),
-            minutes(c.eligible_minutes),
-            minutes(c.downtime_minutes),
-            minutes(c.excluded_minutes),
-            uptime(c.uptime_percent),
-            percent(c.commitment_percent),
-            c.breached.to_string(),
-            c.credit_percent.map(percent).unwrap_or_default(),
-            money(c.basis, c.currency),
-            money(c.credit, c.currency),
-            c.currency.code().to_owned(),
-            c.capped.to_string(),
-            c.claim_deadline.map(|d| d.to_string()).unwrap_or_default(),
-            c.note.clone().unwrap_or_default(),
-            c.next_tier
-                .map(|n| percent(n.credit_percent))
-                .unwrap_or_default(),
-            c.next_tier
-                .map(|n| minutes(n.more_downtime_minutes))
-                .unwrap_or_default(),
-            c.incidents.len().to_string(),
-        ];
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(&row);
+        field(&mut out, &c.subscription);
+        field(&mut out, &c.customer);
+        field(&mut out, &c.contract);
+        let _ = write!(out, "{},{},{},", c.period, c.period_start, c.period_end);
+        push_minutes(&mut out, c.eligible_minutes);
+        out.push(',');
+        push_minutes(&mut out, c.downtime_minutes);
+        out.push(',');
+        push_minutes(&mut out, c.excluded_minutes);
+        out.push(',');
+        push_uptime(&mut out, c.uptime_percent);
+        out.push(',');
+        push_percent(&mut out, c.commitment_percent);
+        let _ = write!(out, ",{},", c.breached);
+        if let Some(p) = c.credit_percent {
+            push_percent(&mut out, p);
+        }
+        out.push(',');
+        push_money(&mut out, c.basis, c.currency);
+        out.push(',');
+        push_money(&mut out, c.credit, c.currency);
+        let _ = write!(out, ",{},{},", c.currency, c.capped);
+        if let Some(d) = c.claim_deadline {
+            let _ = write!(out, "{d}");
+        }
+        out.push(',');
+        field(&mut out, c.note.as_deref().unwrap_or(""));
+        if let Some(n) = c.next_tier {
+            push_percent(&mut out, n.credit_percent);
+            out.push(',');
+            push_minutes(&mut out, n.more_downtime_minutes);
+        } else {
+            out.push(',');
+        }
+        let _ = writeln!(out, ",{}", c.incidents.len());
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    out
+}
+
+/// Appends a text field and a comma, quoted as RFC 4180 wants when it holds a comma, a quote or a
+/// line break.
+fn field(out: &mut String, text: &str) {
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&text.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+    out.push(',');
 }

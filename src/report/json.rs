@@ -6,6 +6,7 @@ use crate::claim::Claim;
 use crate::compute::Claims;
 use crate::input::InputFile;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Serialize)]
 struct Input<'a> {
@@ -49,7 +50,7 @@ struct Incident<'a> {
     start: String,
     end: String,
     downtime_minutes: String,
-    references: &'a [String],
+    references: &'a [Arc<str>],
 }
 
 #[derive(Serialize)]

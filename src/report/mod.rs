@@ -15,41 +15,94 @@ pub fn tool() -> String {
 
 /// An amount with exactly the currency's minor-unit digits (`12000.00`, KRW `3333333`).
 pub fn money(amount: Decimal, currency: Currency) -> String {
-    let mut a = amount.round_dp_with_strategy(
-        currency.minor_units(),
-        RoundingStrategy::MidpointAwayFromZero,
-    );
-    a.rescale(currency.minor_units());
-    a.to_string()
+    let mut s = String::new();
+    push_money(&mut s, amount, currency);
+    s
 }
 
 /// Uptime with exactly 6 places, rounded half-even (`99.805556`).
 pub fn uptime(percent: Decimal) -> String {
-    let mut u = percent.round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven);
-    u.rescale(6);
-    u.to_string()
+    let mut s = String::new();
+    push_uptime(&mut s, percent);
+    s
 }
 
 /// Minutes: no decimal point when whole (`84`), else 6 places half-even without trailing zeros
 /// (`37.5`, `4.666667`).
 pub fn minutes(m: Decimal) -> String {
-    let r = m
-        .round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven)
-        .normalize();
-    if r.is_zero() {
-        "0".to_owned()
-    } else {
-        r.to_string()
-    }
+    let mut s = String::new();
+    push_minutes(&mut s, m);
+    s
 }
 
 /// A percent as a normalised decimal (`10`, `2.5`).
 pub fn percent(p: Decimal) -> String {
-    let n = p.normalize();
-    if n.is_zero() {
-        "0".to_owned()
+    let mut s = String::new();
+    push_percent(&mut s, p);
+    s
+}
+
+// The push_* forms append to a buffer: reports format millions of numbers.
+
+pub(crate) fn push_money(out: &mut String, amount: Decimal, currency: Currency) {
+    let mut a = amount.round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointAwayFromZero);
+    a.rescale(currency.minor_units());
+    push_decimal(out, a);
+}
+
+pub(crate) fn push_uptime(out: &mut String, percent: Decimal) {
+    let mut u = percent.round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven);
+    u.rescale(6);
+    push_decimal(out, u);
+}
+
+pub(crate) fn push_minutes(out: &mut String, m: Decimal) {
+    let r = m.round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven).normalize();
+    push_normal(out, r);
+}
+
+pub(crate) fn push_percent(out: &mut String, p: Decimal) {
+    push_normal(out, p.normalize());
+}
+
+fn push_normal(out: &mut String, d: Decimal) {
+    if d.is_zero() {
+        out.push('0');
     } else {
-        n.to_string()
+        push_decimal(out, d);
+    }
+}
+
+/// Appends `d` exactly as its `Display` would, from its mantissa and scale without going through
+/// the formatting machinery.
+fn push_decimal(out: &mut String, d: Decimal) {
+    let scale = d.scale() as usize;
+    let m = d.mantissa().unsigned_abs();
+    let mut digits = [0u8; 40];
+    let mut n = 0;
+    // 128-bit division is slow; amounts and minutes fit in 64 bits.
+    if let Ok(mut small) = u64::try_from(m) {
+        while small > 0 || n <= scale {
+            digits[n] = b'0' + (small % 10) as u8;
+            small /= 10;
+            n += 1;
+        }
+    } else {
+        let mut big = m;
+        while big > 0 || n <= scale {
+            digits[n] = b'0' + (big % 10) as u8;
+            big /= 10;
+            n += 1;
+        }
+    }
+    if d.is_sign_negative() && !d.is_zero() {
+        out.push('-');
+    }
+    for i in (0..n).rev() {
+        out.push(digits[i] as char);
+        if i == scale && scale > 0 {
+            out.push('.');
+        }
     }
 }
 
@@ -75,5 +128,10 @@ mod tests {
         assert_eq!(percent(d("10.0")), "10");
         assert_eq!(percent(d("2.50")), "2.5");
         assert_eq!(percent(d("0.00")), "0");
+        for text in ["0.001", "-1.50", "120000.00", "0", "7", "99.000000", "-0.5", "79228162514264337593543950335"] {
+            let mut s = String::new();
+            push_decimal(&mut s, d(text));
+            assert_eq!(s, d(text).to_string(), "{text}");
+        }
     }
 }
