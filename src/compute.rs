@@ -10,7 +10,7 @@
 use crate::calculator::{self, Assessment, Basis};
 use crate::claim::Claim;
 use crate::contract::{Contract, CreditModel};
-use crate::engine::{self, Measured, Timeline};
+use crate::engine::{self, Measured, SharedTimeline, Timeline};
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
 use crate::input::InputFile;
@@ -38,8 +38,9 @@ pub struct Inputs {
     pub charges: Charges,
     /// The files read, with fingerprints (empty for inputs built in code).
     pub files: Vec<InputFile>,
-    /// Where each subscription came from (file, line), for messages; may be empty.
-    pub subscription_origins: HashMap<Arc<str>, (Arc<str>, Option<usize>)>,
+    /// Where each subscription came from (file, line), by position in `subscriptions`, for
+    /// messages; empty for subscriptions built in code.
+    pub subscription_origins: Vec<(Arc<str>, Option<usize>)>,
 }
 
 /// Which claims to compute.
@@ -87,10 +88,8 @@ struct Job<'a> {
 struct ScopeData<'a> {
     contract: &'a Contract,
     scope: Scope,
-    /// Windows without `customers` that apply to this scope.
-    global: Vec<&'a Window>,
-    /// The timeline of `global` alone.
-    timeline: Timeline,
+    /// The timeline of the windows without `customers` that apply to this scope.
+    shared: SharedTimeline<'a>,
     /// The selected periods of the contract, with their measurement and assessment for a
     /// subscription that is active throughout and has no windows of its own.
     periods: Vec<Shared>,
@@ -118,8 +117,8 @@ fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Er
     let contracts: HashMap<&str, &Contract> =
         inputs.contracts.iter().map(|c| (c.id(), c)).collect();
     let mut problems = Problems::new();
-    let located = |id: &str, field: &str, message: String| -> Problem {
-        let (file, line) = match inputs.subscription_origins.get(id) {
+    let located = |index: usize, field: &str, message: String| -> Problem {
+        let (file, line) = match inputs.subscription_origins.get(index) {
             Some((file, line)) => (&**file, *line),
             None => ("<subscriptions>", None),
         };
@@ -130,10 +129,10 @@ fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Er
     // Full scopes repeat: one per (contract, subscription scope).
     let mut full: FxHashMap<(&str, usize), Result<Scope, String>> = FxHashMap::default();
     let mut out = Vec::with_capacity(inputs.subscriptions.len());
-    for sub in &inputs.subscriptions {
+    for (index, sub) in inputs.subscriptions.iter().enumerate() {
         let Some(contract) = contracts.get(&*sub.contract) else {
             problems.push(located(
-                &sub.id,
+                index,
                 "contract",
                 format!(
                     "subscription {:?} names contract {:?}, which is not loaded (known: {})",
@@ -149,7 +148,7 @@ fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Er
             .or_insert_with(|| engine::full_scope(contract, sub));
         match scope {
             Ok(scope) => out.push((sub, *contract, scope.clone())),
-            Err(e) => problems.push(located(&sub.id, "scope", e.clone())),
+            Err(e) => problems.push(located(index, "scope", e.clone())),
         }
     }
     let by_id: HashMap<&str, &Subscription> =
@@ -236,8 +235,8 @@ impl<'a> Run<'a> {
             let id = *scope_ids
                 .entry((contract.id(), scope.clone()))
                 .or_insert_with(|| {
-                    let global: Vec<&Window> = index.global(&scope).collect();
-                    let timeline = engine::timeline(contract, global.iter().copied());
+                    let shared = SharedTimeline::new(contract, index.global(&scope));
+                    let timeline = &shared.timeline;
                     let always = (
                         Instant::from_unix_seconds(i64::MIN / 4),
                         Instant::from_unix_seconds(i64::MAX / 4),
@@ -245,18 +244,12 @@ impl<'a> Run<'a> {
                     let periods = periods
                         .iter()
                         .map(|p| {
-                            let measured = engine::measure(contract, always, &timeline, p);
+                            let measured = engine::measure(contract, always, timeline, p);
                             let assessment = calculator::assess(contract, &measured, p, 0);
                             Shared { period: *p, measured, assessment }
                         })
                         .collect();
-                    scopes.push(ScopeData {
-                        contract,
-                        scope,
-                        global,
-                        timeline,
-                        periods,
-                    });
+                    scopes.push(ScopeData { contract, scope, shared, periods });
                     next
                 });
             jobs.push(Job {
@@ -359,20 +352,19 @@ impl<'a> Run<'a> {
         let (sub, contract) = (job.sub, job.contract);
         let data = &self.scopes[job.scope];
         let active = engine::active_range(contract, sub);
-        let own = self.index.own(sub);
-        let built;
-        let timeline: &Timeline = if own.is_empty() {
-            &data.timeline
+        let own: Vec<&Window> = self
+            .index
+            .own(sub)
+            .iter()
+            .map(|&i| &self.inputs.windows[i])
+            .filter(|w| engine::applies(w, &data.scope, &sub.id, &sub.customer))
+            .collect();
+        let timeline: Cow<'_, Timeline> = if own.is_empty() {
+            Cow::Borrowed(&data.shared.timeline)
         } else {
-            let mut windows = data.global.clone();
-            windows.extend(
-                own.iter()
-                    .map(|&i| &self.inputs.windows[i])
-                    .filter(|w| engine::applies(w, &data.scope, &sub.id, &sub.customer)),
-            );
-            built = engine::timeline(contract, windows.into_iter());
-            &built
+            Cow::Owned(data.shared.with(contract, &own))
         };
+        let timeline = &*timeline;
         let credits = contract.credits();
         let in_active = |p: &Period| p.start < active.1 && p.end > active.0;
         let Some(first) = data.periods.iter().find(|s| in_active(&s.period)) else { return };

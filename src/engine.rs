@@ -44,10 +44,10 @@ pub fn full_scope(contract: &Contract, sub: &Subscription) -> Result<Scope, Stri
 }
 
 /// A merged incident after exclusions and minimum duration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
     /// The incident's stretches of downtime, contiguous, at their impacts.
-    pub segments: Vec<Segment>,
+    pub segments: Arc<[Segment]>,
     /// References of its windows.
     pub references: Arc<[Arc<str>]>,
     /// Sources of its windows.
@@ -66,68 +66,67 @@ impl Incident {
 }
 
 /// A subscription's downtime, independent of periods.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {
     /// Incidents in time order.
     pub incidents: Vec<Incident>,
     /// Excluded time, sorted disjoint.
-    pub excluded: Vec<Span>,
+    pub excluded: Arc<[Span]>,
+}
+
+/// Whether `w` is excluded time under `contract` (SPEC 3.6, maintenance).
+fn is_excluded(contract: &Contract, w: &Window) -> bool {
+    let exclusions = contract.exclusions();
+    w.cause.as_ref().is_some_and(|c| exclusions.causes.contains(&**c))
+        && (w.cause.as_deref() != Some("maintenance")
+            || w.announced_at.is_some_and(|a| a.plus(exclusions.maintenance_notice) <= w.start()))
+}
+
+/// Whether a window that is not excluded takes part in incidents (`partial_impact: ignore` drops
+/// partial ones before merging).
+fn counts(contract: &Contract, w: &Window) -> bool {
+    !(contract.downtime().partial_impact == PartialImpact::Ignore && w.impact() < Decimal::ONE)
+}
+
+fn span(w: &Window) -> Span {
+    (w.start().unix_seconds(), w.end().unix_seconds())
 }
 
 /// Builds the timeline of `contract` from the windows that apply (SPEC 3.2 steps 1-3).
 pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Window>) -> Timeline {
-    let rules = contract.downtime();
-    let exclusions = contract.exclusions();
     let mut counted: Vec<&Window> = Vec::new();
     let mut excluded: Vec<Span> = Vec::new();
     for w in windows {
-        let span = (w.start().unix_seconds(), w.end().unix_seconds());
-        let excluded_cause = w
-            .cause
-            .as_ref()
-            .is_some_and(|c| exclusions.causes.contains(&**c));
-        let is_excluded = excluded_cause
-            && (w.cause.as_deref() != Some("maintenance")
-                || w.announced_at
-                    .is_some_and(|a| a.plus(exclusions.maintenance_notice) <= w.start()));
-        if is_excluded {
-            excluded.push(span);
-        } else if !(rules.partial_impact == PartialImpact::Ignore && w.impact() < Decimal::ONE) {
+        if is_excluded(contract, w) {
+            excluded.push(span(w));
+        } else if counts(contract, w) {
             counted.push(w);
         }
     }
-    let weighted: Vec<(Span, Decimal)> = counted
-        .iter()
-        .map(|w| {
-            let impact = if rules.partial_impact == PartialImpact::Full {
-                Decimal::ONE
-            } else {
-                w.impact()
-            };
-            ((w.start().unix_seconds(), w.end().unix_seconds()), impact)
-        })
-        .collect();
-    let excluded = timeline::union(excluded);
-    let pieces = timeline::contiguous(timeline::subtract(&timeline::merge(&weighted), &excluded));
+    let excluded: Arc<[Span]> = Arc::from(timeline::union(excluded));
+    Timeline { incidents: incidents(contract, &counted, &excluded), excluded }
+}
+
+/// Incidents from counted windows (any order) and excluded time (sorted disjoint): merged, cut
+/// by the exclusions, pieces shorter than `min_duration` dropped, labelled with their windows'
+/// references and sources.
+fn incidents(contract: &Contract, counted: &[&Window], excluded: &[Span]) -> Vec<Incident> {
+    let rules = contract.downtime();
+    let full = rules.partial_impact == PartialImpact::Full;
+    let weighted: Vec<(Span, Decimal)> =
+        counted.iter().map(|w| (span(w), if full { Decimal::ONE } else { w.impact() })).collect();
+    let pieces = timeline::contiguous(timeline::subtract(&timeline::merge(&weighted), excluded));
     let mut incidents: Vec<Incident> = pieces
         .into_iter()
         .filter(|p| p[p.len() - 1].end - p[0].start >= rules.min_duration.0)
-        .map(|segments| Incident {
-            segments,
-            references: Arc::from([]),
-            sources: Arc::from([]),
-        })
+        .map(|segments| Incident { segments: Arc::from(segments), references: Arc::from([]), sources: Arc::from([]) })
         .collect();
     // Attach each counted window's reference and source to the incidents it overlaps.
-    let mut labels: Vec<(Vec<Arc<str>>, Vec<Arc<str>>)> =
-        vec![(Vec::new(), Vec::new()); incidents.len()];
-    for w in &counted {
-        let (a, b) = (w.start().unix_seconds(), w.end().unix_seconds());
+    let mut labels: Vec<(Vec<Arc<str>>, Vec<Arc<str>>)> = vec![(Vec::new(), Vec::new()); incidents.len()];
+    for w in counted {
+        let (a, b) = span(w);
         let first = incidents.partition_point(|i| i.end() <= a);
-        let overlapping = incidents[first..]
-            .iter()
-            .take_while(|i| i.start() < b)
-            .count();
+        let overlapping = incidents[first..].iter().take_while(|i| i.start() < b).count();
         for (refs, sources) in &mut labels[first..first + overlapping] {
             refs.extend(w.reference.iter().cloned());
             sources.extend(w.source.iter().cloned());
@@ -141,9 +140,98 @@ pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Windo
         inc.references = Arc::from(refs);
         inc.sources = Arc::from(sources);
     }
-    Timeline {
-        incidents,
-        excluded,
+    incidents
+}
+
+/// The timeline of the windows a whole scope shares, ready to take in one subscription's own
+/// windows without merging everything again.
+///
+/// Incidents are derived per connected component of the counted windows' union, so adding a
+/// subscription's windows changes only the components they overlap or touch: those are rebuilt
+/// from their windows plus the new ones, the others are reused as they are.
+pub struct SharedTimeline<'a> {
+    /// The timeline of the shared windows alone.
+    pub timeline: Timeline,
+    /// Counted shared windows, by start.
+    counted: Vec<&'a Window>,
+    /// Excluded shared windows.
+    excluded: Vec<&'a Window>,
+    /// Connected components of the counted union, in order.
+    components: Vec<Component>,
+}
+
+struct Component {
+    span: Span,
+    windows: std::ops::Range<usize>,
+    incidents: std::ops::Range<usize>,
+}
+
+impl<'a> SharedTimeline<'a> {
+    /// The shared timeline of `windows` under `contract`.
+    pub fn new(contract: &Contract, windows: impl Iterator<Item = &'a Window>) -> SharedTimeline<'a> {
+        let (mut counted, mut excluded) = (Vec::new(), Vec::new());
+        for w in windows {
+            if is_excluded(contract, w) {
+                excluded.push(w);
+            } else if counts(contract, w) {
+                counted.push(w);
+            }
+        }
+        counted.sort_by_key(|w| span(w));
+        let timeline = timeline(contract, counted.iter().chain(excluded.iter()).copied());
+        let mut components: Vec<Component> = Vec::new();
+        for (i, w) in counted.iter().enumerate() {
+            let (a, b) = span(w);
+            match components.last_mut() {
+                Some(c) if a <= c.span.1 => {
+                    c.span.1 = c.span.1.max(b);
+                    c.windows.end = i + 1;
+                }
+                _ => components.push(Component { span: (a, b), windows: i..i + 1, incidents: 0..0 }),
+            }
+        }
+        for c in &mut components {
+            let lo = timeline.incidents.partition_point(|i| i.start() < c.span.0);
+            let hi = timeline.incidents.partition_point(|i| i.start() < c.span.1);
+            c.incidents = lo..hi;
+        }
+        SharedTimeline { timeline, counted, excluded, components }
+    }
+
+    /// The timeline of the shared windows plus `own` (windows that apply to one subscription).
+    pub fn with(&self, contract: &Contract, own: &[&'a Window]) -> Timeline {
+        if own.iter().any(|w| is_excluded(contract, w)) {
+            // New excluded time can cut any incident: start from scratch.
+            let all = self.counted.iter().chain(self.excluded.iter()).chain(own.iter()).copied();
+            return timeline(contract, all);
+        }
+        let own: Vec<&Window> = own.iter().copied().filter(|w| counts(contract, w)).collect();
+        if own.is_empty() {
+            return self.timeline.clone();
+        }
+        let mut touched: Vec<usize> = Vec::new();
+        for w in &own {
+            let (a, b) = span(w);
+            let first = self.components.partition_point(|c| c.span.1 < a);
+            touched.extend((first..self.components.len()).take_while(|&k| self.components[k].span.0 <= b));
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let mut windows = own;
+        for &k in &touched {
+            windows.extend_from_slice(&self.counted[self.components[k].windows.clone()]);
+        }
+        let mut result = incidents(contract, &windows, &self.timeline.excluded);
+        let mut next = touched.iter().peekable();
+        for (k, c) in self.components.iter().enumerate() {
+            if next.peek() == Some(&&k) {
+                next.next();
+            } else {
+                result.extend_from_slice(&self.timeline.incidents[c.incidents.clone()]);
+            }
+        }
+        result.sort_unstable_by_key(|i| i.start());
+        Timeline { incidents: result, excluded: self.timeline.excluded.clone() }
     }
 }
 

@@ -87,12 +87,12 @@ impl Format {
     }
 }
 
-/// A CSV reader over `text` that keeps line numbers and accepts CRLF.
+/// A CSV reader over `text` that keeps line numbers and accepts CRLF. Fields are not trimmed
+/// here (the csv crate would copy every record to do it); readers trim each field they use.
 pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .trim(csv::Trim::All)
         .from_reader(text.as_bytes())
 }
 
@@ -104,7 +104,7 @@ pub(crate) fn csv_header(
     problems: &mut Problems,
 ) -> Option<Vec<String>> {
     let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Ok(h) => h.iter().map(|f| f.trim().to_owned()).collect(),
         Err(e) => {
             problems.push(csv_problem(file, &e));
             return None;

@@ -130,8 +130,9 @@ impl Sources {
             collect(result.map(|(file, name, subs)| {
                 inputs.files.push(file);
                 inputs.subscription_origins.reserve(subs.len());
+                inputs.subscriptions.reserve(subs.len());
                 for (sub, line) in subs {
-                    inputs.subscription_origins.insert(sub.id.clone(), (name.clone(), line));
+                    inputs.subscription_origins.push((name.clone(), line));
                     inputs.subscriptions.push(sub);
                 }
             }))?;

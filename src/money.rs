@@ -202,13 +202,14 @@ impl Currency {
     /// ```
     pub fn from_code(code: &str) -> Result<Currency, String> {
         ISO_4217
-            .iter()
-            .find(|(c, _)| *c == code)
+            .binary_search_by(|(c, _)| (*c).cmp(code))
+            .ok()
+            .map(|i| ISO_4217[i])
             .map(|(c, minor_units)| {
                 let b = c.as_bytes();
                 Currency {
                     code: [b[0], b[1], b[2]],
-                    minor_units: *minor_units,
+                    minor_units,
                 }
             })
             .ok_or_else(|| {
@@ -346,4 +347,33 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     }
     Decimal::from_str_exact(t)
         .map_err(|_| format!("expected a decimal number of at most 28 digits, found {text:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_iso_table_is_sorted_for_binary_search() {
+        assert!(ISO_4217.windows(2).all(|w| w[0].0 < w[1].0));
+        for (code, units) in ISO_4217 {
+            assert_eq!(Currency::from_code(code).unwrap().minor_units(), u32::from(*units));
+        }
+        for bad in ["usd", "UDS", "", "USDX", "EU"] {
+            assert!(Currency::from_code(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rounding_modes_to_the_minor_unit() {
+        let usd = Currency::from_code("USD").unwrap();
+        let bhd = Currency::from_code("BHD").unwrap();
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(usd.round(d("10.005"), Rounding::HalfUp).to_string(), "10.01");
+        assert_eq!(usd.round(d("10.005"), Rounding::HalfEven).to_string(), "10.00");
+        assert_eq!(usd.round(d("10.001"), Rounding::Up).to_string(), "10.01");
+        assert_eq!(usd.round(d("10.009"), Rounding::Down).to_string(), "10.00");
+        assert_eq!(usd.round(d("12000"), Rounding::HalfUp).to_string(), "12000.00");
+        assert_eq!(bhd.round(d("1.0005"), Rounding::HalfUp).to_string(), "1.001");
+    }
 }

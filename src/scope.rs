@@ -70,15 +70,11 @@ pub(crate) struct Interner {
 }
 
 impl Interner {
-    /// The shared scope with these labels (names must be distinct).
-    pub(crate) fn intern<'a>(
-        &mut self,
-        labels: impl Iterator<Item = (&'a str, &'a str)> + Clone,
-    ) -> Scope {
+    /// The shared scope with these labels (names must be distinct). Callers give labels in a
+    /// fixed order (a file's column order, a map's key order), so the key needs no sorting.
+    pub(crate) fn intern<'a>(&mut self, labels: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Scope {
         self.key.clear();
-        let mut sorted: Vec<(&str, &str)> = labels.clone().collect();
-        sorted.sort_unstable();
-        for (k, v) in &sorted {
+        for (k, v) in labels.clone() {
             self.key.push_str(k);
             self.key.push('\u{0}');
             self.key.push_str(v);
@@ -87,10 +83,7 @@ impl Interner {
         if let Some(s) = self.seen.get(self.key.as_str()) {
             return s.clone();
         }
-        let scope: Scope = sorted
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        let scope: Scope = labels.map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
         self.seen.insert(self.key.clone(), scope.clone());
         scope
     }

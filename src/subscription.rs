@@ -191,6 +191,11 @@ pub(crate) fn parse_located(
             let mut reader = csv_reader(text);
             let required = ["id", "customer", "contract", "currency", "fee"];
             if let Some(header) = csv_header(file, &mut reader, &required, &mut problems) {
+                const COLUMNS: [&str; 7] = ["id", "customer", "contract", "currency", "fee", "active_from", "active_to"];
+                let columns = COLUMNS.map(|c| header.iter().position(|h| h == c));
+                let labels: Vec<(usize, &str)> =
+                    header.iter().enumerate().filter(|(_, h)| !COLUMNS.contains(&h.as_str())).map(|(i, h)| (i, h.as_str())).collect();
+                out.reserve(text.bytes().filter(|b| *b == b'\n').count());
                 for record in reader.records() {
                     let record = match record {
                         Ok(r) => r,
@@ -200,37 +205,18 @@ pub(crate) fn parse_located(
                         }
                     };
                     let line = record.position().map(|p| p.line() as usize);
-                    let get = |name: &str| {
-                        header
-                            .iter()
-                            .position(|h| h == name)
-                            .and_then(|i| record.get(i))
-                    };
-                    let scope = header
-                        .iter()
-                        .zip(record.iter())
-                        .filter(|(h, _)| {
-                            !matches!(
-                                h.as_str(),
-                                "id" | "customer"
-                                    | "contract"
-                                    | "currency"
-                                    | "fee"
-                                    | "active_from"
-                                    | "active_to"
-                            )
-                        })
-                        .filter(|(_, v)| !v.is_empty())
-                        .map(|(h, v)| (h.as_str(), v));
-                    let scope = scopes.intern(scope);
+                    let get = |k: usize| columns[k].and_then(|i| record.get(i)).map(str::trim);
+                    let scope = scopes.intern(
+                        labels.iter().map(|&(i, h)| (h, record.get(i).unwrap_or("").trim())).filter(|(_, v)| !v.is_empty()),
+                    );
                     let fields = Fields {
-                        id: get("id").unwrap_or(""),
-                        customer: get("customer").unwrap_or(""),
-                        contract: get("contract").unwrap_or(""),
-                        amount: get("fee").unwrap_or(""),
-                        currency: get("currency").unwrap_or(""),
-                        from: get("active_from"),
-                        to: get("active_to"),
+                        id: get(0).unwrap_or(""),
+                        customer: get(1).unwrap_or(""),
+                        contract: get(2).unwrap_or(""),
+                        currency: get(3).unwrap_or(""),
+                        amount: get(4).unwrap_or(""),
+                        from: get(5),
+                        to: get(6),
                     };
                     if let Some(s) = build(file, fields, scope, &|_| line, &mut problems) {
                         out.push((s, line));
@@ -436,6 +422,7 @@ pub fn parse_amounts_csv(file: &str, text: &str) -> Result<Vec<AmountRow>, Error
                     .position(|h| h == name)
                     .and_then(|i| record.get(i))
                     .unwrap_or("")
+                    .trim()
             };
             let mut fail =
                 |field: &str, m: String| problems.push(Problem::new(file, m).at(line).field(field));

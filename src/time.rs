@@ -57,7 +57,9 @@ impl Instant {
     /// ```
     pub fn parse(text: &str, input_zone: Option<Tz>) -> Result<Instant, String> {
         let text = text.trim();
-        let instant = if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        let instant = if let Some(t) = fast_rfc3339(text) {
+            t
+        } else if let Ok(t) = DateTime::parse_from_rfc3339(text) {
             t.timestamp()
         } else {
             let naive = parse_naive(text).ok_or_else(|| {
@@ -137,6 +139,62 @@ impl fmt::Display for Instant {
         // Only ASCII digits and separators were written.
         f.write_str(std::str::from_utf8(&buf).unwrap_or("????-??-??T??:??:??Z"))
     }
+}
+
+/// Parses the common shapes `2018-11-22T08:19:00Z` and `2018-11-22T08:19:00+09:00` without
+/// chrono's general parser (outage files have millions of them); anything else, including leap
+/// seconds and fractions, is left to chrono (`None`).
+fn fast_rfc3339(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 20 && b.len() != 25 {
+        return None;
+    }
+    let num = |at: usize, len: usize| -> Option<i64> {
+        b[at..at + len].iter().try_fold(0i64, |n, c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+    };
+    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (h, mi, s) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    let month_days = match mo {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if d < 1 || d > month_days || h > 23 || mi > 59 || s > 59 {
+        return None;
+    }
+    let offset = match (b.len(), b[19]) {
+        (20, b'Z' | b'z') => 0,
+        (25, sign @ (b'+' | b'-')) if b[22] == b':' => {
+            let (oh, om) = (num(20, 2)?, num(23, 2)?);
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            let o = oh * 3600 + om * 60;
+            if sign == b'-' {
+                -o
+            } else {
+                o
+            }
+        }
+        _ => return None,
+    };
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset)
+}
+
+/// Days from 1970-01-01 to the civil date (proleptic Gregorian; Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// Year, month, day of the day `days` after 1970-01-01 (proleptic Gregorian; Howard Hinnant's
@@ -286,6 +344,24 @@ pub fn local_date(instant: Instant, zone: Tz) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_parse_agrees_with_chrono() {
+        let mut t = -2_208_988_800i64;
+        while t < 7_258_118_399 {
+            for offset in ["Z", "+09:00", "-07:30", "+00:00"] {
+                let utc = Instant::from_unix_seconds(t).to_string();
+                let text = format!("{}{offset}", &utc[..19]);
+                let chrono = DateTime::parse_from_rfc3339(&text).unwrap().timestamp();
+                assert_eq!(fast_rfc3339(&text), Some(chrono), "{text}");
+            }
+            t += 7_777_777 + t.rem_euclid(86_399);
+        }
+        for bad in ["2018-02-29T00:00:00Z", "2018-13-01T00:00:00Z", "2018-11-22T24:00:00Z", "2018-11-22T08:19:60Z", "2018-11-22 08:19:00Z", "2018-11-22T08:19:00+9:000"] {
+            assert_eq!(fast_rfc3339(bad), None, "{bad}");
+        }
+        assert_eq!(fast_rfc3339("2020-02-29T12:00:00Z"), Some(1_582_977_600));
+    }
 
     #[test]
     fn display_matches_chrono_across_centuries_and_leap_days() {

@@ -130,31 +130,28 @@ impl Labels {
     }
 }
 
-/// Builds a window from its fields: `get(name)` gives a field's text, `labels` the scope labels;
-/// problems go to `fail(field, message)`.
+/// Builds a window from its fields: `field[k]` is the text of `FIELDS[k]`, `labels` the other
+/// columns (scope labels); problems go to `fail(field, message)`.
 fn build<'a>(
-    get: &dyn Fn(&str) -> Option<&'a str>,
+    field: [Option<&'a str>; 8],
     labels: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     zone: Option<Tz>,
     shared: &mut Labels,
     fail: &mut dyn FnMut(&str, String),
 ) -> Option<Window> {
-    let get = |k: &str| non_empty(get(k));
-    let time = |k: &str, required: bool, fail: &mut dyn FnMut(&str, String)| match get(k) {
+    let [start, end, impact, cause, reference, source, announced_at, customers] = field.map(non_empty);
+    let time = |k: &str, text: Option<&str>, required: bool, fail: &mut dyn FnMut(&str, String)| match text {
         None if required => {
             fail(k, format!("expected a time in `{k}`"));
             None
         }
         None => Some(None),
-        Some(t) => Instant::parse(t, zone)
-            .map(Some)
-            .map_err(|e| fail(k, e))
-            .ok(),
+        Some(t) => Instant::parse(t, zone).map(Some).map_err(|e| fail(k, e)).ok(),
     };
-    let start = time("start", true, fail).flatten();
-    let end = time("end", true, fail).flatten();
-    let announced_at = time("announced_at", false, fail);
-    let impact = match get("impact") {
+    let start = time("start", start, true, fail).flatten();
+    let end = time("end", end, true, fail).flatten();
+    let announced_at = time("announced_at", announced_at, false, fail);
+    let impact = match impact {
         None => Some(Decimal::ONE),
         Some(t) => parse_decimal(t).map_err(|e| fail("impact", e)).ok(),
     };
@@ -167,22 +164,13 @@ fn build<'a>(
     };
     w = w.with_impact(impact?).map_err(|e| fail("impact", e)).ok()?;
     w.announced_at = announced_at?;
-    w.cause = get("cause").map(|c| shared.word(c));
-    w.reference = get("reference").map(Arc::from);
-    w.source = get("source").map(|s| shared.word(s));
-    w.customers = get("customers")
-        .map(|c| {
-            c.split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+    w.cause = cause.map(|c| shared.word(c));
+    w.reference = reference.map(Arc::from);
+    w.source = source.map(|s| shared.word(s));
+    w.customers = customers
+        .map(|c| c.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
         .unwrap_or_default();
-    let labels = labels
-        .filter(|(k, v)| !FIELDS.contains(k) && !v.trim().is_empty())
-        .map(|(k, v)| (k, v.trim()));
-    w.scope = shared.scopes.intern(labels);
+    w.scope = shared.scopes.intern(labels.map(|(k, v)| (k, v.trim())).filter(|(_, v)| !v.is_empty()));
     Some(w)
 }
 
@@ -199,6 +187,10 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
         Format::Csv => {
             let mut reader = csv_reader(text);
             if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
+                out.reserve(text.bytes().filter(|b| *b == b'\n').count());
+                let columns = FIELDS.map(|f| header.iter().position(|h| h == f));
+                let labels: Vec<(usize, &str)> =
+                    header.iter().enumerate().filter(|(_, h)| !FIELDS.contains(&h.as_str())).map(|(i, h)| (i, h.as_str())).collect();
                 let mut record = csv::StringRecord::new();
                 loop {
                     match reader.read_record(&mut record) {
@@ -210,32 +202,25 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
                         }
                     }
                     let line = record.position().map(|p| p.line() as usize);
-                    let get = |name: &str| {
-                        header
-                            .iter()
-                            .position(|h| h == name)
-                            .and_then(|i| record.get(i))
-                    };
-                    let labels = header.iter().map(String::as_str).zip(record.iter());
-                    let mut fail =
-                        |f: &str, m: String| problems.push(Problem::new(file, m).at(line).field(f));
-                    if let Some(w) = build(&get, labels, zone, &mut shared, &mut fail) {
+                    let field = columns.map(|c| c.and_then(|i| record.get(i)));
+                    let labels = labels.iter().map(|&(i, h)| (h, record.get(i).unwrap_or("")));
+                    let mut fail = |f: &str, m: String| problems.push(Problem::new(file, m).at(line).field(f));
+                    if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
                         out.push(w);
                     }
                 }
             }
         }
         Format::Yaml | Format::Json => {
-            let doc = Located::<Vec<BTreeMap<String, String>>>::parse(file, text)
-                .map_err(Error::Invalid)?;
+            let doc = Located::<Vec<BTreeMap<String, String>>>::parse(file, text).map_err(Error::Invalid)?;
             for (i, fields) in doc.value.iter().enumerate() {
                 let mut fail = |f: &str, m: String| {
                     let line = doc.line_of(&[Seg::Index(i), Seg::Key(f)]);
                     problems.push(Problem::new(file, m).at(line).field(f));
                 };
-                let get = |k: &str| fields.get(k).map(String::as_str);
-                let labels = fields.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-                if let Some(w) = build(&get, labels, zone, &mut shared, &mut fail) {
+                let field = FIELDS.map(|f| fields.get(f).map(String::as_str));
+                let labels = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).filter(|(k, _)| !FIELDS.contains(k));
+                if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
                     out.push(w);
                 }
             }

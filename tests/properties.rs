@@ -94,3 +94,42 @@ proptest! {
         prop_assert!(after[0].downtime_minutes <= after[0].eligible_minutes);
     }
 }
+
+fn arb_labelled() -> impl Strategy<Value = ((i64, i64, u8), u8)> {
+    // A window and a label: 0-5 plain with reference r<n>, 6 force majeure (excluded), 7 short.
+    (arb_window(), 0u8..8)
+}
+
+fn labelled(((start, len, impact), label): ((i64, i64, u8), u8)) -> Window {
+    let mut w = to_window((start, if label == 7 { len % 240 + 1 } else { len }, impact));
+    w.reference = Some(format!("r{label}").into());
+    if label == 6 {
+        w.cause = Some("force-majeure".into());
+    }
+    w
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The shared timeline plus a subscription's own windows is the timeline of all of them.
+    #[test]
+    fn shared_timeline_with_own_windows_equals_a_full_rebuild(
+        shared in prop::collection::vec(arb_labelled(), 0..12),
+        own in prop::collection::vec(arb_labelled(), 0..4),
+        mode in counting(),
+        min in prop_oneof![Just("0m"), Just("3m"), Just("2h")],
+        impact in prop_oneof![Just("weighted"), Just("full"), Just("ignore")],
+    ) {
+        let c = tiers_contract("UTC", &format!(
+            "downtime: {{ counting: {mode}, min_duration: {min}, partial_impact: {impact} }}\nexclusions: {{ causes: [force-majeure] }}"
+        ));
+        let shared: Vec<Window> = shared.into_iter().map(labelled).collect();
+        let own: Vec<Window> = own.into_iter().map(labelled).collect();
+        let st = slacredit::engine::SharedTimeline::new(&c, shared.iter());
+        let own_refs: Vec<&Window> = own.iter().collect();
+        let fast = st.with(&c, &own_refs);
+        let full = slacredit::engine::timeline(&c, shared.iter().chain(own.iter()));
+        prop_assert_eq!(fast, full);
+    }
+}
