@@ -23,7 +23,8 @@ use crate::window::Window;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 /// Everything a computation needs, already parsed and validated one by one.
 #[derive(Debug, Clone, Default)]
@@ -295,10 +296,13 @@ impl<'a> Run<'a> {
         map: impl Fn(Vec<Claim>) -> T + Sync,
         mut sink: impl FnMut(T) -> Result<(), Error>,
     ) -> Result<Vec<Total>, Error> {
-        const CHUNK: usize = 2048;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 16);
+        // Workers take chunks in order and send results back; this thread writes them in order
+        // while the workers go on. A worker never runs more than AHEAD chunks past the writer,
+        // so memory stays bounded however slow the sink is.
+        const CHUNK: usize = 512;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+        let ahead = 4 * threads;
+        let chunks: Vec<&[Job<'_>]> = self.jobs.chunks(CHUNK).collect();
         let work = |jobs: &[Job<'_>]| -> (T, BTreeMap<Currency, Decimal>) {
             let mut claims = Vec::new();
             for job in jobs {
@@ -310,30 +314,59 @@ impl<'a> Run<'a> {
             }
             (map(claims), totals)
         };
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let written = (Mutex::new(0usize), Condvar::new());
         let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
-        for group in self.jobs.chunks(CHUNK * threads) {
-            let parts: Vec<&[Job<'_>]> = group.chunks(CHUNK).collect();
-            let results: Vec<(T, BTreeMap<Currency, Decimal>)> = if parts.len() == 1 {
-                vec![work(parts[0])]
-            } else {
-                std::thread::scope(|s| {
-                    let handles: Vec<_> = parts[1..].iter().map(|p| s.spawn(|| work(p))).collect();
-                    let mut out = vec![work(parts[0])];
-                    for h in handles {
-                        match h.join() {
-                            Ok(r) => out.push(r),
-                            Err(panic) => std::panic::resume_unwind(panic),
-                        }
+        let mut failure = None;
+        std::thread::scope(|s| {
+            let (tx, rx) = mpsc::channel();
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, stop, written, chunks, work) = (&next, &stop, &written, &chunks, &work);
+                s.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= chunks.len() {
+                        break;
                     }
-                    out
-                })
-            };
-            for (t, part) in results {
-                for (currency, credit) in part {
-                    *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
-                }
-                sink(t)?;
+                    let mut done = written.0.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= *done + ahead && !stop.load(Ordering::Relaxed) {
+                        done = written.1.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(done);
+                    if stop.load(Ordering::Relaxed) || tx.send((i, work(chunks[i]))).is_err() {
+                        break;
+                    }
+                });
             }
+            drop(tx);
+            let mut pending = BTreeMap::new();
+            let mut expected = 0;
+            for (i, result) in rx {
+                pending.insert(i, result);
+                while let Some((t, part)) = pending.remove(&expected) {
+                    for (currency, credit) in part {
+                        *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
+                    }
+                    if let Err(e) = sink(t) {
+                        failure = Some(e);
+                    }
+                    expected += 1;
+                    *written.0.lock().unwrap_or_else(|e| e.into_inner()) = expected;
+                    written.1.notify_all();
+                    if failure.is_some() {
+                        break;
+                    }
+                }
+                if failure.is_some() {
+                    stop.store(true, Ordering::Relaxed);
+                    written.1.notify_all();
+                    break;
+                }
+            }
+        });
+        if let Some(e) = failure {
+            return Err(e);
         }
         let mut totals: Vec<Total> = totals
             .into_iter()

@@ -45,6 +45,10 @@ pub fn percent(p: Decimal) -> String {
 // The push_* forms append to a buffer: reports format millions of numbers.
 
 pub(crate) fn push_money(out: &mut String, amount: Decimal, currency: Currency) {
+    if amount.scale() == currency.minor_units() {
+        // Credits and bases are already rounded to the minor unit.
+        return push_decimal(out, amount);
+    }
     let mut a = amount.round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointAwayFromZero);
     a.rescale(currency.minor_units());
     push_decimal(out, a);
