@@ -45,7 +45,12 @@ enum Owed {
     /// This percent of the basis.
     Percent(Decimal),
     /// `multiple` x full fee x `minutes` / (60 x hours); `hours` = None: the period's real hours.
-    FeeHours { multiple: Decimal, minutes: Decimal, hours: Option<Decimal>, period_seconds: i64 },
+    FeeHours {
+        multiple: Decimal,
+        minutes: Decimal,
+        hours: Option<Decimal>,
+        period_seconds: i64,
+    },
     /// `count` x `amount`.
     Fixed { amount: Decimal, count: u64 },
 }
@@ -78,7 +83,12 @@ impl Uptime {
 /// Assesses a measured period: uptime, breach, the model's outcome, deadline, next tier.
 /// `fixed_incidents` is how many qualifying incidents are first paid in this period (only used
 /// by the `fixed` model).
-pub fn assess(contract: &Contract, measured: &Measured, period: &Period, fixed_incidents: usize) -> Assessment {
+pub fn assess(
+    contract: &Contract,
+    measured: &Measured,
+    period: &Period,
+    fixed_incidents: usize,
+) -> Assessment {
     let credits = contract.credits();
     let deadline = deadline(contract, measured, period);
     if measured.eligible_minutes <= Decimal::ZERO {
@@ -99,7 +109,10 @@ pub fn assess(contract: &Contract, measured: &Measured, period: &Period, fixed_i
             owed: Owed::Percent(Decimal::ZERO),
         };
     }
-    let u = Uptime { eligible: measured.eligible_minutes, downtime: measured.downtime_minutes.min(measured.eligible_minutes) };
+    let u = Uptime {
+        eligible: measured.eligible_minutes,
+        downtime: measured.downtime_minutes.min(measured.eligible_minutes),
+    };
     let uptime_percent = (u.eligible - u.downtime) * Decimal::ONE_HUNDRED / u.eligible;
     let breached = u.below(contract.commitment());
     let (credit_percent, owed, next_tier) = match &credits.model {
@@ -107,11 +120,19 @@ pub fn assess(contract: &Contract, measured: &Measured, period: &Period, fixed_i
             let hit = tiers.iter().rposition(|t| u.below(t.below));
             let percent = hit.map_or(Decimal::ZERO, |i| tiers[i].percent);
             let next = tiers.get(hit.map_or(0, |i| i + 1)).and_then(|t: &Tier| {
-                u.minutes_to_go_below(t.below).map(|m| NextTier { credit_percent: t.percent, more_downtime_minutes: m })
+                u.minutes_to_go_below(t.below).map(|m| NextTier {
+                    credit_percent: t.percent,
+                    more_downtime_minutes: m,
+                })
             });
             (Some(percent.normalize()), Owed::Percent(percent), next)
         }
-        CreditModel::PerDuration { percent, per, count, beyond } => {
+        CreditModel::PerDuration {
+            percent,
+            per,
+            count,
+            beyond,
+        } => {
             let (per, beyond) = (per.minutes(), beyond.minutes());
             let excess = (u.downtime - beyond).max(Decimal::ZERO);
             let units = match count {
@@ -129,20 +150,51 @@ pub fn assess(contract: &Contract, measured: &Measured, period: &Period, fixed_i
             let p = (percent * units).normalize();
             (Some(p), Owed::Percent(p), next)
         }
-        CreditModel::FeeMultiple { multiple, min_incident, min_total, hours_basis } => {
+        CreditModel::FeeMultiple {
+            multiple,
+            min_incident,
+            min_total,
+            hours_basis,
+        } => {
             let all = min_total.is_some_and(|t| u.downtime >= t.minutes());
             let minutes: Decimal = measured
                 .incidents
                 .iter()
-                .filter(|i| all || min_incident.map_or(min_total.is_none(), |m| i.end.since(i.start) >= m))
+                .filter(|i| {
+                    all || min_incident.map_or(min_total.is_none(), |m| i.end.since(i.start) >= m)
+                })
                 .map(|i| i.downtime_minutes)
                 .sum();
             let period_seconds = period.end.since(period.start).0;
-            (None, Owed::FeeHours { multiple: *multiple, minutes, hours: *hours_basis, period_seconds }, None)
+            (
+                None,
+                Owed::FeeHours {
+                    multiple: *multiple,
+                    minutes,
+                    hours: *hours_basis,
+                    period_seconds,
+                },
+                None,
+            )
         }
-        CreditModel::Fixed { amount, .. } => (None, Owed::Fixed { amount: *amount, count: fixed_incidents as u64 }, None),
+        CreditModel::Fixed { amount, .. } => (
+            None,
+            Owed::Fixed {
+                amount: *amount,
+                count: fixed_incidents as u64,
+            },
+            None,
+        ),
     };
-    Assessment { uptime_percent, breached, credit_percent, next_tier, deadline, note: None, owed }
+    Assessment {
+        uptime_percent,
+        breached,
+        credit_percent,
+        next_tier,
+        deadline,
+        note: None,
+        owed,
+    }
 }
 
 /// A priced period, before the annual cap.
@@ -157,18 +209,29 @@ pub struct Priced {
 }
 
 /// Prices an assessment for one basis: model amount, period cap, minimum, rounding.
-pub fn price(contract: &Contract, assessment: &Assessment, basis: Basis, currency: Currency) -> Priced {
+pub fn price(
+    contract: &Contract,
+    assessment: &Assessment,
+    basis: Basis,
+    currency: Currency,
+) -> Priced {
     let credits = contract.credits();
     let model_amount = match assessment.owed {
         Owed::Percent(p) if p.is_zero() => Decimal::ZERO,
         Owed::Percent(p) => basis.amount * p / Decimal::ONE_HUNDRED,
         // multiple x (fee / hours) x (minutes / 60), divided once at the end to stay exact.
-        Owed::FeeHours { multiple, minutes, hours: Some(h), .. } => {
-            multiple * basis.full * minutes / (Decimal::from(60) * h)
-        }
-        Owed::FeeHours { multiple, minutes, hours: None, period_seconds } => {
-            multiple * basis.full * minutes * Decimal::from(60) / Decimal::from(period_seconds)
-        }
+        Owed::FeeHours {
+            multiple,
+            minutes,
+            hours: Some(h),
+            ..
+        } => multiple * basis.full * minutes / (Decimal::from(60) * h),
+        Owed::FeeHours {
+            multiple,
+            minutes,
+            hours: None,
+            period_seconds,
+        } => multiple * basis.full * minutes * Decimal::from(60) / Decimal::from(period_seconds),
         Owed::Fixed { amount, count } => amount * Decimal::from(count),
     };
     let mut capped = false;
@@ -179,7 +242,11 @@ pub fn price(contract: &Contract, assessment: &Assessment, basis: Basis, currenc
             capped = true;
         }
     }
-    let after_minimum = if credits.minimum.issues(after_cap) { after_cap } else { Decimal::ZERO };
+    let after_minimum = if credits.minimum.issues(after_cap) {
+        after_cap
+    } else {
+        Decimal::ZERO
+    };
     let credit = currency.round(after_minimum, credits.rounding);
     Priced {
         credit,
@@ -198,7 +265,10 @@ pub fn price(contract: &Contract, assessment: &Assessment, basis: Basis, currenc
 fn deadline(contract: &Contract, measured: &Measured, period: &Period) -> Option<NaiveDate> {
     match contract.deadline()? {
         Deadline::PeriodsAfter(n) => Some(period.id.shifted(i64::from(n)).last_day()),
-        Deadline::DaysAfterPeriodEnd(n) => period.id.last_day().checked_add_days(Days::new(u64::from(n))),
+        Deadline::DaysAfterPeriodEnd(n) => period
+            .id
+            .last_day()
+            .checked_add_days(Days::new(u64::from(n))),
         Deadline::DaysAfterIncident(n) => {
             let end = measured.incidents.iter().map(|i| i.end).max()?;
             local_date(end, contract.timezone()).checked_add_days(Days::new(u64::from(n)))

@@ -22,7 +22,7 @@ use crate::time::Instant;
 use crate::window::Window;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 
@@ -56,6 +56,8 @@ pub struct Selection {
     pub subscription: Option<String>,
     /// Drop claims without a breach.
     pub breached_only: bool,
+    /// Drop claims without a credit (what a billing run books).
+    pub credited_only: bool,
 }
 
 /// The credits of one currency, added up.
@@ -115,7 +117,7 @@ pub fn validate(inputs: &Inputs) -> Result<(), Error> {
 
 /// Each subscription's contract and full scope, or every problem found.
 fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Error> {
-    let contracts: HashMap<&str, &Contract> =
+    let contracts: FxHashMap<&str, &Contract> =
         inputs.contracts.iter().map(|c| (c.id(), c)).collect();
     let mut problems = Problems::new();
     let located = |index: usize, field: &str, message: String| -> Problem {
@@ -152,8 +154,11 @@ fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Er
             Err(e) => problems.push(located(index, "scope", e.clone())),
         }
     }
-    let by_id: HashMap<&str, &Subscription> =
-        inputs.subscriptions.iter().map(|s| (&*s.id, s)).collect();
+    let by_id: FxHashMap<&str, &Subscription> = if inputs.charges.rows().is_empty() {
+        FxHashMap::default()
+    } else {
+        inputs.subscriptions.iter().map(|s| (&*s.id, s)).collect()
+    };
     for row in inputs.charges.rows() {
         let at = |field: &str, message: String| {
             Problem::new(&row.file, message).at(row.line).field(field)
@@ -195,6 +200,7 @@ fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Er
 pub struct Run<'a> {
     inputs: &'a Inputs,
     breached_only: bool,
+    credited_only: bool,
     jobs: Vec<Job<'a>>,
     scopes: Vec<ScopeData<'a>>,
     index: WindowIndex<'a>,
@@ -209,8 +215,9 @@ impl<'a> Run<'a> {
     pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
         let resolved = resolve(inputs)?;
         let index = WindowIndex::new(&inputs.windows);
-        let mut periods_of: HashMap<&str, Vec<Period>> = HashMap::new();
-        let mut scope_ids: HashMap<(&str, Scope), usize> = HashMap::new();
+        let mut periods_of: FxHashMap<&str, Vec<Period>> = FxHashMap::default();
+        // Full scopes are shared per (contract, subscription scope), so identity is enough here.
+        let mut scope_ids: FxHashMap<(&str, usize), usize> = FxHashMap::default();
         let mut scopes: Vec<ScopeData<'a>> = Vec::new();
         let mut jobs = Vec::new();
         for (sub, contract, scope) in resolved {
@@ -234,7 +241,7 @@ impl<'a> Run<'a> {
             });
             let next = scopes.len();
             let id = *scope_ids
-                .entry((contract.id(), scope.clone()))
+                .entry((contract.id(), scope.id()))
                 .or_insert_with(|| {
                     let shared = SharedTimeline::new(contract, index.global(&scope));
                     let timeline = &shared.timeline;
@@ -247,10 +254,19 @@ impl<'a> Run<'a> {
                         .map(|p| {
                             let measured = engine::measure(contract, always, timeline, p);
                             let assessment = calculator::assess(contract, &measured, p, 0);
-                            Shared { period: *p, measured, assessment }
+                            Shared {
+                                period: *p,
+                                measured,
+                                assessment,
+                            }
                         })
                         .collect();
-                    scopes.push(ScopeData { contract, scope, shared, periods });
+                    scopes.push(ScopeData {
+                        contract,
+                        scope,
+                        shared,
+                        periods,
+                    });
                     next
                 });
             jobs.push(Job {
@@ -259,7 +275,10 @@ impl<'a> Run<'a> {
                 scope: id,
             });
         }
-        jobs.sort_unstable_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
+        // Loaded files come sorted already (see `load`); inputs built in code may not.
+        if !jobs.is_sorted_by(|a, b| a.sub.id.as_bytes() <= b.sub.id.as_bytes()) {
+            jobs.sort_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
+        }
         // Contracts no subscription uses cannot change a claim; listing them would only make every
         // report change whenever an unrelated contract file does.
         let used: BTreeSet<&str> = scopes.iter().map(|s| s.contract.file()).collect();
@@ -273,6 +292,7 @@ impl<'a> Run<'a> {
         Ok(Run {
             inputs,
             breached_only: selection.breached_only,
+            credited_only: selection.credited_only,
             jobs,
             scopes,
             index,
@@ -300,7 +320,9 @@ impl<'a> Run<'a> {
         // while the workers go on. A worker never runs more than AHEAD chunks past the writer,
         // so memory stays bounded however slow the sink is.
         const CHUNK: usize = 512;
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 16);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 16);
         let ahead = 4 * threads;
         let chunks: Vec<&[Job<'_>]> = self.jobs.chunks(CHUNK).collect();
         let work = |jobs: &[Job<'_>]| -> (T, BTreeMap<Currency, Decimal>) {
@@ -400,10 +422,13 @@ impl<'a> Run<'a> {
         let timeline = &*timeline;
         let credits = contract.credits();
         let in_active = |p: &Period| p.start < active.1 && p.end > active.0;
-        let Some(first) = data.periods.iter().find(|s| in_active(&s.period)) else { return };
+        let Some(first) = data.periods.iter().find(|s| in_active(&s.period)) else {
+            return;
+        };
         // With an annual cap, every earlier period of the year counts towards it.
         let earlier: Vec<Period> = if credits.annual_cap.is_some() {
-            let jan1 = chrono::NaiveDate::from_ymd_opt(first.period.id.year(), 1, 1).unwrap_or(first.period.id.first_day());
+            let jan1 = chrono::NaiveDate::from_ymd_opt(first.period.id.year(), 1, 1)
+                .unwrap_or(first.period.id.first_day());
             let mut p = PeriodId::containing(contract.period(), jan1);
             let mut v = Vec::new();
             while p < first.period.id {
@@ -421,7 +446,7 @@ impl<'a> Run<'a> {
         // Shared results hold for a subscription active throughout the period, without windows
         // of its own; `fixed` also depends on earlier periods, so it is always computed.
         let shareable = own.is_empty() && !matches!(credits.model, CreditModel::Fixed { .. });
-        let quiet = self.breached_only && credits.annual_cap.is_none();
+        let quiet = (self.breached_only || self.credited_only) && credits.annual_cap.is_none();
         let currency = sub.fee.currency;
         let mut year: Option<(i32, Decimal, Decimal)> = None; // (year, limit, issued)
         for (period, shared) in periods {
@@ -435,15 +460,22 @@ impl<'a> Run<'a> {
             }
             let whole = active.0 <= period.start && active.1 >= period.end;
             let (measured, assessment) = match shared {
-                Some(s) if shareable && whole => (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment)),
+                Some(s) if shareable && whole => {
+                    (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment))
+                }
                 _ => {
                     let m = engine::measure(contract, active, timeline, &period);
                     let fixed_incidents = match &credits.model {
                         CreditModel::Fixed { min_incident, .. } => m
                             .incidents
                             .iter()
-                            .filter(|i| i.end.since(i.start) >= *min_incident && i.downtime_minutes > Decimal::ZERO)
-                            .filter(|i| !engine::counted_before(contract, active, i, timeline, period.start))
+                            .filter(|i| {
+                                i.end.since(i.start) >= *min_incident
+                                    && i.downtime_minutes > Decimal::ZERO
+                            })
+                            .filter(|i| {
+                                !engine::counted_before(contract, active, i, timeline, period.start)
+                            })
                             .count(),
                         _ => 0,
                     };
@@ -451,7 +483,7 @@ impl<'a> Run<'a> {
                     (Cow::Owned(m), Cow::Owned(a))
                 }
             };
-            if quiet && !assessment.breached {
+            if quiet && self.breached_only && !assessment.breached {
                 continue;
             }
             let b = basis(contract, sub, active, &period, &self.inputs.charges);
@@ -466,7 +498,9 @@ impl<'a> Run<'a> {
                         .iter()
                         .map(|p| basis(contract, sub, active, p, &self.inputs.charges).amount)
                         .sum();
-                    let limit = cap.limit(annual_basis).map_or(Decimal::MAX, |l| currency.round_down(l));
+                    let limit = cap
+                        .limit(annual_basis)
+                        .map_or(Decimal::MAX, |l| currency.round_down(l));
                     year = Some((y, limit, Decimal::ZERO));
                 }
                 if let Some((_, limit, issued)) = year.as_mut() {
@@ -479,7 +513,10 @@ impl<'a> Run<'a> {
                     *issued += credit;
                 }
             }
-            if !wanted || (self.breached_only && !assessment.breached) {
+            if !wanted
+                || (self.breached_only && !assessment.breached)
+                || (self.credited_only && credit.is_zero())
+            {
                 continue;
             }
             let assessment = assessment.into_owned();
@@ -640,7 +677,10 @@ impl<'a> WindowIndex<'a> {
     /// Indices of windows naming `sub` by id or customer (before the scope check), each once.
     fn own(&self, sub: &Subscription) -> Cow<'_, [usize]> {
         let by_id = self.named.get(&*sub.id).map_or(&[][..], Vec::as_slice);
-        let by_name = self.named.get(&*sub.customer).map_or(&[][..], Vec::as_slice);
+        let by_name = self
+            .named
+            .get(&*sub.customer)
+            .map_or(&[][..], Vec::as_slice);
         if by_name.is_empty() {
             return Cow::Borrowed(by_id);
         }

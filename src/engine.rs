@@ -77,9 +77,12 @@ pub struct Timeline {
 /// Whether `w` is excluded time under `contract` (SPEC 3.6, maintenance).
 fn is_excluded(contract: &Contract, w: &Window) -> bool {
     let exclusions = contract.exclusions();
-    w.cause.as_ref().is_some_and(|c| exclusions.causes.contains(&**c))
+    w.cause
+        .as_ref()
+        .is_some_and(|c| exclusions.causes.contains(&**c))
         && (w.cause.as_deref() != Some("maintenance")
-            || w.announced_at.is_some_and(|a| a.plus(exclusions.maintenance_notice) <= w.start()))
+            || w.announced_at
+                .is_some_and(|a| a.plus(exclusions.maintenance_notice) <= w.start()))
 }
 
 /// Whether a window that is not excluded takes part in incidents (`partial_impact: ignore` drops
@@ -104,7 +107,10 @@ pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Windo
         }
     }
     let excluded: Arc<[Span]> = Arc::from(timeline::union(excluded));
-    Timeline { incidents: incidents(contract, &counted, &excluded), excluded }
+    Timeline {
+        incidents: incidents(contract, &counted, &excluded),
+        excluded,
+    }
 }
 
 /// Incidents from counted windows (any order) and excluded time (sorted disjoint): merged, cut
@@ -113,20 +119,31 @@ pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Windo
 fn incidents(contract: &Contract, counted: &[&Window], excluded: &[Span]) -> Vec<Incident> {
     let rules = contract.downtime();
     let full = rules.partial_impact == PartialImpact::Full;
-    let weighted: Vec<(Span, Decimal)> =
-        counted.iter().map(|w| (span(w), if full { Decimal::ONE } else { w.impact() })).collect();
+    let weighted: Vec<(Span, Decimal)> = counted
+        .iter()
+        .map(|w| (span(w), if full { Decimal::ONE } else { w.impact() }))
+        .collect();
     let pieces = timeline::contiguous(timeline::subtract(&timeline::merge(&weighted), excluded));
     let mut incidents: Vec<Incident> = pieces
         .into_iter()
         .filter(|p| p[p.len() - 1].end - p[0].start >= rules.min_duration.0)
-        .map(|segments| Incident { segments: Arc::from(segments), references: Arc::from([]), sources: Arc::from([]) })
+        .map(|segments| Incident {
+            segments: Arc::from(segments),
+            references: Arc::from([]),
+            sources: Arc::from([]),
+        })
         .collect();
     // Attach each counted window's reference and source to the incidents it overlaps.
-    let mut labels: Vec<(Vec<Arc<str>>, Vec<Arc<str>>)> = vec![(Vec::new(), Vec::new()); incidents.len()];
+    // (references, sources) of each incident.
+    type Labels = (Vec<Arc<str>>, Vec<Arc<str>>);
+    let mut labels: Vec<Labels> = vec![(Vec::new(), Vec::new()); incidents.len()];
     for w in counted {
         let (a, b) = span(w);
         let first = incidents.partition_point(|i| i.end() <= a);
-        let overlapping = incidents[first..].iter().take_while(|i| i.start() < b).count();
+        let overlapping = incidents[first..]
+            .iter()
+            .take_while(|i| i.start() < b)
+            .count();
         for (refs, sources) in &mut labels[first..first + overlapping] {
             refs.extend(w.reference.iter().cloned());
             sources.extend(w.source.iter().cloned());
@@ -168,7 +185,10 @@ struct Component {
 
 impl<'a> SharedTimeline<'a> {
     /// The shared timeline of `windows` under `contract`.
-    pub fn new(contract: &Contract, windows: impl Iterator<Item = &'a Window>) -> SharedTimeline<'a> {
+    pub fn new(
+        contract: &Contract,
+        windows: impl Iterator<Item = &'a Window>,
+    ) -> SharedTimeline<'a> {
         let (mut counted, mut excluded) = (Vec::new(), Vec::new());
         for w in windows {
             if is_excluded(contract, w) {
@@ -187,7 +207,11 @@ impl<'a> SharedTimeline<'a> {
                     c.span.1 = c.span.1.max(b);
                     c.windows.end = i + 1;
                 }
-                _ => components.push(Component { span: (a, b), windows: i..i + 1, incidents: 0..0 }),
+                _ => components.push(Component {
+                    span: (a, b),
+                    windows: i..i + 1,
+                    incidents: 0..0,
+                }),
             }
         }
         for c in &mut components {
@@ -195,17 +219,31 @@ impl<'a> SharedTimeline<'a> {
             let hi = timeline.incidents.partition_point(|i| i.start() < c.span.1);
             c.incidents = lo..hi;
         }
-        SharedTimeline { timeline, counted, excluded, components }
+        SharedTimeline {
+            timeline,
+            counted,
+            excluded,
+            components,
+        }
     }
 
     /// The timeline of the shared windows plus `own` (windows that apply to one subscription).
     pub fn with(&self, contract: &Contract, own: &[&'a Window]) -> Timeline {
         if own.iter().any(|w| is_excluded(contract, w)) {
             // New excluded time can cut any incident: start from scratch.
-            let all = self.counted.iter().chain(self.excluded.iter()).chain(own.iter()).copied();
+            let all = self
+                .counted
+                .iter()
+                .chain(self.excluded.iter())
+                .chain(own.iter())
+                .copied();
             return timeline(contract, all);
         }
-        let own: Vec<&Window> = own.iter().copied().filter(|w| counts(contract, w)).collect();
+        let own: Vec<&Window> = own
+            .iter()
+            .copied()
+            .filter(|w| counts(contract, w))
+            .collect();
         if own.is_empty() {
             return self.timeline.clone();
         }
@@ -213,7 +251,9 @@ impl<'a> SharedTimeline<'a> {
         for w in &own {
             let (a, b) = span(w);
             let first = self.components.partition_point(|c| c.span.1 < a);
-            touched.extend((first..self.components.len()).take_while(|&k| self.components[k].span.0 <= b));
+            touched.extend(
+                (first..self.components.len()).take_while(|&k| self.components[k].span.0 <= b),
+            );
         }
         touched.sort_unstable();
         touched.dedup();
@@ -231,15 +271,22 @@ impl<'a> SharedTimeline<'a> {
             }
         }
         result.sort_unstable_by_key(|i| i.start());
-        Timeline { incidents: result, excluded: self.timeline.excluded.clone() }
+        Timeline {
+            incidents: result,
+            excluded: self.timeline.excluded.clone(),
+        }
     }
 }
 
 impl Timeline {
     /// Whether any incident overlaps [`from`, `to`).
     pub fn has_incident_in(&self, from: Instant, to: Instant) -> bool {
-        let first = self.incidents.partition_point(|i| i.end() <= from.unix_seconds());
-        self.incidents.get(first).is_some_and(|i| i.start() < to.unix_seconds())
+        let first = self
+            .incidents
+            .partition_point(|i| i.end() <= from.unix_seconds());
+        self.incidents
+            .get(first)
+            .is_some_and(|i| i.start() < to.unix_seconds())
     }
 }
 
@@ -297,7 +344,12 @@ pub struct Measured {
 }
 
 /// Measures `timeline` in `period` (SPEC 3.2 step 4, 3.3).
-pub fn measure(contract: &Contract, active: (Instant, Instant), timeline: &Timeline, period: &Period) -> Measured {
+pub fn measure(
+    contract: &Contract,
+    active: (Instant, Instant),
+    timeline: &Timeline,
+    period: &Period,
+) -> Measured {
     let counting = contract.downtime().counting;
     let eligible = eligible(contract, active, period.start, period.end);
     let eligible_seconds: i64 = eligible.iter().map(|(a, b)| b - a).sum();
@@ -311,7 +363,10 @@ pub fn measure(contract: &Contract, active: (Instant, Instant), timeline: &Timel
     let first = timeline.incidents.partition_point(|i| i.end() <= lo);
     let mut all: Vec<Segment> = Vec::new();
     let mut incidents = Vec::new();
-    for inc in timeline.incidents[first..].iter().take_while(|i| i.start() < hi) {
+    for inc in timeline.incidents[first..]
+        .iter()
+        .take_while(|i| i.start() < hi)
+    {
         let clipped = timeline::clip(&inc.segments, &eligible);
         if clipped.is_empty() {
             continue;

@@ -357,7 +357,10 @@ mod tests {
     fn the_iso_table_is_sorted_for_binary_search() {
         assert!(ISO_4217.windows(2).all(|w| w[0].0 < w[1].0));
         for (code, units) in ISO_4217 {
-            assert_eq!(Currency::from_code(code).unwrap().minor_units(), u32::from(*units));
+            assert_eq!(
+                Currency::from_code(code).unwrap().minor_units(),
+                u32::from(*units)
+            );
         }
         for bad in ["usd", "UDS", "", "USDX", "EU"] {
             assert!(Currency::from_code(bad).is_err(), "{bad}");
@@ -369,11 +372,23 @@ mod tests {
         let usd = Currency::from_code("USD").unwrap();
         let bhd = Currency::from_code("BHD").unwrap();
         let d = |s: &str| s.parse::<Decimal>().unwrap();
-        assert_eq!(usd.round(d("10.005"), Rounding::HalfUp).to_string(), "10.01");
-        assert_eq!(usd.round(d("10.005"), Rounding::HalfEven).to_string(), "10.00");
+        assert_eq!(
+            usd.round(d("10.005"), Rounding::HalfUp).to_string(),
+            "10.01"
+        );
+        assert_eq!(
+            usd.round(d("10.005"), Rounding::HalfEven).to_string(),
+            "10.00"
+        );
         assert_eq!(usd.round(d("10.001"), Rounding::Up).to_string(), "10.01");
         assert_eq!(usd.round(d("10.009"), Rounding::Down).to_string(), "10.00");
-        assert_eq!(usd.round(d("12000"), Rounding::HalfUp).to_string(), "12000.00");
-        assert_eq!(bhd.round(d("1.0005"), Rounding::HalfUp).to_string(), "1.001");
+        assert_eq!(
+            usd.round(d("12000"), Rounding::HalfUp).to_string(),
+            "12000.00"
+        );
+        assert_eq!(
+            bhd.round(d("1.0005"), Rounding::HalfUp).to_string(),
+            "1.001"
+        );
     }
 }

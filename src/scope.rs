@@ -72,7 +72,10 @@ pub(crate) struct Interner {
 impl Interner {
     /// The shared scope with these labels (names must be distinct). Callers give labels in a
     /// fixed order (a file's column order, a map's key order), so the key needs no sorting.
-    pub(crate) fn intern<'a>(&mut self, labels: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Scope {
+    pub(crate) fn intern<'a>(
+        &mut self,
+        labels: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    ) -> Scope {
         self.key.clear();
         for (k, v) in labels.clone() {
             self.key.push_str(k);

@@ -3,10 +3,10 @@
 
 use crate::contract::parse_date;
 use crate::error::{Error, Problem, Problems};
+use crate::fxhash::FxHashMap;
 use crate::input::{csv_header, csv_problem, csv_reader, non_empty, Format};
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
-use crate::fxhash::FxHashMap;
 use crate::scope::{Interner, Scope};
 use crate::yaml::{Located, Seg};
 use chrono::NaiveDate;
@@ -191,10 +191,22 @@ pub(crate) fn parse_located(
             let mut reader = csv_reader(text);
             let required = ["id", "customer", "contract", "currency", "fee"];
             if let Some(header) = csv_header(file, &mut reader, &required, &mut problems) {
-                const COLUMNS: [&str; 7] = ["id", "customer", "contract", "currency", "fee", "active_from", "active_to"];
+                const COLUMNS: [&str; 7] = [
+                    "id",
+                    "customer",
+                    "contract",
+                    "currency",
+                    "fee",
+                    "active_from",
+                    "active_to",
+                ];
                 let columns = COLUMNS.map(|c| header.iter().position(|h| h == c));
-                let labels: Vec<(usize, &str)> =
-                    header.iter().enumerate().filter(|(_, h)| !COLUMNS.contains(&h.as_str())).map(|(i, h)| (i, h.as_str())).collect();
+                let labels: Vec<(usize, &str)> = header
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| !COLUMNS.contains(&h.as_str()))
+                    .map(|(i, h)| (i, h.as_str()))
+                    .collect();
                 out.reserve(text.bytes().filter(|b| *b == b'\n').count());
                 for record in reader.records() {
                     let record = match record {
@@ -207,7 +219,10 @@ pub(crate) fn parse_located(
                     let line = record.position().map(|p| p.line() as usize);
                     let get = |k: usize| columns[k].and_then(|i| record.get(i)).map(str::trim);
                     let scope = scopes.intern(
-                        labels.iter().map(|&(i, h)| (h, record.get(i).unwrap_or("").trim())).filter(|(_, v)| !v.is_empty()),
+                        labels
+                            .iter()
+                            .map(|&(i, h)| (h, record.get(i).unwrap_or("").trim()))
+                            .filter(|(_, v)| !v.is_empty()),
                     );
                     let fields = Fields {
                         id: get(0).unwrap_or(""),

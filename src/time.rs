@@ -150,9 +150,16 @@ fn fast_rfc3339(text: &str) -> Option<i64> {
         return None;
     }
     let num = |at: usize, len: usize| -> Option<i64> {
-        b[at..at + len].iter().try_fold(0i64, |n, c| c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0')))
+        b[at..at + len].iter().try_fold(0i64, |n, c| {
+            c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+        })
     };
-    if b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
@@ -357,7 +364,14 @@ mod tests {
             }
             t += 7_777_777 + t.rem_euclid(86_399);
         }
-        for bad in ["2018-02-29T00:00:00Z", "2018-13-01T00:00:00Z", "2018-11-22T24:00:00Z", "2018-11-22T08:19:60Z", "2018-11-22 08:19:00Z", "2018-11-22T08:19:00+9:000"] {
+        for bad in [
+            "2018-02-29T00:00:00Z",
+            "2018-13-01T00:00:00Z",
+            "2018-11-22T24:00:00Z",
+            "2018-11-22T08:19:60Z",
+            "2018-11-22 08:19:00Z",
+            "2018-11-22T08:19:00+9:000",
+        ] {
             assert_eq!(fast_rfc3339(bad), None, "{bad}");
         }
         assert_eq!(fast_rfc3339("2020-02-29T12:00:00Z"), Some(1_582_977_600));
@@ -365,13 +379,27 @@ mod tests {
 
     #[test]
     fn display_matches_chrono_across_centuries_and_leap_days() {
-        for t in [-2_208_988_800i64, 0, 951_782_400, 1_542_842_340, 1_582_934_399, 7_258_118_399] {
+        for t in [
+            -2_208_988_800i64,
+            0,
+            951_782_400,
+            1_542_842_340,
+            1_582_934_399,
+            7_258_118_399,
+        ] {
             let i = Instant::from_unix_seconds(t);
-            assert_eq!(i.to_string(), i.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(), "{t}");
+            assert_eq!(
+                i.to_string(),
+                i.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                "{t}"
+            );
         }
         for day in (-25_567i64..84_000).step_by(37) {
             let i = Instant::from_unix_seconds(day * 86_400 + 3_723);
-            assert_eq!(i.to_string(), i.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            assert_eq!(
+                i.to_string(),
+                i.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+            );
         }
     }
 }

@@ -139,14 +139,20 @@ fn build<'a>(
     shared: &mut Labels,
     fail: &mut dyn FnMut(&str, String),
 ) -> Option<Window> {
-    let [start, end, impact, cause, reference, source, announced_at, customers] = field.map(non_empty);
-    let time = |k: &str, text: Option<&str>, required: bool, fail: &mut dyn FnMut(&str, String)| match text {
-        None if required => {
-            fail(k, format!("expected a time in `{k}`"));
-            None
+    let [start, end, impact, cause, reference, source, announced_at, customers] =
+        field.map(non_empty);
+    let time = |k: &str, text: Option<&str>, required: bool, fail: &mut dyn FnMut(&str, String)| {
+        match text {
+            None if required => {
+                fail(k, format!("expected a time in `{k}`"));
+                None
+            }
+            None => Some(None),
+            Some(t) => Instant::parse(t, zone)
+                .map(Some)
+                .map_err(|e| fail(k, e))
+                .ok(),
         }
-        None => Some(None),
-        Some(t) => Instant::parse(t, zone).map(Some).map_err(|e| fail(k, e)).ok(),
     };
     let start = time("start", start, true, fail).flatten();
     let end = time("end", end, true, fail).flatten();
@@ -168,9 +174,19 @@ fn build<'a>(
     w.reference = reference.map(Arc::from);
     w.source = source.map(|s| shared.word(s));
     w.customers = customers
-        .map(|c| c.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+        .map(|c| {
+            c.split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
-    w.scope = shared.scopes.intern(labels.map(|(k, v)| (k, v.trim())).filter(|(_, v)| !v.is_empty()));
+    w.scope = shared.scopes.intern(
+        labels
+            .map(|(k, v)| (k, v.trim()))
+            .filter(|(_, v)| !v.is_empty()),
+    );
     Some(w)
 }
 
@@ -189,8 +205,12 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
             if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
                 out.reserve(text.bytes().filter(|b| *b == b'\n').count());
                 let columns = FIELDS.map(|f| header.iter().position(|h| h == f));
-                let labels: Vec<(usize, &str)> =
-                    header.iter().enumerate().filter(|(_, h)| !FIELDS.contains(&h.as_str())).map(|(i, h)| (i, h.as_str())).collect();
+                let labels: Vec<(usize, &str)> = header
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| !FIELDS.contains(&h.as_str()))
+                    .map(|(i, h)| (i, h.as_str()))
+                    .collect();
                 let mut record = csv::StringRecord::new();
                 loop {
                     match reader.read_record(&mut record) {
@@ -203,8 +223,11 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
                     }
                     let line = record.position().map(|p| p.line() as usize);
                     let field = columns.map(|c| c.and_then(|i| record.get(i)));
-                    let labels = labels.iter().map(|&(i, h)| (h, record.get(i).unwrap_or("")));
-                    let mut fail = |f: &str, m: String| problems.push(Problem::new(file, m).at(line).field(f));
+                    let labels = labels
+                        .iter()
+                        .map(|&(i, h)| (h, record.get(i).unwrap_or("")));
+                    let mut fail =
+                        |f: &str, m: String| problems.push(Problem::new(file, m).at(line).field(f));
                     if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
                         out.push(w);
                     }
@@ -212,14 +235,18 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
             }
         }
         Format::Yaml | Format::Json => {
-            let doc = Located::<Vec<BTreeMap<String, String>>>::parse(file, text).map_err(Error::Invalid)?;
+            let doc = Located::<Vec<BTreeMap<String, String>>>::parse(file, text)
+                .map_err(Error::Invalid)?;
             for (i, fields) in doc.value.iter().enumerate() {
                 let mut fail = |f: &str, m: String| {
                     let line = doc.line_of(&[Seg::Index(i), Seg::Key(f)]);
                     problems.push(Problem::new(file, m).at(line).field(f));
                 };
                 let field = FIELDS.map(|f| fields.get(f).map(String::as_str));
-                let labels = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).filter(|(k, _)| !FIELDS.contains(k));
+                let labels = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .filter(|(k, _)| !FIELDS.contains(k));
                 if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
                     out.push(w);
                 }

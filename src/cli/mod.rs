@@ -76,6 +76,12 @@ struct ClaimArgs {
     /// Only claims with a breach.
     #[arg(long)]
     breached_only: bool,
+    /// Only claims with a credit above zero (what a billing run books).
+    #[arg(long)]
+    credited_only: bool,
+    /// CSV only: these columns, in this order (comma-separated names of the default header).
+    #[arg(long, value_name = "LIST")]
+    columns: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -157,6 +163,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 _ => None,
             };
             let clock = std::time::Instant::now();
+            let columns = match (&args.columns, args.format) {
+                (None, _) => report::csv::Columns::all(),
+                (Some(list), Format::Csv) => report::csv::Columns::parse(list)
+                    .map_err(|e| Failure::Usage(format!("--columns: {e}")))?,
+                (Some(_), _) => {
+                    return Err(Failure::Usage(
+                        "--columns applies to --format csv".to_owned(),
+                    ))
+                }
+            };
             let inputs = sources.load()?;
             timing("load", clock);
             let selection = Selection {
@@ -164,6 +180,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 customer: args.customer.clone(),
                 subscription: args.subscription.clone(),
                 breached_only: args.breached_only,
+                credited_only: args.credited_only,
             };
             let run = Run::new(&inputs, &selection)?;
             timing("prepare", clock);
@@ -202,8 +219,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     out.write(&report::json::footer(any, &totals))?;
                 }
                 Format::Csv => {
-                    out.write(&report::csv::header())?;
-                    run.stream(|chunk| report::csv::rows(&chunk), |text| out.write(&text))?;
+                    out.write(&columns.header())?;
+                    run.stream(|chunk| columns.rows(&chunk), |text| out.write(&text))?;
                 }
             }
             out.finish()?;
@@ -222,7 +239,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
 /// benchmarks; output is never affected).
 fn timing(phase: &str, start: std::time::Instant) {
     if std::env::var_os("SLACREDIT_TIMING").is_some() {
-        eprintln!("timing: {phase} done at {:.3} s", start.elapsed().as_secs_f64());
+        eprintln!(
+            "timing: {phase} done at {:.3} s",
+            start.elapsed().as_secs_f64()
+        );
     }
 }
 

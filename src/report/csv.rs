@@ -2,9 +2,9 @@
 //! `next_tier` flattened, `incidents` as a count (SPEC 5).
 
 use super::{push_minutes, push_money, push_percent, push_uptime};
-use std::fmt::Write;
 use crate::claim::Claim;
 use crate::compute::Claims;
+use std::fmt::Write;
 
 /// The header line's columns.
 pub const COLUMNS: [&str; 22] = [
@@ -34,59 +34,127 @@ pub const COLUMNS: [&str; 22] = [
 
 /// The claims as CSV with a header, `\n` line ends.
 pub fn render(claims: &Claims) -> String {
-    header() + &rows(&claims.claims)
+    let all = Columns::all();
+    all.header() + &all.rows(&claims.claims)
 }
 
-/// The header line.
+/// The header line of all columns.
 pub fn header() -> String {
-    COLUMNS.join(",") + "\n"
+    Columns::all().header()
 }
 
-/// One line per claim.
+/// One line per claim, all columns.
 pub fn rows(claims: &[Claim]) -> String {
-    let mut out = String::with_capacity(claims.len() * 192);
-    for c in claims {
-        field(&mut out, &c.subscription);
-        field(&mut out, &c.customer);
-        field(&mut out, &c.contract);
-        let _ = write!(out, "{},{},{},", c.period, c.period_start, c.period_end);
-        push_minutes(&mut out, c.eligible_minutes);
-        out.push(',');
-        push_minutes(&mut out, c.downtime_minutes);
-        out.push(',');
-        push_minutes(&mut out, c.excluded_minutes);
-        out.push(',');
-        push_uptime(&mut out, c.uptime_percent);
-        out.push(',');
-        push_percent(&mut out, c.commitment_percent);
-        let _ = write!(out, ",{},", c.breached);
-        if let Some(p) = c.credit_percent {
-            push_percent(&mut out, p);
-        }
-        out.push(',');
-        push_money(&mut out, c.basis, c.currency);
-        out.push(',');
-        push_money(&mut out, c.credit, c.currency);
-        let _ = write!(out, ",{},{},", c.currency, c.capped);
-        if let Some(d) = c.claim_deadline {
-            let _ = write!(out, "{d}");
-        }
-        out.push(',');
-        field(&mut out, c.note.as_deref().unwrap_or(""));
-        if let Some(n) = c.next_tier {
-            push_percent(&mut out, n.credit_percent);
-            out.push(',');
-            push_minutes(&mut out, n.more_downtime_minutes);
-        } else {
-            out.push(',');
-        }
-        let _ = writeln!(out, ",{}", c.incidents.len());
-    }
-    out
+    Columns::all().rows(claims)
 }
 
-/// Appends a text field and a comma, quoted as RFC 4180 wants when it holds a comma, a quote or a
-/// line break.
+/// A choice of columns, in the order to print them (`--columns`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns(Vec<usize>);
+
+impl Columns {
+    /// Every column, in the order of SPEC 5.
+    pub fn all() -> Columns {
+        Columns((0..COLUMNS.len()).collect())
+    }
+
+    /// Parses a comma-separated list of column names.
+    ///
+    /// # Errors
+    /// Names an unknown or repeated column and lists the valid ones.
+    pub fn parse(list: &str) -> Result<Columns, String> {
+        let mut out = Vec::new();
+        for name in list.split(',').map(str::trim) {
+            let Some(i) = COLUMNS.iter().position(|c| *c == name) else {
+                return Err(format!(
+                    "unknown column {name:?}; the columns are {}",
+                    COLUMNS.join(",")
+                ));
+            };
+            if out.contains(&i) {
+                return Err(format!("column {name:?} is named twice"));
+            }
+            out.push(i);
+        }
+        Ok(Columns(out))
+    }
+
+    /// The header line.
+    pub fn header(&self) -> String {
+        let names: Vec<&str> = self.0.iter().map(|&i| COLUMNS[i]).collect();
+        names.join(",") + "\n"
+    }
+
+    /// One line per claim.
+    pub fn rows(&self, claims: &[Claim]) -> String {
+        let mut out = String::with_capacity(claims.len() * 24 * self.0.len());
+        for c in claims {
+            for (n, &col) in self.0.iter().enumerate() {
+                if n > 0 {
+                    out.push(',');
+                }
+                cell(&mut out, c, col);
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Appends column `col` of `c`, in its printed form.
+fn cell(out: &mut String, c: &Claim, col: usize) {
+    match col {
+        0 => field(out, &c.subscription),
+        1 => field(out, &c.customer),
+        2 => field(out, &c.contract),
+        3 => {
+            let _ = write!(out, "{}", c.period);
+        }
+        4 => {
+            let _ = write!(out, "{}", c.period_start);
+        }
+        5 => {
+            let _ = write!(out, "{}", c.period_end);
+        }
+        6 => push_minutes(out, c.eligible_minutes),
+        7 => push_minutes(out, c.downtime_minutes),
+        8 => push_minutes(out, c.excluded_minutes),
+        9 => push_uptime(out, c.uptime_percent),
+        10 => push_percent(out, c.commitment_percent),
+        11 => out.push_str(if c.breached { "true" } else { "false" }),
+        12 => {
+            if let Some(p) = c.credit_percent {
+                push_percent(out, p);
+            }
+        }
+        13 => push_money(out, c.basis, c.currency),
+        14 => push_money(out, c.credit, c.currency),
+        15 => out.push_str(c.currency.code()),
+        16 => out.push_str(if c.capped { "true" } else { "false" }),
+        17 => {
+            if let Some(d) = c.claim_deadline {
+                let _ = write!(out, "{d}");
+            }
+        }
+        18 => field(out, c.note.as_deref().unwrap_or("")),
+        19 => {
+            if let Some(n) = c.next_tier {
+                push_percent(out, n.credit_percent);
+            }
+        }
+        20 => {
+            if let Some(n) = c.next_tier {
+                push_minutes(out, n.more_downtime_minutes);
+            }
+        }
+        _ => {
+            let _ = write!(out, "{}", c.incidents.len());
+        }
+    }
+}
+
+/// Appends a text field, quoted as RFC 4180 wants when it holds a comma, a quote or a line
+/// break.
 fn field(out: &mut String, text: &str) {
     if text.contains([',', '"', '\n', '\r']) {
         out.push('"');
@@ -95,5 +163,4 @@ fn field(out: &mut String, text: &str) {
     } else {
         out.push_str(text);
     }
-    out.push(',');
 }

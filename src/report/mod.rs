@@ -49,7 +49,10 @@ pub(crate) fn push_money(out: &mut String, amount: Decimal, currency: Currency) 
         // Credits and bases are already rounded to the minor unit.
         return push_decimal(out, amount);
     }
-    let mut a = amount.round_dp_with_strategy(currency.minor_units(), RoundingStrategy::MidpointAwayFromZero);
+    let mut a = amount.round_dp_with_strategy(
+        currency.minor_units(),
+        RoundingStrategy::MidpointAwayFromZero,
+    );
     a.rescale(currency.minor_units());
     push_decimal(out, a);
 }
@@ -61,7 +64,9 @@ pub(crate) fn push_uptime(out: &mut String, percent: Decimal) {
 }
 
 pub(crate) fn push_minutes(out: &mut String, m: Decimal) {
-    let r = m.round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven).normalize();
+    let r = m
+        .round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven)
+        .normalize();
     push_normal(out, r);
 }
 
@@ -132,7 +137,16 @@ mod tests {
         assert_eq!(percent(d("10.0")), "10");
         assert_eq!(percent(d("2.50")), "2.5");
         assert_eq!(percent(d("0.00")), "0");
-        for text in ["0.001", "-1.50", "120000.00", "0", "7", "99.000000", "-0.5", "79228162514264337593543950335"] {
+        for text in [
+            "0.001",
+            "-1.50",
+            "120000.00",
+            "0",
+            "7",
+            "99.000000",
+            "-0.5",
+            "79228162514264337593543950335",
+        ] {
             let mut s = String::new();
             push_decimal(&mut s, d(text));
             assert_eq!(s, d(text).to_string(), "{text}");
