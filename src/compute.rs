@@ -642,51 +642,51 @@ struct WindowIndex<'a> {
     windows: &'a [Window],
     /// Windows without `customers`.
     global: Vec<usize>,
-    /// Windows naming a subscription id or customer, by that name.
-    named: FxHashMap<&'a str, Vec<usize>>,
+    /// For each name a window is limited to (subscription id or customer), the last entry of
+    /// its chain in `entries`.
+    named: FxHashMap<&'a str, u32>,
+    /// (window index, previous entry of the same name or `u32::MAX`): one chain per name, so a
+    /// million names cost no allocation each.
+    entries: Vec<(u32, u32)>,
 }
 
 impl<'a> WindowIndex<'a> {
     fn new(windows: &'a [Window]) -> WindowIndex<'a> {
         let mut global = Vec::new();
-        let mut named: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        let mut named: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut entries = Vec::new();
         for (i, w) in windows.iter().enumerate() {
             if w.customers.is_empty() {
                 global.push(i);
-            } else {
-                for c in &w.customers {
-                    named.entry(c.as_str()).or_default().push(i);
-                }
+            }
+            for c in &w.customers {
+                let entry = entries.len() as u32;
+                let previous = named.insert(c.as_str(), entry).unwrap_or(u32::MAX);
+                entries.push((i as u32, previous));
             }
         }
-        WindowIndex {
-            windows,
-            global,
-            named,
-        }
+        WindowIndex { windows, global, named, entries }
     }
 
     /// Global windows whose labels match `scope`.
     fn global<'s>(&'s self, scope: &'s Scope) -> impl Iterator<Item = &'a Window> + 's {
-        self.global
-            .iter()
-            .map(|&i| &self.windows[i])
-            .filter(move |w| w.scope.covers(scope))
+        self.global.iter().map(|&i| &self.windows[i]).filter(move |w| w.scope.covers(scope))
     }
 
-    /// Indices of windows naming `sub` by id or customer (before the scope check), each once.
-    fn own(&self, sub: &Subscription) -> Cow<'_, [usize]> {
-        let by_id = self.named.get(&*sub.id).map_or(&[][..], Vec::as_slice);
-        let by_name = self
-            .named
-            .get(&*sub.customer)
-            .map_or(&[][..], Vec::as_slice);
-        if by_name.is_empty() {
-            return Cow::Borrowed(by_id);
+    /// Windows naming `sub` by id or customer (before the scope check), each once, in input order.
+    fn own(&self, sub: &Subscription) -> Vec<usize> {
+        let mut out = Vec::new();
+        for name in [&*sub.id, &*sub.customer] {
+            let mut at = self.named.get(name).copied().unwrap_or(u32::MAX);
+            while let Some(&(window, previous)) = self.entries.get(at as usize) {
+                out.push(window as usize);
+                at = previous;
+            }
         }
-        let mut v: Vec<usize> = by_id.iter().chain(by_name).copied().collect();
-        v.sort_unstable();
-        v.dedup();
-        Cow::Owned(v)
+        if out.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
     }
 }

@@ -109,7 +109,7 @@ impl Sources {
             let subs = s.spawn(|| -> Option<Subs> {
                 self.subscriptions.as_ref().map(|path| {
                     let (file, name, text) = read(path)?;
-                    let subs = sort_by_id(parse_located(&name, &text)?);
+                    let subs = parse_located(&name, &text)?;
                     Ok((file, Arc::from(name.as_str()), subs))
                 })
             });
@@ -153,29 +153,6 @@ impl Sources {
         }
         problems.into_result(inputs)
     }
-}
-
-/// Subscriptions in id byte order, the order claims are computed and reported in; sorted on a
-/// 16-byte prefix held inline, so comparisons rarely chase the strings.
-fn sort_by_id(subs: Vec<(Subscription, Option<usize>)>) -> Vec<(Subscription, Option<usize>)> {
-    let mut keys: Vec<([u8; 16], usize)> = subs
-        .iter()
-        .enumerate()
-        .map(|(i, (s, _))| {
-            let mut k = [0u8; 16];
-            let b = s.id.as_bytes();
-            let n = b.len().min(16);
-            k[..n].copy_from_slice(&b[..n]);
-            (k, i)
-        })
-        .collect();
-    keys.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| subs[a.1].0.id.as_bytes().cmp(subs[b.1].0.id.as_bytes()))
-    });
-    let mut slots: Vec<Option<(Subscription, Option<usize>)>> =
-        subs.into_iter().map(Some).collect();
-    keys.iter().filter_map(|&(_, i)| slots[i].take()).collect()
 }
 
 /// Reads a file: its fingerprint, its name as given, its text.

@@ -114,6 +114,7 @@ fn build(
     scope: Scope,
     at: &dyn Fn(&str) -> Option<usize>,
     problems: &mut Problems,
+    contracts: &mut FxHashMap<String, Arc<str>>,
 ) -> Option<Subscription> {
     let mut fail = |field: &str, message: String| {
         problems.push(Problem::new(file, message).at(at(field)).field(field))
@@ -162,7 +163,15 @@ fn build(
     Some(Subscription {
         id: Arc::from(f.id.trim()),
         customer: Arc::from(f.customer.trim()),
-        contract: Arc::from(f.contract.trim()),
+        // A million subscriptions name a handful of contracts: share the names.
+        contract: match contracts.get(f.contract.trim()) {
+            Some(c) => c.clone(),
+            None => {
+                let c: Arc<str> = Arc::from(f.contract.trim());
+                contracts.insert(c.to_string(), c.clone());
+                c
+            }
+        },
         scope,
         fee: Money::new(amount?, currency?),
         active_from: from?,
@@ -170,7 +179,29 @@ fn build(
     })
 }
 
-/// Reads subscriptions from YAML or CSV text; `file` names it in messages and decides the format.
+/// Subscriptions in id byte order (then file order), the order claims are computed and
+/// reported in; sorted on a 16-byte prefix held inline, so comparisons rarely chase the strings.
+fn sort_by_id(subs: Vec<(Subscription, Option<usize>)>) -> Vec<(Subscription, Option<usize>)> {
+    let mut keys: Vec<([u8; 16], usize)> = subs
+        .iter()
+        .enumerate()
+        .map(|(i, (s, _))| {
+            let mut k = [0u8; 16];
+            let b = s.id.as_bytes();
+            let n = b.len().min(16);
+            k[..n].copy_from_slice(&b[..n]);
+            (k, i)
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| subs[a.1].0.id.as_bytes().cmp(subs[b.1].0.id.as_bytes())).then(a.1.cmp(&b.1))
+    });
+    let mut slots: Vec<Option<(Subscription, Option<usize>)>> = subs.into_iter().map(Some).collect();
+    keys.iter().filter_map(|&(_, i)| slots[i].take()).collect()
+}
+
+/// Reads subscriptions from YAML or CSV text, in id order; `file` names it in messages and
+/// decides the format.
 ///
 /// # Errors
 /// [`Error::Invalid`] with every problem found, each located; duplicate ids included.
@@ -186,6 +217,7 @@ pub(crate) fn parse_located(
     let mut problems = Problems::new();
     let mut out = Vec::new();
     let mut scopes = Interner::default();
+    let mut contract_names: FxHashMap<String, Arc<str>> = FxHashMap::default();
     match Format::of(file).map_err(Error::problem)? {
         Format::Csv => {
             let mut reader = csv_reader(text);
@@ -233,7 +265,7 @@ pub(crate) fn parse_located(
                         from: get(5),
                         to: get(6),
                     };
-                    if let Some(s) = build(file, fields, scope, &|_| line, &mut problems) {
+                    if let Some(s) = build(file, fields, scope, &|_| line, &mut problems, &mut contract_names) {
                         out.push((s, line));
                     }
                 }
@@ -270,25 +302,22 @@ pub(crate) fn parse_located(
                     ),
                     &at,
                     &mut problems,
+                    &mut contract_names,
                 ) {
                     out.push((s, doc.line_of(&[Seg::Index(i)])));
                 }
             }
         }
     }
-    let mut seen: FxHashMap<&str, Option<usize>> = FxHashMap::default();
-    for (s, line) in &out {
-        if let Some(first) = seen.get(&*s.id) {
-            let first = first
-                .map(|l| format!(" (first on line {l})"))
-                .unwrap_or_default();
+    // Sorted by id, duplicates sit side by side (the first in the file first).
+    let out = sort_by_id(out);
+    for pair in out.windows(2) {
+        let ((first, first_line), (s, line)) = (&pair[0], &pair[1]);
+        if first.id == s.id {
+            let first = first_line.map(|l| format!(" (first on line {l})")).unwrap_or_default();
             problems.push(
-                Problem::new(file, format!("duplicate subscription id {:?}{first}", s.id))
-                    .at(*line)
-                    .field("id"),
+                Problem::new(file, format!("duplicate subscription id {:?}{first}", &*s.id)).at(*line).field("id"),
             );
-        } else {
-            seen.insert(&s.id, *line);
         }
     }
     problems.into_result(out)

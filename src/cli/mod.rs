@@ -225,6 +225,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             out.finish()?;
             timing("compute and write", clock);
+            // The process ends here: freeing a provider's million subscriptions one by one would
+            // only cost time.
+            std::mem::forget(run);
+            std::mem::forget(inputs);
             Ok(())
         }
         Command::Contracts { contracts } => {
