@@ -414,12 +414,18 @@ impl<'a> Run<'a> {
             .map(|&i| &self.inputs.windows[i])
             .filter(|w| engine::applies(w, &data.scope, &sub.id, &sub.customer))
             .collect();
-        let timeline: Cow<'_, Timeline> = if own.is_empty() {
-            Cow::Borrowed(&data.shared.timeline)
+        // Where the subscription's own windows change nothing, the scope's shared measurement holds.
+        let (timeline, affected): (Cow<'_, Timeline>, Vec<(i64, i64)>) = if own.is_empty() {
+            (Cow::Borrowed(&data.shared.timeline), Vec::new())
         } else {
-            Cow::Owned(data.shared.with(contract, &own))
+            let (t, affected) = data.shared.with(contract, &own);
+            (Cow::Owned(t), affected)
         };
         let timeline = &*timeline;
+        let untouched = |p: &Period| {
+            let (lo, hi) = (p.start.unix_seconds(), p.end.unix_seconds());
+            !affected.iter().any(|&(a, b)| a < hi && b > lo)
+        };
         let credits = contract.credits();
         let in_active = |p: &Period| p.start < active.1 && p.end > active.0;
         let Some(first) = data.periods.iter().find(|s| in_active(&s.period)) else {
@@ -443,9 +449,9 @@ impl<'a> Run<'a> {
             .into_iter()
             .map(|p| (p, None))
             .chain(data.periods.iter().map(|s| (s.period, Some(s))));
-        // Shared results hold for a subscription active throughout the period, without windows
-        // of its own; `fixed` also depends on earlier periods, so it is always computed.
-        let shareable = own.is_empty() && !matches!(credits.model, CreditModel::Fixed { .. });
+        // Shared results hold for a subscription active throughout the period where its own
+        // windows change nothing; `fixed` also depends on earlier periods, so it is always computed.
+        let shareable = !matches!(credits.model, CreditModel::Fixed { .. });
         let quiet = (self.breached_only || self.credited_only) && credits.annual_cap.is_none();
         let currency = sub.fee.currency;
         let mut year: Option<(i32, Decimal, Decimal)> = None; // (year, limit, issued)
@@ -460,7 +466,7 @@ impl<'a> Run<'a> {
             }
             let whole = active.0 <= period.start && active.1 >= period.end;
             let (measured, assessment) = match shared {
-                Some(s) if shareable && whole => {
+                Some(s) if shareable && whole && untouched(&period) => {
                     (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment))
                 }
                 _ => {
@@ -665,12 +671,20 @@ impl<'a> WindowIndex<'a> {
                 entries.push((i as u32, previous));
             }
         }
-        WindowIndex { windows, global, named, entries }
+        WindowIndex {
+            windows,
+            global,
+            named,
+            entries,
+        }
     }
 
     /// Global windows whose labels match `scope`.
     fn global<'s>(&'s self, scope: &'s Scope) -> impl Iterator<Item = &'a Window> + 's {
-        self.global.iter().map(|&i| &self.windows[i]).filter(move |w| w.scope.covers(scope))
+        self.global
+            .iter()
+            .map(|&i| &self.windows[i])
+            .filter(move |w| w.scope.covers(scope))
     }
 
     /// Windows naming `sub` by id or customer (before the scope check), each once, in input order.

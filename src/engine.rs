@@ -227,8 +227,10 @@ impl<'a> SharedTimeline<'a> {
         }
     }
 
-    /// The timeline of the shared windows plus `own` (windows that apply to one subscription).
-    pub fn with(&self, contract: &Contract, own: &[&'a Window]) -> Timeline {
+    /// The timeline of the shared windows plus `own` (windows that apply to one subscription),
+    /// and the stretches of time where it may differ from the shared timeline (outside them,
+    /// incidents are exactly the shared ones).
+    pub fn with(&self, contract: &Contract, own: &[&'a Window]) -> (Timeline, Vec<Span>) {
         if own.iter().any(|w| is_excluded(contract, w)) {
             // New excluded time can cut any incident: start from scratch.
             let all = self
@@ -237,7 +239,7 @@ impl<'a> SharedTimeline<'a> {
                 .chain(self.excluded.iter())
                 .chain(own.iter())
                 .copied();
-            return timeline(contract, all);
+            return (timeline(contract, all), vec![(i64::MIN, i64::MAX)]);
         }
         let own: Vec<&Window> = own
             .iter()
@@ -245,7 +247,7 @@ impl<'a> SharedTimeline<'a> {
             .filter(|w| counts(contract, w))
             .collect();
         if own.is_empty() {
-            return self.timeline.clone();
+            return (self.timeline.clone(), Vec::new());
         }
         let mut touched: Vec<usize> = Vec::new();
         for w in &own {
@@ -257,9 +259,11 @@ impl<'a> SharedTimeline<'a> {
         }
         touched.sort_unstable();
         touched.dedup();
+        let mut affected: Vec<Span> = own.iter().map(|w| span(w)).collect();
         let mut windows = own;
         for &k in &touched {
             windows.extend_from_slice(&self.counted[self.components[k].windows.clone()]);
+            affected.push(self.components[k].span);
         }
         let mut result = incidents(contract, &windows, &self.timeline.excluded);
         let mut next = touched.iter().peekable();
@@ -271,10 +275,13 @@ impl<'a> SharedTimeline<'a> {
             }
         }
         result.sort_unstable_by_key(|i| i.start());
-        Timeline {
-            incidents: result,
-            excluded: self.timeline.excluded.clone(),
-        }
+        (
+            Timeline {
+                incidents: result,
+                excluded: self.timeline.excluded.clone(),
+            },
+            timeline::union(affected),
+        )
     }
 }
 

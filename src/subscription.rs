@@ -194,9 +194,12 @@ fn sort_by_id(subs: Vec<(Subscription, Option<usize>)>) -> Vec<(Subscription, Op
         })
         .collect();
     keys.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0).then_with(|| subs[a.1].0.id.as_bytes().cmp(subs[b.1].0.id.as_bytes())).then(a.1.cmp(&b.1))
+        a.0.cmp(&b.0)
+            .then_with(|| subs[a.1].0.id.as_bytes().cmp(subs[b.1].0.id.as_bytes()))
+            .then(a.1.cmp(&b.1))
     });
-    let mut slots: Vec<Option<(Subscription, Option<usize>)>> = subs.into_iter().map(Some).collect();
+    let mut slots: Vec<Option<(Subscription, Option<usize>)>> =
+        subs.into_iter().map(Some).collect();
     keys.iter().filter_map(|&(_, i)| slots[i].take()).collect()
 }
 
@@ -265,7 +268,14 @@ pub(crate) fn parse_located(
                         from: get(5),
                         to: get(6),
                     };
-                    if let Some(s) = build(file, fields, scope, &|_| line, &mut problems, &mut contract_names) {
+                    if let Some(s) = build(
+                        file,
+                        fields,
+                        scope,
+                        &|_| line,
+                        &mut problems,
+                        &mut contract_names,
+                    ) {
                         out.push((s, line));
                     }
                 }
@@ -314,9 +324,16 @@ pub(crate) fn parse_located(
     for pair in out.windows(2) {
         let ((first, first_line), (s, line)) = (&pair[0], &pair[1]);
         if first.id == s.id {
-            let first = first_line.map(|l| format!(" (first on line {l})")).unwrap_or_default();
+            let first = first_line
+                .map(|l| format!(" (first on line {l})"))
+                .unwrap_or_default();
             problems.push(
-                Problem::new(file, format!("duplicate subscription id {:?}{first}", &*s.id)).at(*line).field("id"),
+                Problem::new(
+                    file,
+                    format!("duplicate subscription id {:?}{first}", &*s.id),
+                )
+                .at(*line)
+                .field("id"),
             );
         }
     }

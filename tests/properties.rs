@@ -128,8 +128,17 @@ proptest! {
         let own: Vec<Window> = own.into_iter().map(labelled).collect();
         let st = slacredit::engine::SharedTimeline::new(&c, shared.iter());
         let own_refs: Vec<&Window> = own.iter().collect();
-        let fast = st.with(&c, &own_refs);
+        let (fast, affected) = st.with(&c, &own_refs);
         let full = slacredit::engine::timeline(&c, shared.iter().chain(own.iter()));
+        // Outside the affected stretches the incidents are the shared ones.
+        let outside = |t: &slacredit::engine::Timeline| -> Vec<(i64, i64)> {
+            t.incidents
+                .iter()
+                .filter(|i| !affected.iter().any(|&(a, b)| a < i.end() && b > i.start()))
+                .map(|i| (i.start(), i.end()))
+                .collect()
+        };
+        prop_assert_eq!(outside(&fast), outside(&st.timeline));
         prop_assert_eq!(fast, full);
     }
 }

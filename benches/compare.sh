@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# slacredit against the reference peers (benches/peers/: a Python program and PostgreSQL 15), on a
+# generated dataset: same output bytes, and wall time and peak memory side by side.
+#
+#   benches/compare.sh SIZE [py] [pg]     SIZE = S | M | L; peers to run (default: py pg)
+#
+# Datasets and outputs go to $BENCH_WORK (default: a folder under /tmp), never into the repo.
+# PostgreSQL is needed only when pg is asked for (peer_pg.sh installs Debian's package if missing).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+size=${1:?usage: benches/compare.sh S|M|L [py] [pg]}
+shift
+if [ $# -gt 0 ]; then peers=("$@"); else peers=(py pg); fi
+work=${BENCH_WORK:-/tmp/slacredit-bench}
+data="$work/data/$size"; out="$work/out/$size"
+mkdir -p "$out"
+[ -f "$data/outages.csv" ] || python3 "$here/peers/gen.py" --size "$size" --out "$data" >&2
+(cd "$root" && cargo build --release --quiet)
+bin="$root/target/release/slacredit"
+columns=subscription,period,downtime_minutes,uptime_percent,credit_percent,credit,currency
+
+secs() { awk -F': ' '/Elapsed/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$1"; }
+rss() { awk -F': ' '/Maximum resident/ { printf "%d", $2 / 1024 }' "$1"; }
+
+# slacredit: the billing CSV directly (no projection script is needed: --columns and --credited-only).
+/usr/bin/time -v -o "$out/rust.time" "$bin" claim --contracts "$data/contracts" \
+  --subscriptions "$data/subscriptions.csv" --outages "$data/outages.csv" --period 2018 \
+  --format csv --credited-only --columns "$columns" --output "$out/rust.csv"
+# The floor: slacredit's own readers over the same files, then writing the same bytes.
+/usr/bin/time -v -o "$out/parse.time" "$bin" check --contracts "$data/contracts" \
+  --subscriptions "$data/subscriptions.csv" --outages "$data/outages.csv" > /dev/null
+/usr/bin/time -v -o "$out/write.time" cp "$out/rust.csv" "$out/floor.csv"
+
+rust=$(secs "$out/rust.time")
+floor=$(awk -v a="$(secs "$out/parse.time")" -v b="$(secs "$out/write.time")" 'BEGIN { print a + b }')
+printf '| size | program | wall s | peak RSS | slacredit is faster by |\n|---|---|---|---|---|\n'
+printf '| %s | slacredit | %s | %s MiB | |\n' "$size" "$rust" "$(rss "$out/rust.time")"
+printf '| %s | floor (parse-only + write) | %s | %s MiB | slacredit / floor = %s |\n' "$size" "$floor" \
+  "$(rss "$out/parse.time")" "$(awk -v r="$rust" -v f="$floor" 'BEGIN { printf "%.2f", r / f }')"
+status=0
+for peer in "${peers[@]}"; do
+  case "$peer" in
+    py) /usr/bin/time -v -o "$out/py.time" python3 "$here/peers/peer_py.py" "$data" "$out/py.csv" ;;
+    pg) /usr/bin/time -v -o "$out/pg.time" "$here/peers/peer_pg.sh" "$data" "$out/pg.csv" 2> "$out/pg.log" ;;
+    *) echo "unknown peer $peer" >&2; exit 2 ;;
+  esac
+  t=$(secs "$out/$peer.time")
+  mem="$(rss "$out/$peer.time") MiB"
+  [ "$peer" = pg ] && mem="$mem client; $(tail -n 1 "$out/pg.log")"
+  printf '| %s | %s | %s | %s | %sx |\n' "$size" "$peer" "$t" "$mem" "$(awk -v p="$t" -v r="$rust" 'BEGIN { printf "%.1f", p / r }')"
+  if cmp -s "$out/rust.csv" "$out/$peer.csv"; then
+    echo "$size: slacredit and $peer outputs are byte-identical" >&2
+  else
+    echo "$size: slacredit and $peer outputs DIFFER" >&2
+    status=1
+  fi
+done
+echo "$size: $(($(wc -l < "$out/rust.csv") - 1)) rows, sha256 $(sha256sum < "$out/rust.csv" | cut -c1-16)" >&2
+exit $status
