@@ -14,8 +14,9 @@ struct Input<'a> {
     sha256: &'a str,
 }
 
+/// A claim as serialised in `slacredit/claims/v1` (and in the audit's rows).
 #[derive(Serialize)]
-struct JsonClaim<'a> {
+pub(crate) struct JsonClaim<'a> {
     subscription: &'a str,
     customer: &'a str,
     contract: &'a str,
@@ -59,7 +60,7 @@ struct Total {
     credit: String,
 }
 
-fn claim(c: &Claim) -> JsonClaim<'_> {
+pub(crate) fn claim(c: &Claim) -> JsonClaim<'_> {
     JsonClaim {
         subscription: &c.subscription,
         customer: &c.customer,
@@ -97,18 +98,29 @@ fn claim(c: &Claim) -> JsonClaim<'_> {
     }
 }
 
-fn pretty<T: Serialize>(value: &T) -> String {
+pub(crate) fn pretty<T: Serialize>(value: &T) -> String {
     // Serialising plain structs of strings cannot fail.
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
 /// Indents every line after the first by `n` spaces (the first follows a key already indented).
-fn nest(text: &str, n: usize) -> String {
+pub(crate) fn nest(text: &str, n: usize) -> String {
     text.replace('\n', &format!("\n{}", " ".repeat(n)))
 }
 
 /// The document up to and including `"claims": [`.
 pub fn header(files: &[InputFile]) -> String {
+    header_with("slacredit/claims/v1", None, files, "claims")
+}
+
+/// A document's opening: schema, tool, the year where there is one, inputs, and the opening of
+/// the array named `array`.
+pub(crate) fn header_with(
+    schema: &str,
+    year: Option<i32>,
+    files: &[InputFile],
+    array: &str,
+) -> String {
     let inputs: Vec<Input<'_>> = files
         .iter()
         .map(|i| Input {
@@ -116,8 +128,12 @@ pub fn header(files: &[InputFile]) -> String {
             sha256: &i.sha256,
         })
         .collect();
+    let year = year
+        .map(|y| format!("\n  \"year\": {y},"))
+        .unwrap_or_default();
     format!(
-        "{{\n  \"schema\": \"slacredit/claims/v1\",\n  \"tool\": {},\n  \"inputs\": {},\n  \"claims\": [",
+        "{{\n  \"schema\": {},\n  \"tool\": {},{year}\n  \"inputs\": {},\n  \"{array}\": [",
+        pretty(&schema),
         pretty(&tool()),
         nest(&pretty(&inputs), 2)
     )
@@ -126,13 +142,18 @@ pub fn header(files: &[InputFile]) -> String {
 /// Claims as array elements, indented for their place in the document and separated by commas;
 /// empty for no claims.
 pub fn claims_chunk(claims: &[Claim]) -> String {
+    elements(claims.iter().map(claim))
+}
+
+/// Values as elements of a top-level array: indented, separated by commas.
+pub(crate) fn elements<T: Serialize>(values: impl Iterator<Item = T>) -> String {
     let mut out = String::new();
-    for (i, c) in claims.iter().enumerate() {
+    for (i, v) in values.enumerate() {
         if i > 0 {
             out.push_str(",\n");
         }
         out.push_str("    ");
-        out.push_str(&nest(&pretty(&claim(c)), 4));
+        out.push_str(&nest(&pretty(&v), 4));
     }
     out
 }

@@ -1,8 +1,12 @@
 //! Reports: the same claims printed for machines (JSON, CSV) and people (table). One file per
 //! format; the printed forms of numbers are shared and part of the interface (SPEC 5).
 
+pub mod audit;
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod letter;
+pub mod reconcile;
 pub mod table;
 
 use crate::money::Currency;

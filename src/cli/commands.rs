@@ -1,0 +1,274 @@
+//! The subcommands: each loads, computes through the library and prints one report.
+
+use super::output::{self, Sink};
+use super::{AuditArgs, ClaimArgs, Failure, Format, InputArgs, ReconcileArgs};
+use crate::compute::{Claims, Inputs, Run, Selection, Total};
+use crate::load::Sources;
+use crate::period::{PeriodId, PeriodSpan};
+use crate::reconcile::reconcile as compare;
+use crate::report;
+use crate::subscription::parse_amounts_csv;
+use std::path::{Path, PathBuf};
+
+/// With SLACREDIT_TIMING set, prints the time since `start` of a phase on stderr (for
+/// benchmarks; output is never affected).
+fn timing(phase: &str, start: std::time::Instant) {
+    if std::env::var_os("SLACREDIT_TIMING").is_some() {
+        eprintln!(
+            "timing: {phase} done at {:.3} s",
+            start.elapsed().as_secs_f64()
+        );
+    }
+}
+
+fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
+    let input_timezone = match &args.input_timezone {
+        None => None,
+        Some(z) => Some(z.parse::<chrono_tz::Tz>().map_err(|_| {
+            Failure::Usage(format!(
+                "--input-timezone: expected an IANA zone such as Asia/Seoul, found {z:?}"
+            ))
+        })?),
+    };
+    let mut s = Sources {
+        contracts: args
+            .contracts
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("contracts")),
+        subscriptions: args.subscriptions.clone(),
+        outages: args.outages.clone(),
+        charges: args.charges.clone(),
+        input_timezone,
+    };
+    if let Some(case) = &args.case {
+        s = s.with_case(case, args.contracts.is_some())?;
+    } else if need_data && (s.subscriptions.is_none() || s.outages.is_empty()) {
+        return Err(Failure::Usage(
+            "give a case folder, or --subscriptions FILE and --outages FILE".to_owned(),
+        ));
+    }
+    Ok(s)
+}
+
+fn year_span(year: i32) -> Result<PeriodSpan, Failure> {
+    let p = PeriodId::parse(&format!("{year:04}"))
+        .map_err(|e| Failure::Usage(format!("--year: {e}")))?;
+    PeriodSpan::new(p, p).map_err(Failure::Usage)
+}
+
+/// Every claim of `run`, in memory (for the reports people read).
+fn collect(run: &Run<'_>) -> Result<Claims, Failure> {
+    let mut claims = Vec::new();
+    let totals = run.stream(
+        |chunk| chunk,
+        |chunk| {
+            claims.extend(chunk);
+            Ok(())
+        },
+    )?;
+    Ok(Claims {
+        claims,
+        totals,
+        inputs: run.files().to_vec(),
+    })
+}
+
+/// Streams JSON: `header`, the chunks `rows` renders, then `footer(any, totals)`.
+fn stream_json(
+    run: &Run<'_>,
+    out: &mut Sink,
+    header: &str,
+    rows: impl Fn(&[crate::Claim]) -> String + Sync,
+    footer: impl FnOnce(bool, &[Total]) -> String,
+) -> Result<(), Failure> {
+    out.write(header)?;
+    let mut any = false;
+    let totals = run.stream(
+        |chunk| rows(&chunk),
+        |text| {
+            if text.is_empty() {
+                return Ok(());
+            }
+            out.write(if any { ",\n" } else { "\n" })?;
+            any = true;
+            out.write(&text)
+        },
+    )?;
+    out.write(&footer(any, &totals))?;
+    Ok(())
+}
+
+pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
+    // `check` alone (or with only --contracts) validates the contracts.
+    let inputs = sources(args, false)?.load()?;
+    crate::compute::validate(&inputs)?;
+    println!(
+        "ok: {} contracts, {} subscriptions, {} outage windows, {} files checked",
+        inputs.contracts.len(),
+        inputs.subscriptions.len(),
+        inputs.windows.len(),
+        inputs.files.len()
+    );
+    Ok(0)
+}
+
+pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
+    let sources = sources(&args.input, true)?;
+    let periods = match (&args.period, &args.from, &args.to) {
+        (Some(p), _, _) => {
+            let p = PeriodId::parse(p).map_err(Failure::Usage)?;
+            Some(PeriodSpan::new(p, p).map_err(Failure::Usage)?)
+        }
+        (None, Some(f), Some(t)) => {
+            let (f, t) = (
+                PeriodId::parse(f).map_err(Failure::Usage)?,
+                PeriodId::parse(t).map_err(Failure::Usage)?,
+            );
+            Some(PeriodSpan::new(f, t).map_err(Failure::Usage)?)
+        }
+        _ => None,
+    };
+    let columns = match (&args.columns, args.format) {
+        (None, _) => report::csv::Columns::all(),
+        (Some(list), Format::Csv) => report::csv::Columns::parse(list)
+            .map_err(|e| Failure::Usage(format!("--columns: {e}")))?,
+        (Some(_), _) => {
+            return Err(Failure::Usage(
+                "--columns applies to --format csv".to_owned(),
+            ))
+        }
+    };
+    let clock = std::time::Instant::now();
+    let inputs = sources.load()?;
+    timing("load", clock);
+    let selection = Selection {
+        periods,
+        customer: args.customer.clone(),
+        subscription: args.subscription.clone(),
+        breached_only: args.breached_only,
+        credited_only: args.credited_only,
+    };
+    let run = Run::new(&inputs, &selection)?;
+    timing("prepare", clock);
+    let mut out = Sink::open(args.output.as_deref())?;
+    match args.format {
+        Format::Table => out.write(&report::table::render(&collect(&run)?))?,
+        Format::Markdown => out.write(&report::letter::render(&inputs, &collect(&run)?))?,
+        Format::Html => out.write(&report::html::render(
+            "Service credit claims",
+            &collect(&run)?,
+        ))?,
+        Format::Json => stream_json(
+            &run,
+            &mut out,
+            &report::json::header(run.files()),
+            report::json::claims_chunk,
+            |any, totals| report::json::footer(any, totals),
+        )?,
+        Format::Csv => {
+            out.write(&columns.header())?;
+            run.stream(|chunk| columns.rows(&chunk), |text| out.write(&text))?;
+        }
+    }
+    out.finish()?;
+    timing("compute and write", clock);
+    // The process ends here: freeing a provider's million subscriptions one by one would only
+    // cost time.
+    std::mem::forget(run);
+    std::mem::forget(inputs);
+    Ok(0)
+}
+
+pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
+    let inputs = sources(&args.input, true)?.load()?;
+    let selection = Selection {
+        periods: Some(year_span(args.year)?),
+        ..Selection::default()
+    };
+    let run = Run::new(&inputs, &selection)?;
+    let mut out = Sink::open(args.output.as_deref())?;
+    let year = args.year;
+    match args.format {
+        Format::Table => out.write(&report::audit::render_table(year, &collect(&run)?))?,
+        Format::Markdown => out.write(&report::audit::render_markdown(year, &collect(&run)?))?,
+        Format::Html => out.write(&report::html::render(
+            &format!("SLA audit {year}"),
+            &collect(&run)?,
+        ))?,
+        Format::Json => {
+            let mut by_contract = report::audit::ContractTotals::new();
+            out.write(&report::audit::json_header(year, run.files()))?;
+            let mut any = false;
+            let totals = run.stream(
+                |chunk| {
+                    let mut part = report::audit::ContractTotals::new();
+                    report::audit::add_to(&mut part, &chunk);
+                    (report::audit::json_rows(&chunk), part)
+                },
+                |(text, part)| {
+                    report::audit::merge(&mut by_contract, part);
+                    if text.is_empty() {
+                        return Ok(());
+                    }
+                    out.write(if any { ",\n" } else { "\n" })?;
+                    any = true;
+                    out.write(&text)
+                },
+            )?;
+            out.write(&report::audit::json_footer(any, &totals, &by_contract))?;
+        }
+        Format::Csv => {
+            out.write(&report::audit::csv_header())?;
+            run.stream(
+                |chunk| report::audit::csv_rows(&chunk),
+                |text| out.write(&text),
+            )?;
+        }
+    }
+    out.finish()?;
+    Ok(0)
+}
+
+pub(super) fn reconcile(args: &ReconcileArgs) -> Result<i32, Failure> {
+    if matches!(args.format, Format::Markdown | Format::Html) {
+        return Err(Failure::Usage(
+            "reconcile writes table, json or csv".to_owned(),
+        ));
+    }
+    let mut inputs: Inputs = sources(&args.input, true)?.load()?;
+    let issued = read_issued(&args.issued, &mut inputs)?;
+    let selection = Selection {
+        periods: Some(year_span(args.year)?),
+        ..Selection::default()
+    };
+    let run = Run::new(&inputs, &selection)?;
+    let claims = collect(&run)?;
+    let year = args.year;
+    let result = compare(&claims.claims, &issued, |p| p.year() == year);
+    let text = match args.format {
+        Format::Json => report::reconcile::render_json(year, run.files(), &result),
+        Format::Csv => report::reconcile::render_csv(&result),
+        _ => report::reconcile::render_table(&result),
+    };
+    output::write(args.output.as_deref(), &text)?;
+    Ok(if result.reconciles() { 0 } else { 1 })
+}
+
+fn read_issued(
+    path: &Path,
+    inputs: &mut Inputs,
+) -> Result<Vec<crate::subscription::AmountRow>, Failure> {
+    let name = path.display().to_string();
+    let bytes = crate::input::read_bytes(path)?;
+    inputs
+        .files
+        .push(crate::input::InputFile::new(&name, &bytes));
+    let text = crate::input::decode(&name, bytes)?;
+    Ok(parse_amounts_csv(&name, &text)?)
+}
+
+pub(super) fn contracts(dir: &Path) -> Result<i32, Failure> {
+    let (list, _) = crate::load::contracts(dir)?;
+    output::write(None, &output::contract_list(&list))?;
+    Ok(0)
+}

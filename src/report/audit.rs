@@ -1,0 +1,262 @@
+//! The yearly audit: every subscription and period of the year, totals per currency and per
+//! contract, and the fingerprints of the inputs. JSON schema `slacredit/audit/v1`: the claims'
+//! fields as in `slacredit/claims/v1`, each row with `credit_before_caps` and
+//! `annual_cap_remaining`, then `totals` and `totals_by_contract`. JSON and CSV are rendered
+//! chunk by chunk, so a provider's whole year streams.
+
+use super::json::{self, JsonClaim};
+use super::{minutes, money, percent, tool, uptime};
+use crate::claim::Claim;
+use crate::compute::{Claims, Total};
+use crate::input::InputFile;
+use crate::money::Currency;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// One contract's totals in one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractTotal {
+    /// Contract id.
+    pub contract: String,
+    /// Currency.
+    pub currency: Currency,
+    /// Subscription-periods audited.
+    pub periods: usize,
+    /// Of which breached.
+    pub breached: usize,
+    /// Of which a cap lowered the credit.
+    pub capped: usize,
+    /// Credits.
+    pub credit: Decimal,
+}
+
+/// Totals per contract and currency, keyed for merging chunk by chunk.
+pub type ContractTotals = BTreeMap<(String, String), ContractTotal>;
+
+/// Adds `claims` to `totals`.
+pub fn add_to(totals: &mut ContractTotals, claims: &[Claim]) {
+    for c in claims {
+        let t = totals
+            .entry((c.contract.to_string(), c.currency.code().to_owned()))
+            .or_insert_with(|| ContractTotal {
+                contract: c.contract.to_string(),
+                currency: c.currency,
+                periods: 0,
+                breached: 0,
+                capped: 0,
+                credit: c.currency.zero(),
+            });
+        t.periods += 1;
+        t.breached += usize::from(c.breached);
+        t.capped += usize::from(c.capped);
+        t.credit += c.credit;
+    }
+}
+
+/// Merges partial totals.
+pub fn merge(into: &mut ContractTotals, part: ContractTotals) {
+    for (k, t) in part {
+        match into.get_mut(&k) {
+            Some(x) => {
+                x.periods += t.periods;
+                x.breached += t.breached;
+                x.capped += t.capped;
+                x.credit += t.credit;
+            }
+            None => {
+                into.insert(k, t);
+            }
+        }
+    }
+}
+
+/// The credit before any cap or minimum, rounded half-up to the minor unit: what the model
+/// alone gives, so the audit shows what caps took away.
+fn uncapped(c: &Claim) -> String {
+    money(c.steps.model_amount, c.currency)
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    #[serde(flatten)]
+    claim: JsonClaim<'a>,
+    credit_before_caps: String,
+    annual_cap_remaining: Option<String>,
+}
+
+/// The JSON document up to the opening of `rows`.
+pub fn json_header(year: i32, files: &[InputFile]) -> String {
+    json::header_with("slacredit/audit/v1", Some(year), files, "rows")
+}
+
+/// Rows as JSON array elements.
+pub fn json_rows(claims: &[Claim]) -> String {
+    json::elements(claims.iter().map(|c| Row {
+        claim: json::claim(c),
+        credit_before_caps: uncapped(c),
+        annual_cap_remaining: c.steps.annual_cap_remaining.map(|r| money(r, c.currency)),
+    }))
+}
+
+#[derive(Serialize)]
+struct CurrencyTotal {
+    currency: String,
+    credit: String,
+}
+
+#[derive(Serialize)]
+struct ByContract {
+    contract: String,
+    currency: String,
+    periods: usize,
+    breached: usize,
+    capped: usize,
+    credit: String,
+}
+
+/// The rest of the JSON document; `any` says whether there were rows.
+pub fn json_footer(any: bool, totals: &[Total], by_contract: &ContractTotals) -> String {
+    let totals: Vec<CurrencyTotal> = totals
+        .iter()
+        .map(|t| CurrencyTotal {
+            currency: t.currency.code().to_owned(),
+            credit: money(t.credit, t.currency),
+        })
+        .collect();
+    let contracts: Vec<ByContract> = by_contract
+        .values()
+        .map(|t| ByContract {
+            contract: t.contract.clone(),
+            currency: t.currency.code().to_owned(),
+            periods: t.periods,
+            breached: t.breached,
+            capped: t.capped,
+            credit: money(t.credit, t.currency),
+        })
+        .collect();
+    format!(
+        "{}],\n  \"totals\": {},\n  \"totals_by_contract\": {}\n}}\n",
+        if any { "\n  " } else { "" },
+        json::nest(&json::pretty(&totals), 2),
+        json::nest(&json::pretty(&contracts), 2)
+    )
+}
+
+/// The whole JSON document.
+pub fn render_json(year: i32, claims: &Claims) -> String {
+    let body = json_rows(&claims.claims);
+    let mut totals = ContractTotals::new();
+    add_to(&mut totals, &claims.claims);
+    let mut out = json_header(year, &claims.inputs);
+    if !body.is_empty() {
+        out.push('\n');
+        out.push_str(&body);
+    }
+    out + &json_footer(!body.is_empty(), &claims.totals, &totals)
+}
+
+/// The CSV header: the claims' columns plus `credit_before_caps,annual_cap_remaining`.
+pub fn csv_header() -> String {
+    super::csv::header().trim_end().to_owned() + ",credit_before_caps,annual_cap_remaining\n"
+}
+
+/// CSV rows.
+pub fn csv_rows(claims: &[Claim]) -> String {
+    let mut out = String::new();
+    for c in claims {
+        let row = super::csv::rows(std::slice::from_ref(c));
+        let remaining = c
+            .steps
+            .annual_cap_remaining
+            .map(|r| money(r, c.currency))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{},{},{}", row.trim_end(), uncapped(c), remaining);
+    }
+    out
+}
+
+/// The audit as a table for a terminal.
+pub fn render_table(year: i32, claims: &Claims) -> String {
+    let mut out = format!("SLA audit {year}\n\n");
+    out.push_str(&super::table::render(claims));
+    let mut totals = ContractTotals::new();
+    add_to(&mut totals, &claims.claims);
+    out.push('\n');
+    for t in totals.values() {
+        let _ = writeln!(
+            out,
+            "contract {} {}: {} periods, {} breached, {} capped, credits {}",
+            t.contract,
+            t.currency,
+            t.periods,
+            t.breached,
+            t.capped,
+            money(t.credit, t.currency)
+        );
+    }
+    out.push_str("\ninputs:\n");
+    for f in &claims.inputs {
+        let _ = writeln!(out, "  {}  {}", f.sha256, f.path);
+    }
+    let _ = writeln!(out, "\n{}", tool());
+    out
+}
+
+/// The audit as a Markdown report an auditor can sign.
+pub fn render_markdown(year: i32, claims: &Claims) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# SLA audit {year}\n");
+    let breached = claims.claims.iter().filter(|c| c.breached).count();
+    let _ = writeln!(
+        out,
+        "{} subscription-periods audited, {breached} breached. Every figure below is reproducible with {} from the inputs listed at the end.\n",
+        claims.claims.len(),
+        tool()
+    );
+    out.push_str("## Totals\n\n| currency | credits |\n|---|---|\n");
+    for t in &claims.totals {
+        let _ = writeln!(out, "| {} | {} |", t.currency, money(t.credit, t.currency));
+    }
+    let mut totals = ContractTotals::new();
+    add_to(&mut totals, &claims.claims);
+    out.push_str("\n| contract | currency | periods | breached | capped | credits |\n|---|---|---|---|---|---|\n");
+    for t in totals.values() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            t.contract,
+            t.currency,
+            t.periods,
+            t.breached,
+            t.capped,
+            money(t.credit, t.currency)
+        );
+    }
+    out.push_str("\n## Every subscription and period\n\n| subscription | period | eligible min | downtime min | uptime % | commitment % | breached | credit % | basis | before caps | credit | capped |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for c in &claims.claims {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} {} | {} |",
+            c.subscription,
+            c.period,
+            minutes(c.eligible_minutes),
+            minutes(c.downtime_minutes),
+            uptime(c.uptime_percent),
+            percent(c.commitment_percent),
+            if c.breached { "yes" } else { "no" },
+            c.credit_percent.map(percent).unwrap_or_else(|| "—".into()),
+            money(c.basis, c.currency),
+            uncapped(c),
+            money(c.credit, c.currency),
+            c.currency,
+            if c.capped { "yes" } else { "no" }
+        );
+    }
+    out.push_str("\n## Inputs\n\n| file | SHA-256 |\n|---|---|\n");
+    for f in &claims.inputs {
+        let _ = writeln!(out, "| `{}` | `{}` |", f.path, f.sha256);
+    }
+    out
+}

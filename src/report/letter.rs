@@ -1,0 +1,555 @@
+//! The claim letter (`--format markdown`): for each breached subscription and period, the
+//! contract, the incidents in the contract's zone and in UTC, what each source saw, the
+//! arithmetic step by step, the deadline and what the claim must contain. Numbers are printed
+//! exactly as in the JSON.
+
+use super::{minutes, money, percent, uptime};
+use crate::claim::Claim;
+use crate::compute::{compute, Claims, Inputs, Selection};
+use crate::contract::{
+    Contract, Counting, CreditModel, Deadline, ExcludedTime, Minimum, PartialImpact, UnitCount,
+};
+use crate::engine;
+use crate::period::PeriodSpan;
+use crate::subscription::Charges;
+use crate::time::Instant;
+use crate::window::Window;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The letters for every breached claim (or a note that there is none).
+pub fn render(inputs: &Inputs, claims: &Claims) -> String {
+    let mut out = String::new();
+    let breached: Vec<&Claim> = claims
+        .claims
+        .iter()
+        .filter(|c| c.breached || !c.credit.is_zero())
+        .collect();
+    if breached.is_empty() {
+        out.push_str("# Service credit claims\n\nNo subscription breached its commitment in the periods examined; there is nothing to claim.\n");
+        return out;
+    }
+    for (n, claim) in breached.iter().enumerate() {
+        if n > 0 {
+            out.push_str("\n---\n\n");
+        }
+        let contract = inputs.contracts.iter().find(|c| c.id() == &*claim.contract);
+        let sub = inputs
+            .subscriptions
+            .iter()
+            .find(|s| s.id == claim.subscription);
+        if let (Some(contract), Some(sub)) = (contract, sub) {
+            letter(&mut out, inputs, contract, sub, claim);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n---\n\nPrepared with {} from the inputs below (SHA-256).\n",
+        super::tool()
+    );
+    for f in &claims.inputs {
+        let _ = writeln!(out, "- `{}` `{}`", f.path, f.sha256);
+    }
+    out
+}
+
+fn local(t: Instant, contract: &Contract) -> String {
+    t.in_zone(contract.timezone())
+        .format("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
+}
+
+fn utc(t: Instant) -> String {
+    t.to_utc().format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+fn letter(
+    out: &mut String,
+    inputs: &Inputs,
+    contract: &Contract,
+    sub: &crate::Subscription,
+    c: &Claim,
+) {
+    let cur = c.currency;
+    let _ = writeln!(
+        out,
+        "# Service credit claim: {} {}\n",
+        c.subscription, c.period
+    );
+    let _ = writeln!(out, "- **Customer:** {}", c.customer);
+    let _ = writeln!(out, "- **Subscription:** {}", c.subscription);
+    let _ = writeln!(
+        out,
+        "- **Contract:** {} (`{}`){}",
+        contract.title().unwrap_or(contract.id()),
+        contract.id(),
+        contract
+            .provider()
+            .map(|p| format!(", {p}"))
+            .unwrap_or_default()
+    );
+    if let Some(source) = contract.source() {
+        let dated = contract
+            .terms_date()
+            .map(|d| format!(", terms dated {d}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "- **Terms:** {source}{dated}");
+    }
+    let in_utc = contract.timezone() == chrono_tz::UTC;
+    if in_utc {
+        let _ = writeln!(
+            out,
+            "- **Period:** {} — from {} to {}",
+            c.period,
+            utc(c.period_start),
+            utc(c.period_end)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "- **Period:** {} — from {} to {} ({} to {})",
+            c.period,
+            local(c.period_start, contract),
+            local(c.period_end, contract),
+            utc(c.period_start),
+            utc(c.period_end)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "- **Credit claimed:** {} {}\n",
+        money(c.credit, cur),
+        cur
+    );
+
+    let _ = writeln!(
+        out,
+        "Under the terms above, the service was available {} % of the eligible time in {}, below the committed {} %. We claim the service credit calculated below.\n",
+        uptime(c.uptime_percent),
+        c.period,
+        percent(c.commitment_percent)
+    );
+
+    // Incidents and what each source saw of them.
+    let scope = engine::full_scope(contract, sub).unwrap_or_default();
+    let applying: Vec<&Window> = inputs
+        .windows
+        .iter()
+        .filter(|w| engine::applies(w, &scope, &sub.id, &sub.customer))
+        .collect();
+    out.push_str("## Incidents\n\n");
+    if c.incidents.is_empty() {
+        out.push_str("No incident overlaps the eligible time of this period.\n\n");
+    } else {
+        let zone = contract.timezone().name();
+        if in_utc {
+            out.push_str("| # | start (UTC) | end (UTC) | counted minutes | references |\n|---|---|---|---|---|\n");
+        } else {
+            let _ = writeln!(out, "| # | start ({zone}) | end ({zone}) | start (UTC) | end (UTC) | counted minutes | references |");
+            out.push_str("|---|---|---|---|---|---|---|\n");
+        }
+        for (i, inc) in c.incidents.iter().enumerate() {
+            let refs: Vec<&str> = inc.references.iter().map(|r| &**r).collect();
+            let local_times = if in_utc {
+                String::new()
+            } else {
+                format!(
+                    "{} | {} | ",
+                    local(inc.start, contract),
+                    local(inc.end, contract)
+                )
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {local_times}{} | {} | {} | {} |",
+                i + 1,
+                inc.start,
+                inc.end,
+                minutes(inc.downtime_minutes),
+                refs.join(", ")
+            );
+        }
+        out.push_str("\nWhat each source reported:\n\n| # | source | from (UTC) | to (UTC) | cause |\n|---|---|---|---|---|\n");
+        for (i, inc) in c.incidents.iter().enumerate() {
+            let mut seen: BTreeMap<String, (Instant, Instant, String)> = BTreeMap::new();
+            for w in applying
+                .iter()
+                .filter(|w| w.start() < inc.end && w.end() > inc.start)
+            {
+                let source = w
+                    .source
+                    .as_deref()
+                    .unwrap_or("(no source given)")
+                    .to_owned();
+                let cause = w.cause.as_deref().unwrap_or("unplanned").to_owned();
+                let e = seen.entry(source).or_insert((w.start(), w.end(), cause));
+                e.0 = e.0.min(w.start());
+                e.1 = e.1.max(w.end());
+            }
+            for (source, (a, b, cause)) in seen {
+                let _ = writeln!(out, "| {} | {source} | {a} | {b} | {cause} |", i + 1);
+            }
+        }
+        out.push('\n');
+    }
+
+    // The arithmetic.
+    out.push_str("## Calculation\n\n");
+    let rules = contract.downtime();
+    let mut step = 0;
+    let mut say = |out: &mut String, text: String| {
+        step += 1;
+        let _ = writeln!(out, "{step}. {text}");
+    };
+    let mut eligible = format!(
+        "Eligible time: {} minutes — the period measured in {}",
+        minutes(c.eligible_minutes),
+        contract.timezone().name()
+    );
+    if contract.service_hours().is_some() {
+        eligible.push_str(", within the contract's service hours and outside its holidays");
+    }
+    let (first_day, last_day) = (c.period.first_day(), c.period.last_day());
+    if sub.active_from.is_some_and(|d| d > first_day) || sub.active_to.is_some_and(|d| d < last_day)
+    {
+        let from = sub
+            .active_from
+            .map(|d| d.max(first_day))
+            .unwrap_or(first_day);
+        let to = sub.active_to.map(|d| d.min(last_day)).unwrap_or(last_day);
+        let _ = write!(
+            eligible,
+            ", only from {from} to {to} while the subscription was active"
+        );
+    }
+    say(out, eligible + ".");
+    let excluded_note = match contract.exclusions().excluded_time {
+        ExcludedTime::CountsAsUp => "counted as available time",
+        ExcludedTime::RemovedFromPeriod => "removed from the eligible time above",
+    };
+    let causes: Vec<String> = applying
+        .iter()
+        .filter(|w| w.start() < c.period_end && w.end() > c.period_start)
+        .filter_map(|w| w.cause.as_ref().map(|cause| (cause, w)))
+        .filter(|(cause, _)| contract.exclusions().causes.contains(&***cause))
+        .map(|(cause, w)| match (&**cause, w.announced_at) {
+            ("maintenance", Some(a)) => {
+                format!("maintenance {}–{} announced {a}", w.start(), w.end())
+            }
+            ("maintenance", None) => format!(
+                "maintenance {}–{} never announced (counted as downtime)",
+                w.start(),
+                w.end()
+            ),
+            (other, _) => format!("{other} {}–{}", w.start(), w.end()),
+        })
+        .collect();
+    if c.excluded_minutes.is_zero() && causes.is_empty() {
+        say(out, "Excluded time: none.".to_owned());
+    } else {
+        say(
+            out,
+            format!(
+                "Excluded time: {} minutes, {excluded_note} ({}).",
+                minutes(c.excluded_minutes),
+                causes.join("; ")
+            ),
+        );
+    }
+    let counting = match rules.counting {
+        Counting::Exact => "measured to the second",
+        Counting::TouchedMinutes => "every clock minute with any downtime counts whole",
+        Counting::WholeMinutes => "only clock minutes entirely down count",
+    };
+    let mut downtime = format!(
+        "Downtime: {} minutes ({counting}",
+        minutes(c.downtime_minutes)
+    );
+    if !rules.min_duration.0.eq(&0) {
+        let _ = write!(
+            downtime,
+            "; interruptions shorter than {} do not count",
+            rules.min_duration
+        );
+    }
+    match rules.partial_impact {
+        PartialImpact::Weighted => {
+            downtime.push_str("; partial outages weighted by the share of failures")
+        }
+        PartialImpact::Full => downtime.push_str("; partial outages count in full"),
+        PartialImpact::Ignore => downtime.push_str("; partial outages do not count"),
+    }
+    say(out, downtime + ").");
+    say(
+        out,
+        format!(
+            "Uptime: ({} − {}) ÷ {} × 100 = {} %, {} the commitment of {} %.",
+            minutes(c.eligible_minutes),
+            minutes(c.downtime_minutes),
+            minutes(c.eligible_minutes),
+            uptime(c.uptime_percent),
+            if c.breached { "below" } else { "not below" },
+            percent(c.commitment_percent)
+        ),
+    );
+    let credits = contract.credits();
+    let basis_from = if inputs.charges.get(&sub.id, c.period).is_some() {
+        "the period's actual charges".to_owned()
+    } else if c.basis != sub.fee.amount {
+        format!(
+            "the fee of {} {cur} pro-rated to the active part of the period",
+            money(sub.fee.amount, cur)
+        )
+    } else {
+        "the period's fee for the service".to_owned()
+    };
+    say(
+        out,
+        format!("Basis: {} {cur} — {basis_from}.", money(c.basis, cur)),
+    );
+    match &credits.model {
+        CreditModel::Tiers(tiers) => {
+            let table: Vec<String> = tiers
+                .iter()
+                .map(|t| format!("below {} % → {} %", percent(t.below), percent(t.percent)))
+                .collect();
+            say(
+                out,
+                format!(
+                    "Credit tiers: {}. The uptime falls in the {} % tier.",
+                    table.join("; "),
+                    c.credit_percent.map(percent).unwrap_or_default()
+                ),
+            );
+        }
+        CreditModel::PerDuration {
+            percent: p,
+            per,
+            count,
+            beyond,
+        } => {
+            let count = match count {
+                UnitCount::Started => "started",
+                UnitCount::Completed => "completed",
+            };
+            say(out, format!("Credit: {} % of the basis for each {count} {per} of downtime beyond {beyond}: {} %.", percent(*p), c.credit_percent.map(percent).unwrap_or_default()));
+        }
+        CreditModel::FeeMultiple {
+            multiple,
+            hours_basis,
+            ..
+        } => {
+            let hours = hours_basis.map_or("the period's real hours".to_owned(), |h| {
+                format!("{} hours", percent(h))
+            });
+            say(out, format!("Credit: {} × the hourly fee (the period's fee ÷ {hours}) × the hours of each qualifying incident.", percent(*multiple)));
+        }
+        CreditModel::Fixed {
+            amount,
+            min_incident,
+        } => {
+            say(
+                out,
+                format!(
+                    "Credit: {} {cur} for each incident of at least {min_incident}, once.",
+                    money(*amount, cur)
+                ),
+            );
+        }
+    }
+    let s = &c.steps;
+    say(
+        out,
+        format!("Amount before caps: {} {cur}.", s.model_amount.normalize()),
+    );
+    if let Some(cap) = credits.cap {
+        let limit = cap
+            .limit(c.basis)
+            .map(|l| l.normalize().to_string())
+            .unwrap_or_default();
+        let reached = if s.after_period_cap < s.model_amount {
+            "applies"
+        } else {
+            "not reached"
+        };
+        say(
+            out,
+            format!(
+                "Period cap: {limit} {cur} ({reached}): {} {cur}.",
+                s.after_period_cap.normalize()
+            ),
+        );
+    }
+    match credits.minimum {
+        Minimum::AtLeast(m) if m.is_zero() => {}
+        Minimum::AtLeast(m) => say(
+            out,
+            format!(
+                "Minimum: credits below {} {cur} are not issued: {} {cur}.",
+                m.normalize(),
+                s.after_minimum.normalize()
+            ),
+        ),
+        Minimum::Above(m) => say(
+            out,
+            format!(
+                "Minimum: credits of {} {cur} or less are not issued: {} {cur}.",
+                m.normalize(),
+                s.after_minimum.normalize()
+            ),
+        ),
+    }
+    say(
+        out,
+        format!(
+            "Rounding ({}) to {} decimals: {} {cur}.",
+            credits.rounding.name(),
+            cur.minor_units(),
+            money(s.after_rounding, cur)
+        ),
+    );
+    if let Some(left) = s.annual_cap_remaining {
+        say(
+            out,
+            format!(
+                "Annual cap: {} {cur} left for the year before this period.",
+                money(left, cur)
+            ),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n**Credit claimed: {} {cur}**{}.\n",
+        money(c.credit, cur),
+        if c.capped { " (limited by a cap)" } else { "" }
+    );
+
+    // Each source alone.
+    let mut sources: Vec<Option<&str>> = applying
+        .iter()
+        .filter(|w| w.start() < c.period_end && w.end() > c.period_start)
+        .map(|w| w.source.as_deref())
+        .collect();
+    sources.sort();
+    sources.dedup();
+    if sources.len() > 1 {
+        out.push_str("## What each source alone would give\n\n| source | downtime minutes | uptime % | credit |\n|---|---|---|---|\n");
+        let mut credits_seen = Vec::new();
+        for source in &sources {
+            let windows: Vec<Window> = applying
+                .iter()
+                .filter(|w| w.source.as_deref() == *source)
+                .map(|w| (*w).clone())
+                .collect();
+            if let Some(alone) = alone(inputs, contract, sub, c, windows) {
+                credits_seen.push(alone.credit);
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} {cur} |",
+                    source.unwrap_or("(no source given)"),
+                    minutes(alone.downtime_minutes),
+                    uptime(alone.uptime_percent),
+                    money(alone.credit, cur)
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "| all sources together (claimed) | {} | {} | {} {cur} |",
+            minutes(c.downtime_minutes),
+            uptime(c.uptime_percent),
+            money(c.credit, cur)
+        );
+        if let (Some(lo), Some(hi)) = (credits_seen.iter().min(), credits_seen.iter().max()) {
+            let _ = writeln!(
+                out,
+                "\nThe sources differ by {} {cur} of credit.\n",
+                money(*hi - *lo, cur)
+            );
+        }
+    }
+
+    out.push_str("## Deadline and what the claim must contain\n\n");
+    match (c.claim_deadline, contract.deadline()) {
+        (Some(d), Some(rule)) => {
+            let why = match rule {
+                Deadline::PeriodsAfter(n) => {
+                    format!("the end of the {} period after {}", ordinal(n), c.period)
+                }
+                Deadline::DaysAfterIncident(n) => format!("{n} days after the last incident ended"),
+                Deadline::DaysAfterPeriodEnd(n) => {
+                    format!("{n} days after the end of {}", c.period)
+                }
+            };
+            let _ = writeln!(
+                out,
+                "The claim must reach the provider by **{d}** ({why}, in {}).\n",
+                contract.timezone().name()
+            );
+        }
+        _ => out.push_str("The contract sets no deadline for claims.\n\n"),
+    }
+    if !contract.requires().is_empty() {
+        out.push_str("The contract requires the claim to include:\n\n");
+        for r in contract.requires() {
+            let _ = writeln!(out, "- {r}");
+        }
+        out.push('\n');
+    }
+    if let Some(next) = c.next_tier {
+        let _ = writeln!(
+            out,
+            "For reference: {} more minutes of downtime would have reached the {} % credit.",
+            minutes(next.more_downtime_minutes),
+            percent(next.credit_percent)
+        );
+    }
+}
+
+/// The claim for `c`'s subscription and period had only `windows` been reported.
+fn alone(
+    inputs: &Inputs,
+    contract: &Contract,
+    sub: &crate::Subscription,
+    c: &Claim,
+    windows: Vec<Window>,
+) -> Option<Claim> {
+    let mut charges = Charges::new();
+    for row in inputs
+        .charges
+        .rows()
+        .iter()
+        .filter(|r| r.subscription == *sub.id)
+    {
+        charges.insert(&row.subscription, row.period, row.amount);
+    }
+    let only = Inputs {
+        contracts: vec![contract.clone()],
+        subscriptions: vec![sub.clone()],
+        windows,
+        charges,
+        ..Inputs::default()
+    };
+    let span = PeriodSpan {
+        first: c.period.first_day(),
+        last: c.period.last_day(),
+    };
+    let selection = Selection {
+        periods: Some(span),
+        ..Selection::default()
+    };
+    compute(&only, &selection)
+        .ok()?
+        .claims
+        .into_iter()
+        .find(|x| x.period == c.period)
+}
+
+fn ordinal(n: u32) -> String {
+    match n {
+        1 => "first".into(),
+        2 => "second".into(),
+        3 => "third".into(),
+        n => format!("{n}th"),
+    }
+}
