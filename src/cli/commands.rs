@@ -163,7 +163,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
             &mut out,
             &report::json::header(run.files()),
             report::json::claims_chunk,
-            |any, totals| report::json::footer(any, totals),
+            report::json::footer,
         )?,
         Format::Csv => {
             out.write(&columns.header())?;
