@@ -8,4 +8,5 @@ mod credit_models;
 mod engine;
 mod formats;
 mod properties;
+mod reports;
 mod spec_examples;

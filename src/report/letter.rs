@@ -332,7 +332,8 @@ fn letter(
                 UnitCount::Started => "started",
                 UnitCount::Completed => "completed",
             };
-            say(out, format!("Credit: {} % of the basis for each {count} {per} of downtime beyond {beyond}: {} %.", percent(*p), c.credit_percent.map(percent).unwrap_or_default()));
+            let beyond = if beyond.0 == 0 { String::new() } else { format!(" beyond the first {beyond}") };
+            say(out, format!("Credit: {} % of the basis for each {count} {per} of downtime{beyond}: {} %.", percent(*p), c.credit_percent.map(percent).unwrap_or_default()));
         }
         CreditModel::FeeMultiple {
             multiple,
@@ -497,12 +498,9 @@ fn letter(
         out.push('\n');
     }
     if let Some(next) = c.next_tier {
-        let _ = writeln!(
-            out,
-            "For reference: {} more minutes of downtime would have reached the {} % credit.",
-            minutes(next.more_downtime_minutes),
-            percent(next.credit_percent)
-        );
+        let more = minutes(next.more_downtime_minutes);
+        let unit = if more == "1" { "minute" } else { "minutes" };
+        let _ = writeln!(out, "For reference: {more} more {unit} of downtime would have reached the {} % credit.", percent(next.credit_percent));
     }
 }
 
