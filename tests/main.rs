@@ -1,6 +1,7 @@
 //! One integration-test binary; each module is a group of cases.
 
 mod bad_input;
+mod browser;
 mod cli;
 mod common;
 mod contract_library;

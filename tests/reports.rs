@@ -8,9 +8,21 @@ const BUSY: &str = "tests/fixtures/busy-year";
 
 /// Runs the binary from the repository root; (exit code, stdout).
 fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("slacredit").unwrap().current_dir(env!("CARGO_MANIFEST_DIR")).args(args).output().unwrap();
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
-    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap())
+    let out = Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
 }
 
 fn ok(args: &[&str]) -> String {
@@ -22,21 +34,33 @@ fn ok(args: &[&str]) -> String {
 #[test]
 fn claim_formats_on_the_seoul_case() {
     insta::assert_snapshot!("seoul_table", ok(&["claim", SEOUL]));
-    insta::assert_snapshot!("seoul_letter", ok(&["claim", SEOUL, "--format", "markdown"]));
+    insta::assert_snapshot!(
+        "seoul_letter",
+        ok(&["claim", SEOUL, "--format", "markdown"])
+    );
     insta::assert_snapshot!("seoul_html", ok(&["claim", SEOUL, "--format", "html"]));
 }
 
 #[test]
 fn audit_formats_on_a_busy_year() {
     for format in ["table", "json", "csv", "markdown", "html"] {
-        insta::assert_snapshot!(format!("busy_audit_{format}"), ok(&["audit", BUSY, "--year", "2022", "--format", format]));
+        insta::assert_snapshot!(
+            format!("busy_audit_{format}"),
+            ok(&["audit", BUSY, "--year", "2022", "--format", format])
+        );
     }
-    insta::assert_snapshot!("busy_letters", ok(&["claim", BUSY, "--period", "2022", "--format", "markdown"]));
+    insta::assert_snapshot!(
+        "busy_letters",
+        ok(&["claim", BUSY, "--period", "2022", "--format", "markdown"])
+    );
 }
 
 #[test]
 fn audit_of_the_seoul_year() {
-    insta::assert_snapshot!("seoul_audit_json", ok(&["audit", SEOUL, "--year", "2018", "--format", "json"]));
+    insta::assert_snapshot!(
+        "seoul_audit_json",
+        ok(&["audit", SEOUL, "--year", "2018", "--format", "json"])
+    );
 }
 
 #[test]
@@ -52,7 +76,8 @@ fn same_inputs_same_bytes_for_every_report() {
 
 #[test]
 fn the_audit_json_totals_match_its_rows() {
-    let json: serde_json::Value = serde_json::from_str(&ok(&["audit", BUSY, "--year", "2022", "--format", "json"])).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&["audit", BUSY, "--year", "2022", "--format", "json"])).unwrap();
     assert_eq!(json["schema"], "slacredit/audit/v1");
     assert_eq!(json["year"], 2022);
     let rows = json["rows"].as_array().unwrap();
@@ -62,20 +87,48 @@ fn the_audit_json_totals_match_its_rows() {
     let eur: rust_decimal::Decimal = rows
         .iter()
         .filter(|r| r["currency"] == "EUR")
-        .map(|r| r["credit"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap())
+        .map(|r| {
+            r["credit"]
+                .as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
         .sum();
     // Eleven months at the 1,200.00 at-risk cap would be 13,200.00; the annual cap (10 % of
     // 12 x 10,000.00) stops at 12,000.00, leaving December at zero.
     assert_eq!(eur.to_string(), "12000.00");
-    let dec = rows.iter().find(|r| r["subscription"] == "acme-berlin-support" && r["period"] == "2022-12").unwrap();
-    assert_eq!((dec["credit"].as_str(), dec["capped"].as_bool(), dec["annual_cap_remaining"].as_str()), (Some("0.00"), Some(true), Some("0.00")));
+    let dec = rows
+        .iter()
+        .find(|r| r["subscription"] == "acme-berlin-support" && r["period"] == "2022-12")
+        .unwrap();
+    assert_eq!(
+        (
+            dec["credit"].as_str(),
+            dec["capped"].as_bool(),
+            dec["annual_cap_remaining"].as_str()
+        ),
+        (Some("0.00"), Some(true), Some("0.00"))
+    );
     let totals = json["totals"].as_array().unwrap();
-    assert_eq!(totals.iter().find(|t| t["currency"] == "EUR").unwrap()["credit"], "12000.00");
+    assert_eq!(
+        totals.iter().find(|t| t["currency"] == "EUR").unwrap()["credit"],
+        "12000.00"
+    );
 }
 
 #[test]
 fn reconciliation_finds_one_discrepancy_of_each_kind() {
-    let (code, out) = run(&["reconcile", BUSY, "--year", "2022", "--issued", "tests/fixtures/busy-year/issued.csv", "--format", "csv"]);
+    let (code, out) = run(&[
+        "reconcile",
+        BUSY,
+        "--year",
+        "2022",
+        "--issued",
+        "tests/fixtures/busy-year/issued.csv",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(
         out,
@@ -87,10 +140,31 @@ fn reconciliation_finds_one_discrepancy_of_each_kind() {
          unknown-subscription-or-period,ghost-subscription,2022-05,USD,,10.00,10.00,17\n\
          currency-mismatch,hanbit-broadband,2022-09,KRW/USD,2483,2483.00,,15\n"
     );
-    insta::assert_snapshot!("busy_reconcile_table", run(&["reconcile", BUSY, "--year", "2022", "--issued", "tests/fixtures/busy-year/issued.csv"]).1);
+    insta::assert_snapshot!(
+        "busy_reconcile_table",
+        run(&[
+            "reconcile",
+            BUSY,
+            "--year",
+            "2022",
+            "--issued",
+            "tests/fixtures/busy-year/issued.csv"
+        ])
+        .1
+    );
     insta::assert_snapshot!(
         "busy_reconcile_json",
-        run(&["reconcile", BUSY, "--year", "2022", "--issued", "tests/fixtures/busy-year/issued.csv", "--format", "json"]).1
+        run(&[
+            "reconcile",
+            BUSY,
+            "--year",
+            "2022",
+            "--issued",
+            "tests/fixtures/busy-year/issued.csv",
+            "--format",
+            "json"
+        ])
+        .1
     );
 }
 
@@ -99,31 +173,91 @@ fn reconciliation_of_what_was_computed_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let issued = dir.path().join("issued.csv");
     // Issue exactly what the audit computes, from its own CSV.
-    let audit = ok(&["claim", BUSY, "--period", "2022", "--format", "csv", "--credited-only", "--columns", "subscription,period,credit,currency"]);
+    let audit = ok(&[
+        "claim",
+        BUSY,
+        "--period",
+        "2022",
+        "--format",
+        "csv",
+        "--credited-only",
+        "--columns",
+        "subscription,period,credit,currency",
+    ]);
     std::fs::write(&issued, audit.replacen("credit", "amount", 1)).unwrap();
-    let (code, out) = run(&["reconcile", BUSY, "--year", "2022", "--issued", issued.to_str().unwrap()]);
+    let (code, out) = run(&[
+        "reconcile",
+        BUSY,
+        "--year",
+        "2022",
+        "--issued",
+        issued.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.starts_with("reconciled: 46 computed claims and 15 issued credits agree"), "{out}");
+    assert!(
+        out.starts_with("reconciled: 46 computed claims and 15 issued credits agree"),
+        "{out}"
+    );
 }
 
 #[test]
 fn the_letter_says_what_the_json_says() {
     for case in [SEOUL, BUSY] {
-        let json: serde_json::Value = serde_json::from_str(&ok(&["claim", case, "--format", "json", "--period", if case == SEOUL { "2018" } else { "2022" }])).unwrap();
-        let letters = ok(&["claim", case, "--format", "markdown", "--period", if case == SEOUL { "2018" } else { "2022" }]);
+        let json: serde_json::Value = serde_json::from_str(&ok(&[
+            "claim",
+            case,
+            "--format",
+            "json",
+            "--period",
+            if case == SEOUL { "2018" } else { "2022" },
+        ]))
+        .unwrap();
+        let letters = ok(&[
+            "claim",
+            case,
+            "--format",
+            "markdown",
+            "--period",
+            if case == SEOUL { "2018" } else { "2022" },
+        ]);
         let sections: Vec<&str> = letters.split("\n---\n").collect();
-        for c in json["claims"].as_array().unwrap().iter().filter(|c| c["breached"] == true) {
-            let title = format!("# Service credit claim: {} {}", c["subscription"].as_str().unwrap(), c["period"].as_str().unwrap());
-            let letter = sections.iter().find(|s| s.contains(&title)).unwrap_or_else(|| panic!("no letter for {title}"));
-            let credit = format!("**Credit claimed: {} {}**", c["credit"].as_str().unwrap(), c["currency"].as_str().unwrap());
+        for c in json["claims"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["breached"] == true)
+        {
+            let title = format!(
+                "# Service credit claim: {} {}",
+                c["subscription"].as_str().unwrap(),
+                c["period"].as_str().unwrap()
+            );
+            let letter = sections
+                .iter()
+                .find(|s| s.contains(&title))
+                .unwrap_or_else(|| panic!("no letter for {title}"));
+            let credit = format!(
+                "**Credit claimed: {} {}**",
+                c["credit"].as_str().unwrap(),
+                c["currency"].as_str().unwrap()
+            );
             let uptime = format!("= {} %", c["uptime_percent"].as_str().unwrap());
-            let downtime = format!("Downtime: {} minutes", c["downtime_minutes"].as_str().unwrap());
-            let eligible = format!("Eligible time: {} minutes", c["eligible_minutes"].as_str().unwrap());
+            let downtime = format!(
+                "Downtime: {} minutes",
+                c["downtime_minutes"].as_str().unwrap()
+            );
+            let eligible = format!(
+                "Eligible time: {} minutes",
+                c["eligible_minutes"].as_str().unwrap()
+            );
             for needle in [credit, uptime, downtime, eligible] {
                 assert!(letter.contains(&needle), "{title}: missing {needle:?}");
             }
             if let Some(deadline) = c["claim_deadline"].as_str() {
-                assert!(letter.contains(&format!("by **{deadline}**")), "{title}: deadline");
+                assert!(
+                    letter.contains(&format!("by **{deadline}**")),
+                    "{title}: deadline"
+                );
             }
         }
     }

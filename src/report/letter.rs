@@ -332,8 +332,19 @@ fn letter(
                 UnitCount::Started => "started",
                 UnitCount::Completed => "completed",
             };
-            let beyond = if beyond.0 == 0 { String::new() } else { format!(" beyond the first {beyond}") };
-            say(out, format!("Credit: {} % of the basis for each {count} {per} of downtime{beyond}: {} %.", percent(*p), c.credit_percent.map(percent).unwrap_or_default()));
+            let beyond = if beyond.0 == 0 {
+                String::new()
+            } else {
+                format!(" beyond the first {beyond}")
+            };
+            say(
+                out,
+                format!(
+                    "Credit: {} % of the basis for each {count} {per} of downtime{beyond}: {} %.",
+                    percent(*p),
+                    c.credit_percent.map(percent).unwrap_or_default()
+                ),
+            );
         }
         CreditModel::FeeMultiple {
             multiple,
@@ -500,7 +511,11 @@ fn letter(
     if let Some(next) = c.next_tier {
         let more = minutes(next.more_downtime_minutes);
         let unit = if more == "1" { "minute" } else { "minutes" };
-        let _ = writeln!(out, "For reference: {more} more {unit} of downtime would have reached the {} % credit.", percent(next.credit_percent));
+        let _ = writeln!(
+            out,
+            "For reference: {more} more {unit} of downtime would have reached the {} % credit.",
+            percent(next.credit_percent)
+        );
     }
 }
 
