@@ -156,8 +156,9 @@ fn uptime_chart(out: &mut String, rows: &[&Claim]) {
         );
     }
     for (i, c) in rows.iter().enumerate() {
-        let x = left + slot * Decimal::from(i as u64) + slot / Decimal::from(6);
-        let bar_w = slot * Decimal::from(2) / Decimal::from(3);
+        // Two thirds of the slot, but never wider than 48 px, centred in it.
+        let bar_w = (slot * Decimal::from(2) / Decimal::from(3)).min(Decimal::from(48));
+        let x = left + slot * Decimal::from(i as u64) + (slot - bar_w) / Decimal::TWO;
         let value = c.uptime_percent.max(floor);
         let color = if c.breached { "#d93025" } else { "#2e7d32" };
         let _ = writeln!(
