@@ -330,6 +330,13 @@ impl fmt::Display for Money {
     }
 }
 
+/// The largest amount accepted anywhere (fees, charges, caps, fixed credits): 10^15, a thousand
+/// trillion in any currency. With it, every product the calculator forms stays within the 28
+/// digits of exact decimal arithmetic, so no input can overflow it.
+pub fn max_amount() -> Decimal {
+    Decimal::from(1_000_000_000_000_000_i64)
+}
+
 /// Parses an exact decimal (`99.99`, `"120000.00"`, `1e3` is refused). Never goes through a float.
 ///
 /// # Errors

@@ -82,6 +82,9 @@ impl Window {
                 "expected an impact greater than 0 and at most 1, found {impact}"
             ));
         }
+        if impact.normalize().scale() > 6 {
+            return Err(format!("expected an impact with at most 6 decimals, found {impact}"));
+        }
         self.impact = impact;
         Ok(self)
     }

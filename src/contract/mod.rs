@@ -317,6 +317,10 @@ impl Contract {
     }
 }
 
+/// Decimal places accepted in a contract's numbers (99.9999 % needs 4; amounts need the minor
+/// unit). More would be a typo, and would let products outgrow exact decimal range.
+const MAX_DECIMALS: u32 = 6;
+
 struct Validator<'a> {
     file: &'a str,
     doc: &'a Located<RawContract>,
@@ -372,16 +376,17 @@ impl Validator<'_> {
         lo_open: bool,
     ) -> Option<Decimal> {
         let d = self.get(path, text, parse_decimal)?;
+        // Without an upper bound of its own, a number is an amount: bounded so that no product
+        // of the arithmetic can leave exact decimal range.
+        let hi = hi.unwrap_or_else(crate::money::max_amount);
         let low_ok = if lo_open { d > lo } else { d >= lo };
-        let high_ok = hi.is_none_or(|h| d <= h);
-        if !(low_ok && high_ok) {
-            let range = match (lo_open, hi) {
-                (true, Some(h)) => format!("greater than {lo} and at most {h}"),
-                (false, Some(h)) => format!("from {lo} to {h}"),
-                (true, None) => format!("greater than {lo}"),
-                (false, None) => format!("at least {lo}"),
-            };
+        if !(low_ok && d <= hi) {
+            let range = if lo_open { format!("greater than {lo} and at most {hi}") } else { format!("from {lo} to {hi}") };
             self.fail(path, format!("expected a number {range}, found {d}"));
+            return None;
+        }
+        if d.normalize().scale() > MAX_DECIMALS {
+            self.fail(path, format!("expected at most {MAX_DECIMALS} decimal places, found {d}"));
             return None;
         }
         Some(d)
