@@ -39,6 +39,37 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     })
 }
 
+/// The longest line accepted in any input file.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Refuses text with a line longer than [`MAX_LINE_BYTES`]: no record of any input is anywhere
+/// near that long, so such a file is broken or hostile, and it is refused before anything
+/// (hashing, parsing) reads it whole.
+///
+/// # Errors
+/// The line that is too long.
+pub fn check_lines(name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let mut start = 0;
+    let mut line = 1;
+    for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+        if end - start > MAX_LINE_BYTES {
+            return Err(Error::problem(
+                Problem::new(
+                    name,
+                    format!(
+                        "line is longer than {} KiB; no input line should be",
+                        MAX_LINE_BYTES >> 10
+                    ),
+                )
+                .at_line(line),
+            ));
+        }
+        start = end + 1;
+        line += 1;
+    }
+    Ok(())
+}
+
 /// Decodes UTF-8 text, dropping a leading byte-order mark (spreadsheet exports write one).
 ///
 /// # Errors

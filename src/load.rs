@@ -159,6 +159,7 @@ impl Sources {
 fn read(path: &Path) -> Result<(InputFile, String, String), Error> {
     let name = path.display().to_string();
     let bytes = read_bytes(path)?;
+    crate::input::check_lines(&name, &bytes)?;
     let file = InputFile::new(&name, &bytes);
     let text = decode(&name, bytes)?;
     Ok((file, name, text))

@@ -87,7 +87,10 @@ pub(crate) fn check_amount(text: &str, currency: Currency) -> Result<Decimal, St
         return Err(format!("expected an amount of 0 or more, found {amount}"));
     }
     if amount > crate::money::max_amount() {
-        return Err(format!("expected an amount of at most {}, found {amount}", crate::money::max_amount()));
+        return Err(format!(
+            "expected an amount of at most {}, found {amount}",
+            crate::money::max_amount()
+        ));
     }
     if amount.scale() > currency.minor_units()
         && amount.normalize().scale() > currency.minor_units()

@@ -83,7 +83,9 @@ impl Window {
             ));
         }
         if impact.normalize().scale() > 6 {
-            return Err(format!("expected an impact with at most 6 decimals, found {impact}"));
+            return Err(format!(
+                "expected an impact with at most 6 decimals, found {impact}"
+            ));
         }
         self.impact = impact;
         Ok(self)

@@ -13,6 +13,61 @@ use serde::de::DeserializeOwned;
 /// is a mistake or an attack (and CSV is the format for bulk windows).
 pub const MAX_YAML_BYTES: usize = 64 * 1024 * 1024;
 
+/// Deepest nesting of `[...]`/`{...}` accepted. The YAML parser slows down sharply on deep flow
+/// nesting (100,000 brackets take minutes), and no real input nests more than a few levels.
+pub const MAX_FLOW_DEPTH: usize = 64;
+
+/// The line at which flow brackets nest deeper than [`MAX_FLOW_DEPTH`], if they do. Quoted
+/// strings and comments are skipped; anything unusual is left to the parser.
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut line) = (0usize, 1usize);
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    let mut previous = '\n';
+    // The last character that was not a space: a bracket opens a collection only after one of
+    // these (elsewhere it is text inside a plain scalar).
+    let mut last_solid = '\n';
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            // Quoted scalars may span lines: a line end changes nothing but the count.
+            (_, '\n') => line += 1,
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => {
+                if q == '\'' && chars.peek() == Some(&'\'') {
+                    chars.next();
+                } else {
+                    quote = None;
+                }
+            }
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '#') if previous.is_whitespace() => {
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        line += 1;
+                        break;
+                    }
+                }
+            }
+            (None, '[' | '{') if matches!(last_solid, '\n' | ':' | '-' | '[' | '{' | ',' | '?') => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some(line);
+                }
+            }
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+        if !c.is_whitespace() || c == '\n' {
+            last_solid = c;
+        }
+    }
+    None
+}
+
 /// A step in a field path: a mapping key or a sequence index.
 #[derive(Debug, Clone, Copy)]
 pub enum Seg<'a> {
@@ -43,6 +98,21 @@ impl<T: DeserializeOwned> Located<T> {
                     MAX_YAML_BYTES >> 20
                 ),
             )]));
+        }
+        if text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#') || l.trim() == "---")
+        {
+            return Err(Problems(vec![
+                Problem::new(file, "file is empty").at_line(1)
+            ]));
+        }
+        if let Some(line) = too_deep(text) {
+            return Err(Problems(vec![Problem::new(
+                file,
+                format!("brackets nested deeper than {MAX_FLOW_DEPTH} levels; no input needs that"),
+            )
+            .at_line(line)]));
         }
         match serde_yaml::from_str::<T>(text) {
             Ok(value) => Ok(Located {
@@ -209,6 +279,22 @@ mod tests {
     use super::*;
 
     const DOC: &str = "id: x\ncredits:\n  tiers:\n    - { below: 99.99, percent: 10 }\n    - below: 99.0\n      percent: 30\n  rounding: half-up\nlist:\n- a: 1\n- a: 2\n";
+
+    #[test]
+    fn deep_flow_nesting_is_found_and_text_brackets_are_not() {
+        assert_eq!(
+            too_deep(&format!("a: {}{}\n", "[".repeat(65), "]".repeat(65))),
+            Some(1)
+        );
+        assert_eq!(
+            too_deep(&format!("a: {}{}\n", "[".repeat(64), "]".repeat(64))),
+            None
+        );
+        let text: String = (0..200)
+            .map(|i| format!("- note {i} [see a, or \"[[[\" or '{{' # [[[\n"))
+            .collect();
+        assert_eq!(too_deep(&text), None);
+    }
 
     #[test]
     fn finds_nested_keys_and_items() {

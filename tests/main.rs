@@ -8,6 +8,7 @@ mod contract_library;
 mod credit_models;
 mod engine;
 mod formats;
+mod hostile;
 mod properties;
 mod reports;
 mod spec_examples;

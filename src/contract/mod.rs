@@ -381,12 +381,19 @@ impl Validator<'_> {
         let hi = hi.unwrap_or_else(crate::money::max_amount);
         let low_ok = if lo_open { d > lo } else { d >= lo };
         if !(low_ok && d <= hi) {
-            let range = if lo_open { format!("greater than {lo} and at most {hi}") } else { format!("from {lo} to {hi}") };
+            let range = if lo_open {
+                format!("greater than {lo} and at most {hi}")
+            } else {
+                format!("from {lo} to {hi}")
+            };
             self.fail(path, format!("expected a number {range}, found {d}"));
             return None;
         }
         if d.normalize().scale() > MAX_DECIMALS {
-            self.fail(path, format!("expected at most {MAX_DECIMALS} decimal places, found {d}"));
+            self.fail(
+                path,
+                format!("expected at most {MAX_DECIMALS} decimal places, found {d}"),
+            );
             return None;
         }
         Some(d)
