@@ -50,8 +50,8 @@ pub const MAX_LINE_BYTES: usize = 1 << 20;
 /// The line that is too long.
 pub fn check_lines(name: &str, bytes: &[u8]) -> Result<(), Error> {
     let mut start = 0;
-    let mut line = 1;
-    for end in memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len())) {
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for (line, end) in (1..).zip(ends) {
         if end - start > MAX_LINE_BYTES {
             return Err(Error::problem(
                 Problem::new(
@@ -65,7 +65,6 @@ pub fn check_lines(name: &str, bytes: &[u8]) -> Result<(), Error> {
             ));
         }
         start = end + 1;
-        line += 1;
     }
     Ok(())
 }
