@@ -328,7 +328,7 @@ fn yaml_alias_bomb() {
     let o = claim(
         &[
             ("contracts/c.yaml", contract.as_bytes()),
-            ("out.yaml", format!("{bomb}").as_bytes()),
+            ("out.yaml", bomb.as_bytes()),
         ],
         &[],
     );
