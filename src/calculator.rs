@@ -44,10 +44,11 @@ pub struct Assessment {
 enum Owed {
     /// This percent of the basis.
     Percent(Decimal),
-    /// `multiple` x full fee x `minutes` / (60 x hours); `hours` = None: the period's real hours.
+    /// `multiple` x full fee x `seconds` / (3600 x hours); `hours` = None: the period's real
+    /// hours.
     FeeHours {
         multiple: Decimal,
-        minutes: Decimal,
+        seconds: Decimal,
         hours: Option<Decimal>,
         period_seconds: i64,
     },
@@ -55,7 +56,7 @@ enum Owed {
     Fixed { amount: Decimal, count: u64 },
 }
 
-/// Downtime and eligible minutes in exact decimals, with the threshold test.
+/// Eligible and downtime seconds, exact, with the threshold test.
 struct Uptime {
     eligible: Decimal,
     downtime: Decimal,
@@ -68,16 +69,56 @@ impl Uptime {
     }
 
     /// The fewest more whole minutes of downtime that bring uptime below `threshold`, if
-    /// reachable within the eligible time.
+    /// reachable within the eligible time: the smallest x with 100 (D + 60 x) > E (100 - t).
     fn minutes_to_go_below(&self, threshold: Decimal) -> Option<Decimal> {
-        let limit = self.eligible * (Decimal::ONE_HUNDRED - threshold) / Decimal::ONE_HUNDRED;
-        let more = (limit - self.downtime).floor() + Decimal::ONE;
-        self.reachable(more.max(Decimal::ONE))
+        let gap = self.eligible * (Decimal::ONE_HUNDRED - threshold)
+            - self.downtime * Decimal::ONE_HUNDRED;
+        self.reachable(smallest_above(gap, Decimal::from(6000)))
     }
 
-    fn reachable(&self, more: Decimal) -> Option<Decimal> {
-        (self.downtime + more <= self.eligible).then_some(more)
+    fn reachable(&self, minutes: Decimal) -> Option<Decimal> {
+        (self.downtime + minutes * Decimal::from(60) <= self.eligible).then_some(minutes)
     }
+}
+
+/// The smallest whole x >= 1 with `step` x > `gap`. The estimate from a division is corrected
+/// with exact products, so a gap that is a whole number of steps is never off by one.
+fn smallest_above(gap: Decimal, step: Decimal) -> Decimal {
+    let mut x = ((gap / step).floor() + Decimal::ONE).max(Decimal::ONE);
+    while x > Decimal::ONE && step * (x - Decimal::ONE) > gap {
+        x -= Decimal::ONE;
+    }
+    while step * x <= gap {
+        x += Decimal::ONE;
+    }
+    x
+}
+
+/// The smallest whole x >= 1 with `step` x >= `gap`.
+fn smallest_reaching(gap: Decimal, step: Decimal) -> Decimal {
+    let mut x = (gap / step).ceil().max(Decimal::ONE);
+    while x > Decimal::ONE && step * (x - Decimal::ONE) >= gap {
+        x -= Decimal::ONE;
+    }
+    while step * x < gap {
+        x += Decimal::ONE;
+    }
+    x
+}
+
+/// The largest whole x >= 0 with `step` x <= `amount`.
+fn whole_steps(amount: Decimal, step: Decimal) -> Decimal {
+    if amount <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    let mut x = (amount / step).floor();
+    while x > Decimal::ZERO && step * x > amount {
+        x -= Decimal::ONE;
+    }
+    while step * (x + Decimal::ONE) <= amount {
+        x += Decimal::ONE;
+    }
+    x
 }
 
 /// Assesses a measured period: uptime, breach, the model's outcome, deadline, next tier.
@@ -91,7 +132,7 @@ pub fn assess(
 ) -> Assessment {
     let credits = contract.credits();
     let deadline = deadline(contract, measured, period);
-    if measured.eligible_minutes <= Decimal::ZERO {
+    if measured.eligible <= Decimal::ZERO {
         return Assessment {
             uptime_percent: Decimal::ONE_HUNDRED,
             breached: false,
@@ -110,8 +151,8 @@ pub fn assess(
         };
     }
     let u = Uptime {
-        eligible: measured.eligible_minutes,
-        downtime: measured.downtime_minutes.min(measured.eligible_minutes),
+        eligible: measured.eligible,
+        downtime: measured.downtime.min(measured.eligible),
     };
     let uptime_percent = (u.eligible - u.downtime) * Decimal::ONE_HUNDRED / u.eligible;
     let breached = u.below(contract.commitment());
@@ -133,17 +174,32 @@ pub fn assess(
             count,
             beyond,
         } => {
-            let (per, beyond) = (per.minutes(), beyond.minutes());
+            // In seconds, exactly: a unit is `per`, the allowance `beyond`.
+            let (per, beyond) = (Decimal::from(per.0), Decimal::from(beyond.0));
             let excess = (u.downtime - beyond).max(Decimal::ZERO);
-            let units = match count {
-                UnitCount::Started => (excess / per).ceil(),
-                UnitCount::Completed => (excess / per).floor(),
+            let sixty = Decimal::from(60);
+            let (units, more) = match count {
+                UnitCount::Started => {
+                    let completed = whole_steps(excess, per);
+                    let units = if completed * per == excess {
+                        completed
+                    } else {
+                        completed + Decimal::ONE
+                    };
+                    // The next unit starts once downtime passes beyond + units x per.
+                    (
+                        units,
+                        smallest_above(beyond + units * per - u.downtime, sixty),
+                    )
+                }
+                UnitCount::Completed => {
+                    let units = whole_steps(excess, per);
+                    // ... and completes when downtime reaches beyond + (units + 1) x per.
+                    let gap = beyond + (units + Decimal::ONE) * per - u.downtime;
+                    (units, smallest_reaching(gap, sixty))
+                }
             };
-            let more = match count {
-                UnitCount::Started => (beyond + units * per - u.downtime).floor() + Decimal::ONE,
-                UnitCount::Completed => (beyond + (units + Decimal::ONE) * per - u.downtime).ceil(),
-            };
-            let next = u.reachable(more.max(Decimal::ONE)).map(|m| NextTier {
+            let next = u.reachable(more).map(|m| NextTier {
                 credit_percent: (percent * (units + Decimal::ONE)).normalize(),
                 more_downtime_minutes: m,
             });
@@ -156,21 +212,21 @@ pub fn assess(
             min_total,
             hours_basis,
         } => {
-            let all = min_total.is_some_and(|t| u.downtime >= t.minutes());
-            let minutes: Decimal = measured
+            let all = min_total.is_some_and(|t| u.downtime >= Decimal::from(t.0));
+            let seconds: Decimal = measured
                 .incidents
                 .iter()
                 .filter(|i| {
                     all || min_incident.map_or(min_total.is_none(), |m| i.end.since(i.start) >= m)
                 })
-                .map(|i| i.downtime_minutes)
+                .map(|i| i.downtime_seconds)
                 .sum();
             let period_seconds = period.end.since(period.start).0;
             (
                 None,
                 Owed::FeeHours {
                     multiple: *multiple,
-                    minutes,
+                    seconds,
                     hours: *hours_basis,
                     period_seconds,
                 },
@@ -219,19 +275,19 @@ pub fn price(
     let model_amount = match assessment.owed {
         Owed::Percent(p) if p.is_zero() => Decimal::ZERO,
         Owed::Percent(p) => basis.amount * p / Decimal::ONE_HUNDRED,
-        // multiple x (fee / hours) x (minutes / 60), divided once at the end to stay exact.
+        // multiple x (fee / hours) x (seconds / 3600), divided once at the end to stay exact.
         Owed::FeeHours {
             multiple,
-            minutes,
+            seconds,
             hours: Some(h),
             ..
-        } => multiple * basis.full * minutes / (Decimal::from(60) * h),
+        } => multiple * basis.full * seconds / (Decimal::from(3600) * h),
         Owed::FeeHours {
             multiple,
-            minutes,
+            seconds,
             hours: None,
             period_seconds,
-        } => multiple * basis.full * minutes * Decimal::from(60) / Decimal::from(period_seconds),
+        } => multiple * basis.full * seconds / Decimal::from(period_seconds),
         Owed::Fixed { amount, count } => amount * Decimal::from(count),
     };
     let mut capped = false;

@@ -15,8 +15,11 @@ pub struct ClaimIncident {
     pub start: Instant,
     /// End of the whole incident.
     pub end: Instant,
-    /// Counted downtime minutes of this incident inside the claim's eligible time.
+    /// Counted downtime minutes of this incident inside the claim's eligible time (for display:
+    /// `downtime_seconds` / 60).
     pub downtime_minutes: Decimal,
+    /// The same, exactly, in seconds.
+    pub downtime_seconds: Decimal,
     /// References of the windows that make it up, sorted, without repeats.
     pub references: Arc<[Arc<str>]>,
     /// Sources of the windows that make it up, sorted, without repeats.
@@ -53,6 +56,12 @@ pub struct Claim {
     pub downtime_minutes: Decimal,
     /// Excluded minutes inside eligible time, measured exactly.
     pub excluded_minutes: Decimal,
+    /// Eligible time in seconds, exactly (minutes are these / 60).
+    pub eligible_seconds: Decimal,
+    /// Counted downtime in seconds, exactly; decisions use these.
+    pub downtime_seconds: Decimal,
+    /// Excluded time in seconds.
+    pub excluded_seconds: Decimal,
     /// Exact uptime percent (printed rounded to 6 places).
     pub uptime_percent: Decimal,
     /// Promised uptime.

@@ -477,7 +477,7 @@ impl<'a> Run<'a> {
                             .iter()
                             .filter(|i| {
                                 i.end.since(i.start) >= *min_incident
-                                    && i.downtime_minutes > Decimal::ZERO
+                                    && i.downtime_seconds > Decimal::ZERO
                             })
                             .filter(|i| {
                                 !engine::counted_before(contract, active, i, timeline, period.start)
@@ -533,9 +533,12 @@ impl<'a> Run<'a> {
                 period: period.id,
                 period_start: period.start,
                 period_end: period.end,
-                eligible_minutes: measured.eligible_minutes,
-                downtime_minutes: measured.downtime_minutes,
-                excluded_minutes: measured.excluded_minutes,
+                eligible_minutes: engine::minutes(measured.eligible),
+                downtime_minutes: engine::minutes(measured.downtime),
+                excluded_minutes: engine::minutes(measured.excluded),
+                eligible_seconds: measured.eligible,
+                downtime_seconds: measured.downtime,
+                excluded_seconds: measured.excluded,
                 uptime_percent: assessment.uptime_percent,
                 commitment_percent: contract.commitment(),
                 breached: assessment.breached,

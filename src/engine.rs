@@ -335,19 +335,25 @@ pub fn eligible(
     }
 }
 
-/// What a period's measurement found, before any money.
+/// What a period's measurement found, before any money. Durations are exact seconds
+/// (weighted by impact); minutes are derived from them for display.
 #[derive(Debug, Clone)]
 pub struct Measured {
     /// Eligible seconds before exclusions.
     pub eligible_seconds: i64,
-    /// Eligible minutes as reported (net of excluded time under `removed-from-period`).
-    pub eligible_minutes: Decimal,
-    /// Counted downtime minutes.
-    pub downtime_minutes: Decimal,
-    /// Excluded minutes inside eligible time.
-    pub excluded_minutes: Decimal,
+    /// Eligible seconds as reported (net of excluded time under `removed-from-period`).
+    pub eligible: Decimal,
+    /// Counted downtime seconds.
+    pub downtime: Decimal,
+    /// Excluded seconds inside eligible time.
+    pub excluded: Decimal,
     /// Incidents overlapping eligible time, with their counted minutes.
     pub incidents: Arc<[ClaimIncident]>,
+}
+
+/// Seconds as minutes, for display.
+pub fn minutes(seconds: Decimal) -> Decimal {
+    seconds / Decimal::from(60)
 }
 
 /// Measures `timeline` in `period` (SPEC 3.2 step 4, 3.3).
@@ -361,7 +367,6 @@ pub fn measure(
     let eligible = eligible(contract, active, period.start, period.end);
     let eligible_seconds: i64 = eligible.iter().map(|(a, b)| b - a).sum();
     let excluded_seconds = timeline::overlap_seconds(&timeline.excluded, &eligible);
-    let sixty = Decimal::from(60);
     let net = match contract.exclusions().excluded_time {
         ExcludedTime::CountsAsUp => eligible_seconds,
         ExcludedTime::RemovedFromPeriod => eligible_seconds - excluded_seconds,
@@ -378,26 +383,27 @@ pub fn measure(
         if clipped.is_empty() {
             continue;
         }
-        let minutes = timeline::count(&clipped, counting);
+        let seconds = timeline::count(&clipped, counting);
         all.extend_from_slice(&clipped);
         incidents.push(ClaimIncident {
             start: Instant::from_unix_seconds(inc.start()),
             end: Instant::from_unix_seconds(inc.end()),
-            downtime_minutes: minutes,
+            downtime_minutes: minutes(seconds),
+            downtime_seconds: seconds,
             references: inc.references.clone(),
             sources: inc.sources.clone(),
         });
     }
     // Counted once over the union: a clock minute touched by two incidents counts once.
-    let downtime_minutes = match counting {
-        Counting::Exact => incidents.iter().map(|i| i.downtime_minutes).sum(),
+    let downtime = match counting {
+        Counting::Exact => incidents.iter().map(|i| i.downtime_seconds).sum(),
         _ => timeline::count(&all, counting),
     };
     Measured {
         eligible_seconds,
-        eligible_minutes: Decimal::from(net) / sixty,
-        downtime_minutes,
-        excluded_minutes: Decimal::from(excluded_seconds) / sixty,
+        eligible: Decimal::from(net),
+        downtime,
+        excluded: Decimal::from(excluded_seconds),
         incidents: Arc::from(incidents),
     }
 }

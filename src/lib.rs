@@ -77,11 +77,12 @@ pub mod timeline;
 pub mod window;
 mod yaml;
 
+pub use chrono_tz::Tz;
 pub use claim::{Claim, ClaimIncident, NextTier};
 pub use compute::{compute, validate, Claims, Inputs, Run, Selection, Total};
 pub use contract::Contract;
 pub use error::{Error, Problem, Problems};
-pub use input::InputFile;
+pub use input::{check_lines, InputFile};
 pub use money::{Currency, Money, Rounding};
 pub use period::{Period, PeriodId, PeriodKind, PeriodSpan};
 pub use scope::Scope;

@@ -195,32 +195,35 @@ pub fn contiguous(segments: Vec<Segment>) -> Vec<Vec<Segment>> {
     out
 }
 
-/// Counted downtime minutes of sorted disjoint `segments`, weighted by impact (SPEC 3.3, 3.6).
+/// Counted downtime of sorted disjoint `segments`, weighted by impact (SPEC 3.3, 3.6), in
+/// seconds: exact, since the second is the unit of measurement (in minutes, one second is the
+/// endless 0.01666...). Minutes are derived for display only.
 pub fn count(segments: &[Segment], counting: Counting) -> Decimal {
+    let sixty = Decimal::from(60);
     match counting {
-        Counting::Exact => {
-            let weighted: Decimal = segments
-                .iter()
-                .map(|s| Decimal::from(s.end - s.start) * s.impact)
-                .sum();
-            weighted / Decimal::from(60)
-        }
-        Counting::TouchedMinutes => {
-            minute_runs(segments, |s| (s.start.div_euclid(60), ceil_div(s.end, 60)))
-        }
-        Counting::WholeMinutes => contiguous(segments.to_vec())
+        Counting::Exact => segments
             .iter()
-            .map(|run| {
-                // Only minutes wholly inside the contiguous run count.
-                let (lo, hi) = (
-                    ceil_div(run[0].start, 60),
-                    run[run.len() - 1].end.div_euclid(60),
-                );
-                minute_runs(run, |s| {
-                    (s.start.div_euclid(60).max(lo), ceil_div(s.end, 60).min(hi))
-                })
-            })
+            .map(|s| Decimal::from(s.end - s.start) * s.impact)
             .sum(),
+        Counting::TouchedMinutes => {
+            minute_runs(segments, |s| (s.start.div_euclid(60), ceil_div(s.end, 60))) * sixty
+        }
+        Counting::WholeMinutes => {
+            let minutes: Decimal = contiguous(segments.to_vec())
+                .iter()
+                .map(|run| {
+                    // Only minutes wholly inside the contiguous run count.
+                    let (lo, hi) = (
+                        ceil_div(run[0].start, 60),
+                        run[run.len() - 1].end.div_euclid(60),
+                    );
+                    minute_runs(run, |s| {
+                        (s.start.div_euclid(60).max(lo), ceil_div(s.end, 60).min(hi))
+                    })
+                })
+                .sum();
+            minutes * sixty
+        }
     }
 }
 
@@ -305,19 +308,19 @@ mod tests {
         // 10:00:30 to 10:02:15 is 105 s: exact 1.75 min; touched minutes 10:00, 10:01, 10:02 = 3;
         // whole minutes only 10:01 = 1.
         let s = [seg(36_030, 36_135, "1")];
-        assert_eq!(count(&s, Counting::Exact), d("1.75"));
-        assert_eq!(count(&s, Counting::TouchedMinutes), d("3"));
-        assert_eq!(count(&s, Counting::WholeMinutes), d("1"));
+        assert_eq!(count(&s, Counting::Exact), d("105"));
+        assert_eq!(count(&s, Counting::TouchedMinutes), d("180"));
+        assert_eq!(count(&s, Counting::WholeMinutes), d("60"));
     }
 
     #[test]
     fn a_shared_minute_takes_the_highest_impact() {
         // [0,90) at 0.5 and [90,180) at 1: touched minutes 0 (0.5), 1 (max 0.5, 1 = 1), 2 (1) = 2.5.
         let s = [seg(0, 90, "0.5"), seg(90, 180, "1")];
-        assert_eq!(count(&s, Counting::TouchedMinutes), d("2.5"));
+        assert_eq!(count(&s, Counting::TouchedMinutes), d("150"));
         // Whole minutes: 0 (0.5), 1 (covered by both: 1), 2 (1) = 2.5 as the run is contiguous.
-        assert_eq!(count(&s, Counting::WholeMinutes), d("2.5"));
-        assert_eq!(count(&s, Counting::Exact), d("2.25"));
+        assert_eq!(count(&s, Counting::WholeMinutes), d("150"));
+        assert_eq!(count(&s, Counting::Exact), d("135"));
     }
 
     #[test]

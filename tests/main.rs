@@ -9,6 +9,7 @@ mod credit_models;
 mod engine;
 mod formats;
 mod hostile;
+mod invariants;
 mod properties;
 mod reports;
 mod spec_examples;

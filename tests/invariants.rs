@@ -1,0 +1,134 @@
+//! Invariants of the engine and calculator over generated inputs (beyond tests/properties.rs):
+//! bounds, caps, order of windows, files and subscriptions, periods split into months, and
+//! offset spellings.
+
+use crate::common::*;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use slacredit::{
+    compute, parse_subscriptions, parse_windows, Claim, Inputs, Instant, Selection, Window,
+};
+
+/// 2018-09-01T00:00:00Z.
+const BASE: i64 = 1_535_760_000;
+
+const CONTRACTS: [&str; 3] = [
+    "id: c\nperiod: month\ntimezone: America/Los_Angeles\ncommitment: 99.9\ndowntime: { counting: touched-minutes }\nservice_hours:\n  weekly: [{ days: [mon, tue, wed, thu, fri], from: \"09:00\", to: \"18:00\" }]\nexclusions: { causes: [force-majeure] }\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }, { below: 99.0, percent: 25 }, { below: 95.0, percent: 100 }]\n  cap: { percent: 50 }\n  annual_cap: { amount: 700 }\n",
+    "id: c\nperiod: month\ntimezone: Asia/Seoul\ncommitment: 99.5\ndowntime: { counting: whole-minutes, min_duration: 5m }\nexclusions: { causes: [force-majeure], excluded_time: removed-from-period }\ncredits:\n  per_duration: { percent: 2.5, per: 1h }\n  cap: { percent: 12, amount: 100 }\n",
+    "id: c\nperiod: month\ntimezone: UTC\ncommitment: 100\ncredits:\n  fee_multiple: { multiple: 10, min_incident: 2h, hours_basis: 720 }\n  cap: { percent: 30 }\n",
+];
+
+/// (start second after BASE, length in seconds, impact in tenths, force majeure?)
+type Spec = (i64, i64, u8, bool);
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        0i64..200 * 86_400,
+        1i64..3 * 86_400,
+        1u8..=10,
+        prop::bool::weighted(0.15),
+    )
+}
+
+fn window((start, len, impact, fm): Spec) -> Window {
+    let mut w = Window::new(
+        Instant::from_unix_seconds(BASE + start),
+        Instant::from_unix_seconds(BASE + start + len),
+    )
+    .unwrap()
+    .with_impact(Decimal::new(i64::from(impact), 1))
+    .unwrap();
+    if fm {
+        w.cause = Some("force-majeure".into());
+    }
+    w
+}
+
+fn claims_of(contract: &str, windows: Vec<Window>) -> Vec<Claim> {
+    let inputs = Inputs {
+        contracts: vec![contract_yaml(contract)],
+        subscriptions: vec![sub("1000.00", "USD")],
+        windows,
+        ..Inputs::default()
+    };
+    compute(&inputs, &Selection::default()).unwrap().claims
+}
+
+fn contract_yaml(text: &str) -> slacredit::Contract {
+    contract(text)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn downtime_uptime_and_credits_stay_in_bounds(which in 0usize..3, specs in prop::collection::vec(spec(), 0..10)) {
+        let text = CONTRACTS[which];
+        let c = contract_yaml(text);
+        for claim in claims_of(text, specs.into_iter().map(window).collect()) {
+            prop_assert!(claim.downtime_minutes <= claim.eligible_minutes || claim.eligible_minutes.is_zero());
+            prop_assert!(claim.uptime_percent >= Decimal::ZERO && claim.uptime_percent <= Decimal::ONE_HUNDRED);
+            prop_assert!(claim.credit >= Decimal::ZERO);
+            if let Some(limit) = c.credits().cap.and_then(|cap| cap.limit(claim.basis)) {
+                prop_assert!(claim.credit <= limit, "credit {} over the cap {}", claim.credit, limit);
+            }
+            prop_assert!(claim.excluded_minutes >= Decimal::ZERO);
+        }
+    }
+
+    #[test]
+    fn order_of_windows_files_and_subscriptions_changes_nothing(specs in prop::collection::vec(spec(), 1..10), cut in 0usize..10) {
+        let windows: Vec<Window> = specs.into_iter().map(window).collect();
+        let cut = cut.min(windows.len());
+        let subs = "- { id: b, customer: B, contract: c, fee: { amount: 5.00, currency: USD } }\n- { id: a, customer: A, contract: c, fee: { amount: 7.00, currency: EUR } }\n";
+        let reversed = "- { id: a, customer: A, contract: c, fee: { amount: 7.00, currency: EUR } }\n- { id: b, customer: B, contract: c, fee: { amount: 5.00, currency: USD } }\n";
+        let run = |subs: &str, files: Vec<Vec<Window>>| {
+            let inputs = Inputs {
+                contracts: vec![contract_yaml(CONTRACTS[0])],
+                subscriptions: parse_subscriptions("s.yaml", subs).unwrap(),
+                windows: files.into_iter().flatten().collect(),
+                ..Inputs::default()
+            };
+            let r = compute(&inputs, &Selection::default()).unwrap();
+            (r.claims, r.totals)
+        };
+        let first = run(subs, vec![windows[..cut].to_vec(), windows[cut..].to_vec()]);
+        let second = run(reversed, vec![windows[cut..].to_vec(), windows[..cut].to_vec()]);
+        prop_assert_eq!(first, second);
+    }
+
+    #[test]
+    fn a_quarter_is_its_months_added_up(specs in prop::collection::vec(spec(), 1..8), mode in prop_oneof![Just("exact"), Just("touched-minutes"), Just("whole-minutes")]) {
+        let base = format!("id: c\ntimezone: Asia/Seoul\ncommitment: 99.9\ndowntime: {{ counting: {mode}, min_duration: 10m }}\nexclusions: {{ causes: [force-majeure] }}\ncredits:\n  tiers: [{{ below: 99.9, percent: 10 }}]\n");
+        let windows: Vec<Window> = specs.into_iter().map(window).collect();
+        let quarters = claims_of(&format!("period: quarter\n{base}"), windows.clone());
+        let months = claims_of(&format!("period: month\n{base}"), windows);
+        for q in &quarters {
+            let inside: Vec<&Claim> = months.iter().filter(|m| m.period_start >= q.period_start && m.period_end <= q.period_end).collect();
+            // Exact seconds add up exactly (minutes are rounded for display). Months without any
+            // window are not claimed: they add nothing.
+            let downtime: Decimal = inside.iter().map(|m| m.downtime_seconds).sum();
+            let excluded: Decimal = inside.iter().map(|m| m.excluded_seconds).sum();
+            prop_assert_eq!(q.downtime_seconds, downtime, "{}", q.period);
+            prop_assert_eq!(q.excluded_seconds, excluded, "{}", q.period);
+        }
+    }
+
+    #[test]
+    fn utc_and_equivalent_offsets_give_the_same_claims(specs in prop::collection::vec(spec(), 1..8), offset_minutes in -720i32..=840) {
+        let offset = chrono::FixedOffset::east_opt(offset_minutes / 15 * 15 * 60).unwrap();
+        let csv = |spell: &dyn Fn(Instant) -> String| {
+            let mut text = String::from("start,end,impact,cause\n");
+            for &(start, len, impact, fm) in &specs {
+                let (a, b) = (Instant::from_unix_seconds(BASE + start), Instant::from_unix_seconds(BASE + start + len));
+                text.push_str(&format!("{},{},0.{},{}\n", spell(a), spell(b), impact % 10, if fm { "force-majeure" } else { "" }));
+            }
+            text.replace(",0.0,", ",1,")
+        };
+        let z = csv(&|t: Instant| t.to_string());
+        let shifted = csv(&|t: Instant| t.to_utc().with_timezone(&offset).to_rfc3339());
+        let a = claims_of(CONTRACTS[0], parse_windows("w.csv", &z, None).unwrap());
+        let b = claims_of(CONTRACTS[0], parse_windows("w.csv", &shifted, None).unwrap());
+        prop_assert_eq!(a, b);
+    }
+}
