@@ -336,6 +336,18 @@ impl<'a> Run<'a> {
             }
             (map(claims), totals)
         };
+        if chunks.len() <= 1 {
+            // Not worth a thread: a billing system's call for one customer stays on its thread.
+            let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+            for chunk in &chunks {
+                let (t, part) = work(chunk);
+                for (currency, credit) in part {
+                    *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
+                }
+                sink(t)?;
+            }
+            return Ok(Self::totals(totals));
+        }
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
         let written = (Mutex::new(0usize), Condvar::new());
@@ -390,15 +402,15 @@ impl<'a> Run<'a> {
         if let Some(e) = failure {
             return Err(e);
         }
-        let mut totals: Vec<Total> = totals
-            .into_iter()
-            .map(|(currency, credit)| Total {
-                currency,
-                credit: currency.round_down(credit),
-            })
-            .collect();
-        totals.sort_by(|a, b| a.currency.code().cmp(b.currency.code()));
-        Ok(totals)
+        Ok(Self::totals(totals))
+    }
+
+    /// Totals per currency, sorted by code, each with its minor-unit digits.
+    fn totals(totals: BTreeMap<Currency, Decimal>) -> Vec<Total> {
+        let mut out: Vec<Total> =
+            totals.into_iter().map(|(currency, credit)| Total { currency, credit: currency.round_down(credit) }).collect();
+        out.sort_by(|a, b| a.currency.code().cmp(b.currency.code()));
+        out
     }
 
     /// The claims of one subscription, in period order, with the annual cap applied from the
