@@ -5,7 +5,10 @@ use divan::{black_box, Bencher};
 use rust_decimal::Decimal;
 use slacredit::contract::Counting;
 use slacredit::timeline::{self, Segment};
-use slacredit::{compute, Contract, Currency, Inputs, Instant, Money, PeriodId, PeriodSpan, Selection, Subscription, Window};
+use slacredit::{
+    compute, Contract, Currency, Inputs, Instant, Money, PeriodId, PeriodSpan, Selection,
+    Subscription, Window,
+};
 
 fn main() {
     divan::main();
@@ -15,7 +18,9 @@ fn main() {
 fn windows(n: usize) -> Vec<(timeline::Span, Decimal)> {
     let mut x: u64 = 2018;
     let mut next = || {
-        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         x >> 33
     };
     let year = 1_514_764_800i64;
@@ -23,7 +28,11 @@ fn windows(n: usize) -> Vec<(timeline::Span, Decimal)> {
         .map(|_| {
             let start = year + (next() % (365 * 86_400)) as i64;
             let len = 60 + (next() % (4 * 3600)) as i64;
-            let impact = if next() % 4 == 0 { Decimal::new((next() % 9 + 1) as i64, 1) } else { Decimal::ONE };
+            let impact = if next() % 4 == 0 {
+                Decimal::new((next() % 9 + 1) as i64, 1)
+            } else {
+                Decimal::ONE
+            };
             ((start, start + len), impact)
         })
         .collect()
@@ -41,7 +50,10 @@ fn clip_and_count_a_month(bencher: Bencher, n: usize) {
     let november = [(1_541_030_400i64, 1_543_622_400i64)];
     bencher.bench(|| {
         let clipped = timeline::clip(black_box(&merged), &november);
-        (timeline::count(&clipped, Counting::Exact), timeline::count(&clipped, Counting::TouchedMinutes))
+        (
+            timeline::count(&clipped, Counting::Exact),
+            timeline::count(&clipped, Counting::TouchedMinutes),
+        )
     });
 }
 
@@ -51,16 +63,35 @@ const CONTRACT: &str = "id: c\nperiod: month\ntimezone: America/Los_Angeles\ncom
 #[divan::bench(args = [10, 100])]
 fn one_subscription_year(bencher: Bencher, n: usize) {
     let contract = Contract::from_yaml("c.yaml", CONTRACT).unwrap();
-    let fee = Money::new(Decimal::new(1_000_000, 2), Currency::from_code("USD").unwrap());
+    let fee = Money::new(
+        Decimal::new(1_000_000, 2),
+        Currency::from_code("USD").unwrap(),
+    );
     let subscription = Subscription::new("s1", "Customer", "c", fee);
     let windows: Vec<Window> = windows(n)
         .into_iter()
         .map(|((a, b), impact)| {
-            Window::new(Instant::from_unix_seconds(a), Instant::from_unix_seconds(b)).unwrap().with_impact(impact).unwrap()
+            Window::new(Instant::from_unix_seconds(a), Instant::from_unix_seconds(b))
+                .unwrap()
+                .with_impact(impact)
+                .unwrap()
         })
         .collect();
-    let inputs = Inputs { contracts: vec![contract], subscriptions: vec![subscription], windows, ..Inputs::default() };
+    let inputs = Inputs {
+        contracts: vec![contract],
+        subscriptions: vec![subscription],
+        windows,
+        ..Inputs::default()
+    };
     let year = PeriodId::parse("2018").unwrap();
-    let selection = Selection { periods: Some(PeriodSpan::new(year, year).unwrap()), ..Selection::default() };
-    bencher.bench(|| compute(black_box(&inputs), &selection).unwrap().claims.len());
+    let selection = Selection {
+        periods: Some(PeriodSpan::new(year, year).unwrap()),
+        ..Selection::default()
+    };
+    bencher.bench(|| {
+        compute(black_box(&inputs), &selection)
+            .unwrap()
+            .claims
+            .len()
+    });
 }

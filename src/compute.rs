@@ -198,6 +198,8 @@ fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Er
 
 /// A computation ready to run: inputs checked, subscriptions sorted, scopes measured.
 pub struct Run<'a> {
+    /// Told (subscriptions done, subscriptions in all) after each chunk is handed over.
+    progress: Option<Box<dyn Fn(usize, usize) + Sync + 'a>>,
     inputs: &'a Inputs,
     breached_only: bool,
     credited_only: bool,
@@ -290,6 +292,7 @@ impl<'a> Run<'a> {
             .cloned()
             .collect();
         Ok(Run {
+            progress: None,
             inputs,
             breached_only: selection.breached_only,
             credited_only: selection.credited_only,
@@ -298,6 +301,23 @@ impl<'a> Run<'a> {
             index,
             files,
         })
+    }
+
+    /// Reports progress to `report(done, total)` (in subscriptions) as chunks are handed over.
+    pub fn with_progress(mut self, report: impl Fn(usize, usize) + Sync + 'a) -> Run<'a> {
+        self.progress = Some(Box::new(report));
+        self
+    }
+
+    /// How many subscriptions the run covers.
+    pub fn subscriptions(&self) -> usize {
+        self.jobs.len()
+    }
+
+    fn report(&self, chunks_done: usize, chunk: usize) {
+        if let Some(report) = &self.progress {
+            report((chunks_done * chunk).min(self.jobs.len()), self.jobs.len());
+        }
     }
 
     /// The input files the claims depend on, with their SHA-256.
@@ -339,12 +359,13 @@ impl<'a> Run<'a> {
         if chunks.len() <= 1 {
             // Not worth a thread: a billing system's call for one customer stays on its thread.
             let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
-            for chunk in &chunks {
+            for (i, chunk) in chunks.iter().enumerate() {
                 let (t, part) = work(chunk);
                 for (currency, credit) in part {
                     *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
                 }
                 sink(t)?;
+                self.report(i + 1, CHUNK);
             }
             return Ok(Self::totals(totals));
         }
@@ -386,6 +407,7 @@ impl<'a> Run<'a> {
                         failure = Some(e);
                     }
                     expected += 1;
+                    self.report(expected, CHUNK);
                     *written.0.lock().unwrap_or_else(|e| e.into_inner()) = expected;
                     written.1.notify_all();
                     if failure.is_some() {
@@ -407,8 +429,13 @@ impl<'a> Run<'a> {
 
     /// Totals per currency, sorted by code, each with its minor-unit digits.
     fn totals(totals: BTreeMap<Currency, Decimal>) -> Vec<Total> {
-        let mut out: Vec<Total> =
-            totals.into_iter().map(|(currency, credit)| Total { currency, credit: currency.round_down(credit) }).collect();
+        let mut out: Vec<Total> = totals
+            .into_iter()
+            .map(|(currency, credit)| Total {
+                currency,
+                credit: currency.round_down(credit),
+            })
+            .collect();
         out.sort_by(|a, b| a.currency.code().cmp(b.currency.code()));
         out
     }

@@ -50,6 +50,30 @@ fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
     Ok(s)
 }
 
+/// A progress bar on stderr for long runs, only when stderr is a terminal.
+fn with_bar(run: Run<'_>) -> Run<'_> {
+    use std::io::IsTerminal;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    if !std::io::stderr().is_terminal() || run.subscriptions() < 20_000 {
+        return run;
+    }
+    let shown = AtomicUsize::new(usize::MAX);
+    run.with_progress(move |done, total| {
+        let percent = done * 100 / total.max(1);
+        if shown.swap(percent, Ordering::Relaxed) != percent {
+            let filled = percent / 4;
+            eprint!(
+                "\r[{}{}] {percent:3}% {done}/{total} subscriptions",
+                "#".repeat(filled),
+                "-".repeat(25 - filled)
+            );
+            if done == total {
+                eprintln!();
+            }
+        }
+    })
+}
+
 fn year_span(year: i32) -> Result<PeriodSpan, Failure> {
     let p = PeriodId::parse(&format!("{year:04}"))
         .map_err(|e| Failure::Usage(format!("--year: {e}")))?;
@@ -148,7 +172,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         breached_only: args.breached_only,
         credited_only: args.credited_only,
     };
-    let run = Run::new(&inputs, &selection)?;
+    let run = with_bar(Run::new(&inputs, &selection)?);
     timing("prepare", clock);
     let mut out = Sink::open(args.output.as_deref())?;
     match args.format {
