@@ -309,6 +309,24 @@ impl<'a> Run<'a> {
         self
     }
 
+    /// Every claim at once, in memory, with the totals and the input files.
+    pub fn collect(&self) -> Claims {
+        let mut claims = Vec::new();
+        let totals = self.stream(
+            |chunk| chunk,
+            |chunk| {
+                claims.extend(chunk);
+                Ok(())
+            },
+        );
+        // The sink above cannot fail, so neither can the stream.
+        Claims {
+            claims,
+            totals: totals.unwrap_or_default(),
+            inputs: self.files.clone(),
+        }
+    }
+
     /// How many subscriptions the run covers.
     pub fn subscriptions(&self) -> usize {
         self.jobs.len()
@@ -602,20 +620,7 @@ impl<'a> Run<'a> {
 /// # Errors
 /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
 pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> {
-    let run = Run::new(inputs, selection)?;
-    let mut claims = Vec::new();
-    let totals = run.stream(
-        |chunk| chunk,
-        |chunk| {
-            claims.extend(chunk);
-            Ok(())
-        },
-    )?;
-    Ok(Claims {
-        claims,
-        totals,
-        inputs: run.files().to_vec(),
-    })
+    Ok(Run::new(inputs, selection)?.collect())
 }
 
 /// The periods of `contract`'s kind and zone that any window overlaps.

@@ -182,6 +182,37 @@ pub(crate) fn csv_header(
     ok.then_some(header)
 }
 
+/// Calls `row` with every record of `reader` and its line; a record that cannot be read becomes a
+/// problem and reading goes on, so one run reports every bad line.
+pub(crate) fn each_record(
+    file: &str,
+    reader: &mut csv::Reader<&[u8]>,
+    problems: &mut Problems,
+    mut row: impl FnMut(&csv::StringRecord, Option<usize>, &mut Problems),
+) {
+    let mut record = csv::StringRecord::new();
+    let mut last_error_at = None;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => row(
+                &record,
+                record.position().map(|p| p.line() as usize),
+                problems,
+            ),
+            Err(e) => {
+                let at = e.position().map(|p| p.byte());
+                problems.push(csv_problem(file, &e));
+                // A reader that cannot get past a spot would repeat it forever.
+                if at.is_none() || at == last_error_at {
+                    break;
+                }
+                last_error_at = at;
+            }
+        }
+    }
+}
+
 /// A CSV error as a located problem.
 pub(crate) fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map(|p| p.line() as usize);

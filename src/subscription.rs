@@ -4,7 +4,7 @@
 use crate::contract::parse_date;
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
-use crate::input::{csv_header, csv_problem, csv_reader, non_empty, Format};
+use crate::input::{csv_header, csv_reader, each_record, non_empty, Format};
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
 use crate::scope::{Interner, Scope};
@@ -248,43 +248,40 @@ pub(crate) fn parse_located(
                     .filter(|(_, h)| !COLUMNS.contains(&h.as_str()))
                     .map(|(i, h)| (i, h.as_str()))
                     .collect();
-                out.reserve(text.bytes().filter(|b| *b == b'\n').count());
-                for record in reader.records() {
-                    let record = match record {
-                        Ok(r) => r,
-                        Err(e) => {
-                            problems.push(csv_problem(file, &e));
-                            continue;
+                out.reserve(memchr::memchr_iter(b'\n', text.as_bytes()).count());
+                each_record(
+                    file,
+                    &mut reader,
+                    &mut problems,
+                    |record, line, problems| {
+                        let get = |k: usize| columns[k].and_then(|i| record.get(i)).map(str::trim);
+                        let scope = scopes.intern(
+                            labels
+                                .iter()
+                                .map(|&(i, h)| (h, record.get(i).unwrap_or("").trim()))
+                                .filter(|(_, v)| !v.is_empty()),
+                        );
+                        let fields = Fields {
+                            id: get(0).unwrap_or(""),
+                            customer: get(1).unwrap_or(""),
+                            contract: get(2).unwrap_or(""),
+                            currency: get(3).unwrap_or(""),
+                            amount: get(4).unwrap_or(""),
+                            from: get(5),
+                            to: get(6),
+                        };
+                        if let Some(s) = build(
+                            file,
+                            fields,
+                            scope,
+                            &|_| line,
+                            problems,
+                            &mut contract_names,
+                        ) {
+                            out.push((s, line));
                         }
-                    };
-                    let line = record.position().map(|p| p.line() as usize);
-                    let get = |k: usize| columns[k].and_then(|i| record.get(i)).map(str::trim);
-                    let scope = scopes.intern(
-                        labels
-                            .iter()
-                            .map(|&(i, h)| (h, record.get(i).unwrap_or("").trim()))
-                            .filter(|(_, v)| !v.is_empty()),
-                    );
-                    let fields = Fields {
-                        id: get(0).unwrap_or(""),
-                        customer: get(1).unwrap_or(""),
-                        contract: get(2).unwrap_or(""),
-                        currency: get(3).unwrap_or(""),
-                        amount: get(4).unwrap_or(""),
-                        from: get(5),
-                        to: get(6),
-                    };
-                    if let Some(s) = build(
-                        file,
-                        fields,
-                        scope,
-                        &|_| line,
-                        &mut problems,
-                        &mut contract_names,
-                    ) {
-                        out.push((s, line));
-                    }
-                }
+                    },
+                );
             }
         }
         Format::Yaml | Format::Json => {
@@ -474,63 +471,61 @@ pub fn parse_amounts_csv(file: &str, text: &str) -> Result<Vec<AmountRow>, Error
                 .at_line(1),
             );
         }
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    problems.push(csv_problem(file, &e));
-                    continue;
+        each_record(
+            file,
+            &mut reader,
+            &mut problems,
+            |record, line, problems| {
+                let get = |name: &str| {
+                    header
+                        .iter()
+                        .position(|h| h == name)
+                        .and_then(|i| record.get(i))
+                        .unwrap_or("")
+                        .trim()
+                };
+                let mut fail = |field: &str, m: String| {
+                    problems.push(Problem::new(file, m).at(line).field(field))
+                };
+                let subscription = get("subscription").to_owned();
+                if subscription.is_empty() {
+                    fail("subscription", "expected a subscription id".to_owned());
                 }
-            };
-            let line = record.position().map(|p| p.line() as usize);
-            let get = |name: &str| {
-                header
-                    .iter()
-                    .position(|h| h == name)
-                    .and_then(|i| record.get(i))
-                    .unwrap_or("")
-                    .trim()
-            };
-            let mut fail =
-                |field: &str, m: String| problems.push(Problem::new(file, m).at(line).field(field));
-            let subscription = get("subscription").to_owned();
-            if subscription.is_empty() {
-                fail("subscription", "expected a subscription id".to_owned());
-            }
-            let period = PeriodId::parse(get("period"))
-                .map_err(|e| fail("period", e))
-                .ok();
-            let currency = Currency::from_code(get("currency"))
-                .map_err(|e| fail("currency", e))
-                .ok();
-            let amount = currency.and_then(|c| {
-                check_amount(get("amount"), c)
-                    .map_err(|e| fail("amount", e))
-                    .ok()
-            });
-            if let (Some(period), Some(amount), Some(currency), false) =
-                (period, amount, currency, subscription.is_empty())
-            {
-                let key = (subscription.clone(), period);
-                if let Some(first) = seen.get(&key) {
-                    let first = first
-                        .map(|l| format!(" (first on line {l})"))
-                        .unwrap_or_default();
-                    fail(
-                        "period",
-                        format!("duplicate row for {subscription} {period}{first}"),
-                    );
-                } else {
-                    seen.insert(key, line);
-                    out.push(AmountRow {
-                        subscription,
-                        period,
-                        amount: Money::new(amount, currency),
-                        line,
-                    });
+                let period = PeriodId::parse(get("period"))
+                    .map_err(|e| fail("period", e))
+                    .ok();
+                let currency = Currency::from_code(get("currency"))
+                    .map_err(|e| fail("currency", e))
+                    .ok();
+                let amount = currency.and_then(|c| {
+                    check_amount(get("amount"), c)
+                        .map_err(|e| fail("amount", e))
+                        .ok()
+                });
+                if let (Some(period), Some(amount), Some(currency), false) =
+                    (period, amount, currency, subscription.is_empty())
+                {
+                    let key = (subscription.clone(), period);
+                    if let Some(first) = seen.get(&key) {
+                        let first = first
+                            .map(|l| format!(" (first on line {l})"))
+                            .unwrap_or_default();
+                        fail(
+                            "period",
+                            format!("duplicate row for {subscription} {period}{first}"),
+                        );
+                    } else {
+                        seen.insert(key, line);
+                        out.push(AmountRow {
+                            subscription,
+                            period,
+                            amount: Money::new(amount, currency),
+                            line,
+                        });
+                    }
                 }
-            }
-        }
+            },
+        );
     }
     problems.into_result(out)
 }

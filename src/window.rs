@@ -1,7 +1,7 @@
 //! Measured outage windows (SPEC 2.3): what was down, when, how badly, and who said so.
 
 use crate::error::{Error, Problem, Problems};
-use crate::input::{csv_header, csv_problem, csv_reader, non_empty, Format};
+use crate::input::{csv_header, csv_reader, each_record, non_empty, Format};
 use crate::money::parse_decimal;
 use crate::scope::{Interner, Scope};
 use crate::time::Instant;
@@ -208,7 +208,7 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
         Format::Csv => {
             let mut reader = csv_reader(text);
             if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
-                out.reserve(text.bytes().filter(|b| *b == b'\n').count());
+                out.reserve(memchr::memchr_iter(b'\n', text.as_bytes()).count());
                 let columns = FIELDS.map(|f| header.iter().position(|h| h == f));
                 let labels: Vec<(usize, &str)> = header
                     .iter()
@@ -216,27 +216,23 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
                     .filter(|(_, h)| !FIELDS.contains(&h.as_str()))
                     .map(|(i, h)| (i, h.as_str()))
                     .collect();
-                let mut record = csv::StringRecord::new();
-                loop {
-                    match reader.read_record(&mut record) {
-                        Ok(false) => break,
-                        Ok(true) => {}
-                        Err(e) => {
-                            problems.push(csv_problem(file, &e));
-                            continue;
+                each_record(
+                    file,
+                    &mut reader,
+                    &mut problems,
+                    |record, line, problems| {
+                        let field = columns.map(|c| c.and_then(|i| record.get(i)));
+                        let labels = labels
+                            .iter()
+                            .map(|&(i, h)| (h, record.get(i).unwrap_or("")));
+                        let mut fail = |f: &str, m: String| {
+                            problems.push(Problem::new(file, m).at(line).field(f))
+                        };
+                        if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
+                            out.push(w);
                         }
-                    }
-                    let line = record.position().map(|p| p.line() as usize);
-                    let field = columns.map(|c| c.and_then(|i| record.get(i)));
-                    let labels = labels
-                        .iter()
-                        .map(|&(i, h)| (h, record.get(i).unwrap_or("")));
-                    let mut fail =
-                        |f: &str, m: String| problems.push(Problem::new(file, m).at(line).field(f));
-                    if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
-                        out.push(w);
-                    }
-                }
+                    },
+                );
             }
         }
         Format::Yaml | Format::Json => {

@@ -2,7 +2,7 @@
 
 use super::output::{self, Sink};
 use super::{AuditArgs, ClaimArgs, Failure, Format, InputArgs, ReconcileArgs};
-use crate::compute::{Claims, Inputs, Run, Selection, Total};
+use crate::compute::{Inputs, Run, Selection, Total};
 use crate::load::Sources;
 use crate::period::{PeriodId, PeriodSpan};
 use crate::reconcile::reconcile as compare;
@@ -80,36 +80,26 @@ fn year_span(year: i32) -> Result<PeriodSpan, Failure> {
     PeriodSpan::new(p, p).map_err(Failure::Usage)
 }
 
-/// Every claim of `run`, in memory (for the reports people read).
-fn collect(run: &Run<'_>) -> Result<Claims, Failure> {
-    let mut claims = Vec::new();
-    let totals = run.stream(
-        |chunk| chunk,
-        |chunk| {
-            claims.extend(chunk);
-            Ok(())
-        },
-    )?;
-    Ok(Claims {
-        claims,
-        totals,
-        inputs: run.files().to_vec(),
-    })
-}
-
-/// Streams JSON: `header`, the chunks `rows` renders, then `footer(any, totals)`.
+/// Streams JSON: `header`, then the array elements `rows` renders chunk by chunk (with totals per
+/// contract), then `footer(any, totals, by_contract)`.
 fn stream_json(
     run: &Run<'_>,
     out: &mut Sink,
     header: &str,
     rows: impl Fn(&[crate::Claim]) -> String + Sync,
-    footer: impl FnOnce(bool, &[Total]) -> String,
+    footer: impl FnOnce(bool, &[Total], &report::audit::ContractTotals) -> String,
 ) -> Result<(), Failure> {
     out.write(header)?;
     let mut any = false;
+    let mut by_contract = report::audit::ContractTotals::new();
     let totals = run.stream(
-        |chunk| rows(&chunk),
-        |text| {
+        |chunk| {
+            let mut part = report::audit::ContractTotals::new();
+            report::audit::add_to(&mut part, &chunk);
+            (rows(&chunk), part)
+        },
+        |(text, part)| {
+            report::audit::merge(&mut by_contract, part);
             if text.is_empty() {
                 return Ok(());
             }
@@ -118,7 +108,7 @@ fn stream_json(
             out.write(&text)
         },
     )?;
-    out.write(&footer(any, &totals))?;
+    out.write(&footer(any, &totals, &by_contract))?;
     Ok(())
 }
 
@@ -176,18 +166,18 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     timing("prepare", clock);
     let mut out = Sink::open(args.output.as_deref())?;
     match args.format {
-        Format::Table => out.write(&report::table::render(&collect(&run)?))?,
-        Format::Markdown => out.write(&report::letter::render(&inputs, &collect(&run)?))?,
+        Format::Table => out.write(&report::table::render(&run.collect()))?,
+        Format::Markdown => out.write(&report::letter::render(&inputs, &run.collect()))?,
         Format::Html => out.write(&report::html::render(
             "Service credit claims",
-            &collect(&run)?,
+            &run.collect(),
         ))?,
         Format::Json => stream_json(
             &run,
             &mut out,
             &report::json::header(run.files()),
             report::json::claims_chunk,
-            report::json::footer,
+            |any, totals, _| report::json::footer(any, totals),
         )?,
         Format::Csv => {
             out.write(&columns.header())?;
@@ -213,34 +203,19 @@ pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
     let mut out = Sink::open(args.output.as_deref())?;
     let year = args.year;
     match args.format {
-        Format::Table => out.write(&report::audit::render_table(year, &collect(&run)?))?,
-        Format::Markdown => out.write(&report::audit::render_markdown(year, &collect(&run)?))?,
+        Format::Table => out.write(&report::audit::render_table(year, &run.collect()))?,
+        Format::Markdown => out.write(&report::audit::render_markdown(year, &run.collect()))?,
         Format::Html => out.write(&report::html::render(
             &format!("SLA audit {year}"),
-            &collect(&run)?,
+            &run.collect(),
         ))?,
-        Format::Json => {
-            let mut by_contract = report::audit::ContractTotals::new();
-            out.write(&report::audit::json_header(year, run.files()))?;
-            let mut any = false;
-            let totals = run.stream(
-                |chunk| {
-                    let mut part = report::audit::ContractTotals::new();
-                    report::audit::add_to(&mut part, &chunk);
-                    (report::audit::json_rows(&chunk), part)
-                },
-                |(text, part)| {
-                    report::audit::merge(&mut by_contract, part);
-                    if text.is_empty() {
-                        return Ok(());
-                    }
-                    out.write(if any { ",\n" } else { "\n" })?;
-                    any = true;
-                    out.write(&text)
-                },
-            )?;
-            out.write(&report::audit::json_footer(any, &totals, &by_contract))?;
-        }
+        Format::Json => stream_json(
+            &run,
+            &mut out,
+            &report::audit::json_header(year, run.files()),
+            report::audit::json_rows,
+            report::audit::json_footer,
+        )?,
         Format::Csv => {
             out.write(&report::audit::csv_header())?;
             run.stream(
@@ -266,7 +241,7 @@ pub(super) fn reconcile(args: &ReconcileArgs) -> Result<i32, Failure> {
         ..Selection::default()
     };
     let run = Run::new(&inputs, &selection)?;
-    let claims = collect(&run)?;
+    let claims = run.collect();
     let year = args.year;
     let result = compare(&claims.claims, &issued, |p| p.year() == year);
     let text = match args.format {
