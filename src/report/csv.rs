@@ -164,3 +164,33 @@ fn field(out: &mut String, text: &str) {
         out.push_str(text);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_with_commas_quotes_or_line_breaks_is_quoted() {
+        let mut out = String::new();
+        for text in ["Shop, Inc.", "The \"Best\" Shop", "two\nlines", "plain"] {
+            field(&mut out, text);
+            out.push('|');
+        }
+        assert_eq!(
+            out,
+            "\"Shop, Inc.\"|\"The \"\"Best\"\" Shop\"|\"two\nlines\"|plain|"
+        );
+    }
+
+    #[test]
+    fn columns_are_checked_by_name() {
+        assert_eq!(
+            Columns::parse("credit,subscription").unwrap().header(),
+            "credit,subscription\n"
+        );
+        assert!(Columns::parse("credit,credit").is_err());
+        assert!(Columns::parse("bogus")
+            .unwrap_err()
+            .starts_with("unknown column \"bogus\""));
+    }
+}
