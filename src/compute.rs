@@ -85,6 +85,10 @@ struct Job<'a> {
     sub: &'a Subscription,
     contract: &'a Contract,
     scope: usize,
+    /// Its position in the inputs.
+    sub_index: usize,
+    /// Entries of the window index naming this subscription: by id, by customer.
+    own: [(u32, u32); 2],
 }
 
 /// What every subscription of one contract and full scope shares.
@@ -215,14 +219,28 @@ impl<'a> Run<'a> {
     /// # Errors
     /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
     pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
-        let resolved = resolve(inputs)?;
-        let index = WindowIndex::new(&inputs.windows);
+        // Resolving subscriptions, indexing windows and ordering customers are independent: for a
+        // provider's base they run side by side.
+        let customers =
+            || crate::textsort::order_by_text(inputs.subscriptions.iter().map(|s| &*s.customer));
+        let (resolved, index, customer_order) =
+            if inputs.subscriptions.len() + inputs.windows.len() > 50_000 {
+                std::thread::scope(|s| {
+                    let index = s.spawn(|| WindowIndex::new(&inputs.windows));
+                    let order = s.spawn(customers);
+                    let resolved = resolve(inputs);
+                    (resolved, join(index), Some(join(order)))
+                })
+            } else {
+                (resolve(inputs), WindowIndex::new(&inputs.windows), None)
+            };
+        let resolved = resolved?;
         let mut periods_of: FxHashMap<&str, Vec<Period>> = FxHashMap::default();
         // Full scopes are shared per (contract, subscription scope), so identity is enough here.
         let mut scope_ids: FxHashMap<(&str, usize), usize> = FxHashMap::default();
         let mut scopes: Vec<ScopeData<'a>> = Vec::new();
         let mut jobs = Vec::new();
-        for (sub, contract, scope) in resolved {
+        for (sub_index, (sub, contract, scope)) in resolved.into_iter().enumerate() {
             if selection
                 .subscription
                 .as_ref()
@@ -273,13 +291,34 @@ impl<'a> Run<'a> {
                 });
             jobs.push(Job {
                 sub,
+                sub_index,
                 contract,
                 scope: id,
+                own: [(0, 0); 2],
             });
         }
         // Loaded files come sorted already (see `load`); inputs built in code may not.
         if !jobs.is_sorted_by(|a, b| a.sub.id.as_bytes() <= b.sub.id.as_bytes()) {
             jobs.sort_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
+        }
+        // Windows naming subscriptions are found by walking two sorted lists side by side, not by
+        // a million random probes: by id in job order, by customer in customer order.
+        if !index.named.is_empty() {
+            let by_id = index.ranges(jobs_ids(&jobs));
+            for (job, range) in jobs.iter_mut().zip(by_id) {
+                job.own[0] = range;
+            }
+            let order = customer_order.unwrap_or_else(customers);
+            let mut job_of = vec![usize::MAX; inputs.subscriptions.len()];
+            for (j, job) in jobs.iter().enumerate() {
+                job_of[job.sub_index] = j;
+            }
+            let ranges = index.ranges(order.iter().map(|&i| &*inputs.subscriptions[i].customer));
+            for (&i, range) in order.iter().zip(ranges) {
+                if let Some(job) = jobs.get_mut(job_of[i]) {
+                    job.own[1] = range;
+                }
+            }
         }
         // Contracts no subscription uses cannot change a claim; listing them would only make every
         // report change whenever an unrelated contract file does.
@@ -466,7 +505,7 @@ impl<'a> Run<'a> {
         let active = engine::active_range(contract, sub);
         let own: Vec<&Window> = self
             .index
-            .own(sub)
+            .own(job)
             .iter()
             .map(|&i| &self.inputs.windows[i])
             .filter(|w| engine::applies(w, &data.scope, &sub.id, &sub.customer))
@@ -623,6 +662,19 @@ pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> 
     Ok(Run::new(inputs, selection)?.collect())
 }
 
+/// The result of a scoped thread; a panic there goes on here.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    match handle.join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// The ids of `jobs`, in order.
+fn jobs_ids<'j>(jobs: &'j [Job<'_>]) -> impl Iterator<Item = &'j str> {
+    jobs.iter().map(|j| &*j.sub.id)
+}
+
 /// The periods of `contract`'s kind and zone that any window overlaps.
 fn touched_periods(contract: &Contract, windows: &[Window]) -> Vec<PeriodId> {
     let zone = contract.timezone();
@@ -695,34 +747,28 @@ struct WindowIndex<'a> {
     windows: &'a [Window],
     /// Windows without `customers`.
     global: Vec<usize>,
-    /// For each name a window is limited to (subscription id or customer), the last entry of
-    /// its chain in `entries`.
-    named: FxHashMap<&'a str, u32>,
-    /// (window index, previous entry of the same name or `u32::MAX`): one chain per name, so a
-    /// million names cost no allocation each.
-    entries: Vec<(u32, u32)>,
+    /// (name, window) for each name a window is limited to (subscription id or customer), sorted
+    /// by name, then window.
+    named: Vec<(&'a str, u32)>,
 }
 
 impl<'a> WindowIndex<'a> {
     fn new(windows: &'a [Window]) -> WindowIndex<'a> {
         let mut global = Vec::new();
-        let mut named: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut entries = Vec::new();
+        let mut named: Vec<(&str, u32)> = Vec::new();
         for (i, w) in windows.iter().enumerate() {
             if w.customers.is_empty() {
                 global.push(i);
             }
-            for c in &w.customers {
-                let entry = entries.len() as u32;
-                let previous = named.insert(c.as_str(), entry).unwrap_or(u32::MAX);
-                entries.push((i as u32, previous));
-            }
+            named.extend(w.customers.iter().map(|c| (c.as_str(), i as u32)));
         }
+        // Stable: equal names keep window order.
+        let order = crate::textsort::order_by_text(named.iter().map(|(n, _)| *n));
+        let named = crate::textsort::permute(named, &order);
         WindowIndex {
             windows,
             global,
             named,
-            entries,
         }
     }
 
@@ -734,17 +780,37 @@ impl<'a> WindowIndex<'a> {
             .filter(move |w| w.scope.covers(scope))
     }
 
-    /// Windows naming `sub` by id or customer (before the scope check), each once, in input order.
-    fn own(&self, sub: &Subscription) -> Vec<usize> {
-        let mut out = Vec::new();
-        for name in [&*sub.id, &*sub.customer] {
-            let mut at = self.named.get(name).copied().unwrap_or(u32::MAX);
-            while let Some(&(window, previous)) = self.entries.get(at as usize) {
-                out.push(window as usize);
-                at = previous;
-            }
-        }
-        if out.len() > 1 {
+    /// For `names` in ascending byte order, the range of `named` entries equal to each.
+    fn ranges<'n>(&self, names: impl Iterator<Item = &'n str>) -> Vec<(u32, u32)> {
+        let mut at = 0;
+        names
+            .map(|name| {
+                let name = name.as_bytes();
+                while at < self.named.len() && self.named[at].0.as_bytes() < name {
+                    at += 1;
+                }
+                let start = at;
+                let mut end = at;
+                while end < self.named.len() && self.named[end].0.as_bytes() == name {
+                    end += 1;
+                }
+                (start as u32, end as u32)
+            })
+            .collect()
+    }
+
+    /// Windows naming a job's subscription by id or customer (before the scope check), each once,
+    /// in input order.
+    fn own(&self, job: &Job<'_>) -> Vec<usize> {
+        let [(a, b), (c, d)] = job.own;
+        let by_id = self.named[a as usize..b as usize]
+            .iter()
+            .map(|&(_, w)| w as usize);
+        let by_customer = self.named[c as usize..d as usize]
+            .iter()
+            .map(|&(_, w)| w as usize);
+        let mut out: Vec<usize> = by_id.chain(by_customer).collect();
+        if c < d && a < b {
             out.sort_unstable();
             out.dedup();
         }

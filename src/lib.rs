@@ -72,6 +72,7 @@ pub mod reconcile;
 pub mod report;
 pub mod scope;
 pub mod subscription;
+mod textsort;
 pub mod time;
 pub mod timeline;
 pub mod window;

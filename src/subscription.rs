@@ -186,27 +186,10 @@ fn build(
 }
 
 /// Subscriptions in id byte order (then file order), the order claims are computed and
-/// reported in; sorted on a 16-byte prefix held inline, so comparisons rarely chase the strings.
+/// reported in.
 fn sort_by_id(subs: Vec<(Subscription, Option<usize>)>) -> Vec<(Subscription, Option<usize>)> {
-    let mut keys: Vec<([u8; 16], usize)> = subs
-        .iter()
-        .enumerate()
-        .map(|(i, (s, _))| {
-            let mut k = [0u8; 16];
-            let b = s.id.as_bytes();
-            let n = b.len().min(16);
-            k[..n].copy_from_slice(&b[..n]);
-            (k, i)
-        })
-        .collect();
-    keys.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| subs[a.1].0.id.as_bytes().cmp(subs[b.1].0.id.as_bytes()))
-            .then(a.1.cmp(&b.1))
-    });
-    let mut slots: Vec<Option<(Subscription, Option<usize>)>> =
-        subs.into_iter().map(Some).collect();
-    keys.iter().filter_map(|&(_, i)| slots[i].take()).collect()
+    let order = crate::textsort::order_by_text(subs.iter().map(|(s, _)| &*s.id));
+    crate::textsort::permute(subs, &order)
 }
 
 /// Reads subscriptions from YAML or CSV text, in id order; `file` names it in messages and

@@ -132,3 +132,62 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+/// Large runs prepare on several threads and find windows by merging sorted lists; they must
+/// give each subscription exactly what a run of that subscription alone gives.
+#[test]
+fn a_large_run_agrees_with_runs_of_one() {
+    use std::fmt::Write;
+    let mut subs = String::from("id,customer,contract,currency,fee,region\n");
+    let mut outages = String::from("start,end,region,customers\n");
+    for i in 0..30_000 {
+        let _ = writeln!(
+            subs,
+            "s{i:05},cust-{},c,USD,{}.00,r{}",
+            i % 7_000,
+            100 + i % 50,
+            i % 5
+        );
+    }
+    for i in 0..22_000i64 {
+        let start = BASE + (i * 7_919) % (90 * 86_400);
+        let named = match i % 4 {
+            0 => format!("s{:05}", (i * 13) % 30_000),
+            1 => format!("cust-{}", (i * 17) % 7_000),
+            2 => format!("s{:05};cust-{}", (i * 7) % 30_000, (i * 3) % 7_000),
+            _ => String::new(),
+        };
+        let start_at = Instant::from_unix_seconds(start);
+        let end_at = Instant::from_unix_seconds(start + 600 + (i % 50) * 60);
+        let _ = writeln!(outages, "{start_at},{end_at},r{},{named}", i % 5);
+    }
+    let c = contract_yaml(CONTRACTS[1]);
+    let subscriptions = parse_subscriptions("s.csv", &subs).unwrap();
+    let windows = parse_windows("w.csv", &outages, None).unwrap();
+    let all = Inputs {
+        contracts: vec![c.clone()],
+        subscriptions: subscriptions.clone(),
+        windows: windows.clone(),
+        ..Inputs::default()
+    };
+    let big = compute(&all, &Selection::default()).unwrap().claims;
+    for pick in [0usize, 1, 4_999, 17_321, 29_999] {
+        let one = Inputs {
+            contracts: vec![c.clone()],
+            subscriptions: vec![subscriptions[pick].clone()],
+            windows: windows.clone(),
+            ..Inputs::default()
+        };
+        let alone = compute(&one, &Selection::default()).unwrap().claims;
+        let id = &subscriptions[pick].id;
+        let in_big: Vec<&Claim> = big.iter().filter(|c| &c.subscription == id).collect();
+        assert_eq!(in_big.len(), alone.len(), "{id}");
+        for (a, b) in in_big.iter().zip(&alone) {
+            assert_eq!(*a, b, "{id}");
+        }
+        assert!(
+            alone.iter().any(|c| c.downtime_seconds > Decimal::ZERO),
+            "{id}: the case should see downtime"
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! Sorting a million records by a text key without chasing a pointer per comparison: each key's
+//! first 16 bytes are held inline and compared first; only equal prefixes look at the strings.
+
+/// The permutation that orders `keys` by their bytes (stable: equal keys keep their order).
+pub(crate) fn order_by_text<'a>(keys: impl ExactSizeIterator<Item = &'a str>) -> Vec<usize> {
+    let mut entries: Vec<([u8; 16], &str, usize)> = keys
+        .enumerate()
+        .map(|(i, k)| {
+            let mut prefix = [0u8; 16];
+            let n = k.len().min(16);
+            prefix[..n].copy_from_slice(&k.as_bytes()[..n]);
+            (prefix, k, i)
+        })
+        .collect();
+    entries.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
+            .then(a.2.cmp(&b.2))
+    });
+    entries.into_iter().map(|(_, _, i)| i).collect()
+}
+
+/// `items` reordered by `order` (a permutation of their indices).
+pub(crate) fn permute<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_by_bytes_beyond_the_prefix_and_keeps_ties_stable() {
+        let keys = [
+            "sub-0000000000000002",
+            "b",
+            "sub-0000000000000001",
+            "a",
+            "b",
+            "",
+            "sub-00000000000000011",
+        ];
+        let order = order_by_text(keys.iter().copied());
+        let sorted: Vec<(&str, usize)> = order.iter().map(|&i| (keys[i], i)).collect();
+        assert_eq!(
+            sorted,
+            [
+                ("", 5),
+                ("a", 3),
+                ("b", 1),
+                ("b", 4),
+                ("sub-0000000000000001", 2),
+                ("sub-00000000000000011", 6),
+                ("sub-0000000000000002", 0)
+            ]
+        );
+        assert_eq!(
+            permute(vec!['x', 'y', 'z'], &[2, 0, 1]),
+            vec!['z', 'x', 'y']
+        );
+    }
+}
