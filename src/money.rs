@@ -201,8 +201,16 @@ impl Currency {
     /// assert!(Currency::from_code("UDS").is_err());
     /// ```
     pub fn from_code(code: &str) -> Result<Currency, String> {
+        if code.len() != 3 {
+            return Err(format!(
+                "expected an ISO 4217 currency code such as USD or KRW, found {code:?}"
+            ));
+        }
+        // Three-letter codes as big-endian numbers order like the table's strings.
+        let key = |c: &str| c.bytes().fold(0u32, |k, b| k << 8 | u32::from(b));
+        let wanted = key(code);
         ISO_4217
-            .binary_search_by(|(c, _)| (*c).cmp(code))
+            .binary_search_by(|(c, _)| key(c).cmp(&wanted))
             .ok()
             .map(|i| ISO_4217[i])
             .map(|(c, minor_units)| {

@@ -3,13 +3,14 @@
 
 /// The permutation that orders `keys` by their bytes (stable: equal keys keep their order).
 pub(crate) fn order_by_text<'a>(keys: impl ExactSizeIterator<Item = &'a str>) -> Vec<usize> {
-    let mut entries: Vec<([u8; 16], &str, usize)> = keys
+    // The prefix as a big-endian integer orders like the bytes, and compares in one instruction.
+    let mut entries: Vec<(u128, &str, usize)> = keys
         .enumerate()
         .map(|(i, k)| {
             let mut prefix = [0u8; 16];
             let n = k.len().min(16);
             prefix[..n].copy_from_slice(&k.as_bytes()[..n]);
-            (prefix, k, i)
+            (u128::from_be_bytes(prefix), k, i)
         })
         .collect();
     entries.sort_unstable_by(|a, b| {
