@@ -1,0 +1,410 @@
+//! From inputs to claims: validates references between inputs, picks the periods, runs the
+//! engine and the calculator per subscription, applies annual caps, and hands the claims over in
+//! order.
+//!
+//! Built for a provider's whole customer base: windows are indexed by scope and by customer; the
+//! windows of each scope are merged and measured once and reused by every subscription that has no
+//! windows of its own; subscriptions are processed in id order, in chunks, on every core, and each
+//! chunk's claims are handed to the caller (and can be dropped) before the next is computed.
+
+mod index;
+mod stream;
+mod subscription;
+
+use crate::calculator::{self, Assessment};
+use crate::claim::Claim;
+use crate::contract::Contract;
+use crate::engine::{self, Measured, SharedTimeline};
+use crate::error::{Error, Problem, Problems};
+use crate::fxhash::FxHashMap;
+use crate::input::InputFile;
+use crate::money::Currency;
+use crate::period::{Period, PeriodSpan};
+use crate::scope::Scope;
+use crate::subscription::{Charges, Subscription};
+use crate::time::Instant;
+use crate::window::Window;
+use index::WindowIndex;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use subscription::touched_periods;
+
+/// Everything a computation needs, already parsed and validated one by one.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Contracts, ids unique.
+    pub contracts: Vec<Contract>,
+    /// Subscriptions, ids unique.
+    pub subscriptions: Vec<Subscription>,
+    /// Outage windows, any order, overlapping allowed.
+    pub windows: Vec<Window>,
+    /// Actual charges, overriding fees.
+    pub charges: Charges,
+    /// The files read, with fingerprints (empty for inputs built in code).
+    pub files: Vec<InputFile>,
+    /// Where each subscription came from (file, line), by position in `subscriptions`, for
+    /// messages; empty for subscriptions built in code.
+    pub subscription_origins: Vec<(Arc<str>, Option<usize>)>,
+}
+
+/// Which claims to compute.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Civil date range whose overlapping periods are claimed; `None` = every period touched by
+    /// the windows.
+    pub periods: Option<PeriodSpan>,
+    /// Only this customer (exact name).
+    pub customer: Option<String>,
+    /// Only this subscription (exact id).
+    pub subscription: Option<String>,
+    /// Drop claims without a breach.
+    pub breached_only: bool,
+    /// Drop claims without a credit (what a billing run books).
+    pub credited_only: bool,
+}
+
+/// The credits of one currency, added up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Total {
+    /// Currency.
+    pub currency: Currency,
+    /// Sum of credits.
+    pub credit: Decimal,
+}
+
+/// Claims with their totals and the inputs they came from.
+#[derive(Debug, Clone)]
+pub struct Claims {
+    /// Sorted by subscription id (bytes), then period start.
+    pub claims: Vec<Claim>,
+    /// One row per currency, sorted by code.
+    pub totals: Vec<Total>,
+    /// The input files with their SHA-256.
+    pub inputs: Vec<InputFile>,
+}
+
+/// A subscription ready to compute: its contract and the index of its full scope.
+struct Job<'a> {
+    sub: &'a Subscription,
+    contract: &'a Contract,
+    scope: usize,
+    /// Its position in the inputs.
+    sub_index: usize,
+    /// Entries of the window index naming this subscription: by id, by customer.
+    own: [(u32, u32); 2],
+}
+
+/// What every subscription of one contract and full scope shares.
+struct ScopeData<'a> {
+    contract: &'a Contract,
+    scope: Scope,
+    /// The timeline of the windows without `customers` that apply to this scope.
+    shared: SharedTimeline<'a>,
+    /// The selected periods of the contract, with their measurement and assessment for a
+    /// subscription that is active throughout and has no windows of its own.
+    periods: Vec<Shared>,
+}
+
+/// One period as every subscription of a scope without windows of its own sees it.
+struct Shared {
+    period: Period,
+    measured: Measured,
+    assessment: Assessment,
+}
+
+/// Checks that the inputs fit together: every subscription names a loaded contract, scope labels
+/// do not conflict, charges name known subscriptions in their currency and their contract's kind
+/// of period.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem, located where the inputs came from files.
+pub fn validate(inputs: &Inputs) -> Result<(), Error> {
+    resolve(inputs).map(|_| ())
+}
+
+/// Each subscription's contract and full scope, or every problem found.
+fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Error> {
+    let contracts: FxHashMap<&str, &Contract> =
+        inputs.contracts.iter().map(|c| (c.id(), c)).collect();
+    let mut problems = Problems::new();
+    let located = |index: usize, field: &str, message: String| -> Problem {
+        let (file, line) = match inputs.subscription_origins.get(index) {
+            Some((file, line)) => (&**file, *line),
+            None => ("<subscriptions>", None),
+        };
+        Problem::new(file, message).at(line).field(field)
+    };
+    let mut known: Vec<&str> = contracts.keys().copied().collect();
+    known.sort_unstable();
+    // Full scopes repeat: one per (contract, subscription scope).
+    let mut full: FxHashMap<(&str, usize), Result<Scope, String>> = FxHashMap::default();
+    let mut out = Vec::with_capacity(inputs.subscriptions.len());
+    for (index, sub) in inputs.subscriptions.iter().enumerate() {
+        let Some(contract) = contracts.get(&*sub.contract) else {
+            problems.push(located(
+                index,
+                "contract",
+                format!(
+                    "subscription {:?} names contract {:?}, which is not loaded (known: {})",
+                    &*sub.id,
+                    &*sub.contract,
+                    known.join(", ")
+                ),
+            ));
+            continue;
+        };
+        let scope = full
+            .entry((contract.id(), sub.scope.id()))
+            .or_insert_with(|| engine::full_scope(contract, sub));
+        match scope {
+            Ok(scope) => out.push((sub, *contract, scope.clone())),
+            Err(e) => problems.push(located(index, "scope", e.clone())),
+        }
+    }
+    let by_id: FxHashMap<&str, &Subscription> = if inputs.charges.rows().is_empty() {
+        FxHashMap::default()
+    } else {
+        inputs.subscriptions.iter().map(|s| (&*s.id, s)).collect()
+    };
+    for row in inputs.charges.rows() {
+        let at = |field: &str, message: String| {
+            Problem::new(&row.file, message).at(row.line).field(field)
+        };
+        let Some(sub) = by_id.get(row.subscription.as_str()) else {
+            problems.push(at(
+                "subscription",
+                format!("no subscription {:?} is loaded", row.subscription),
+            ));
+            continue;
+        };
+        if row.amount.currency != sub.fee.currency {
+            problems.push(at(
+                "currency",
+                format!(
+                    "charges are in {}, but subscription {} is billed in {}",
+                    row.amount.currency, &*sub.id, sub.fee.currency
+                ),
+            ));
+        }
+        if let Some(c) = contracts.get(&*sub.contract) {
+            if row.period.kind() != c.period() {
+                problems.push(at(
+                    "period",
+                    format!(
+                        "period {} is not a {} of contract {}",
+                        row.period,
+                        c.period().name(),
+                        c.id()
+                    ),
+                ));
+            }
+        }
+    }
+    problems.into_result(out)
+}
+
+/// A computation ready to run: inputs checked, subscriptions sorted, scopes measured.
+pub struct Run<'a> {
+    /// Told (subscriptions done, subscriptions in all) after each chunk is handed over.
+    progress: Option<Box<dyn Fn(usize, usize) + Sync + 'a>>,
+    inputs: &'a Inputs,
+    breached_only: bool,
+    credited_only: bool,
+    jobs: Vec<Job<'a>>,
+    scopes: Vec<ScopeData<'a>>,
+    index: WindowIndex<'a>,
+    files: Vec<InputFile>,
+}
+
+impl<'a> Run<'a> {
+    /// Checks the inputs and prepares the computation of `selection`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
+    pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
+        // Resolving subscriptions, indexing windows and ordering customers are independent: for a
+        // provider's base they run side by side.
+        let customers =
+            || crate::textsort::order_by_text(inputs.subscriptions.iter().map(|s| &*s.customer));
+        let (resolved, index, customer_order) =
+            if inputs.subscriptions.len() + inputs.windows.len() > 50_000 {
+                std::thread::scope(|s| {
+                    let index = s.spawn(|| WindowIndex::new(&inputs.windows));
+                    let order = s.spawn(customers);
+                    let resolved = resolve(inputs);
+                    (resolved, join(index), Some(join(order)))
+                })
+            } else {
+                (resolve(inputs), WindowIndex::new(&inputs.windows), None)
+            };
+        let resolved = resolved?;
+        let mut periods_of: FxHashMap<&str, Vec<Period>> = FxHashMap::default();
+        // Full scopes are shared per (contract, subscription scope), so identity is enough here.
+        let mut scope_ids: FxHashMap<(&str, usize), usize> = FxHashMap::default();
+        let mut scopes: Vec<ScopeData<'a>> = Vec::new();
+        let mut jobs = Vec::new();
+        for (sub_index, (sub, contract, scope)) in resolved.into_iter().enumerate() {
+            if selection
+                .subscription
+                .as_ref()
+                .is_some_and(|s| **s != *sub.id)
+                || selection
+                    .customer
+                    .as_ref()
+                    .is_some_and(|c| **c != *sub.customer)
+            {
+                continue;
+            }
+            let periods = periods_of.entry(contract.id()).or_insert_with(|| {
+                let ids = match &selection.periods {
+                    Some(span) => span.periods(contract.period()),
+                    None => touched_periods(contract, &inputs.windows),
+                };
+                ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
+            });
+            let next = scopes.len();
+            let id = *scope_ids
+                .entry((contract.id(), scope.id()))
+                .or_insert_with(|| {
+                    let shared = SharedTimeline::new(contract, index.global(&scope));
+                    let timeline = &shared.timeline;
+                    let always = (
+                        Instant::from_unix_seconds(i64::MIN / 4),
+                        Instant::from_unix_seconds(i64::MAX / 4),
+                    );
+                    let periods = periods
+                        .iter()
+                        .map(|p| {
+                            let measured = engine::measure(contract, always, timeline, p);
+                            let assessment = calculator::assess(contract, &measured, p, 0);
+                            Shared {
+                                period: *p,
+                                measured,
+                                assessment,
+                            }
+                        })
+                        .collect();
+                    scopes.push(ScopeData {
+                        contract,
+                        scope,
+                        shared,
+                        periods,
+                    });
+                    next
+                });
+            jobs.push(Job {
+                sub,
+                sub_index,
+                contract,
+                scope: id,
+                own: [(0, 0); 2],
+            });
+        }
+        // Loaded files come sorted already (see `load`); inputs built in code may not.
+        if !jobs.is_sorted_by(|a, b| a.sub.id.as_bytes() <= b.sub.id.as_bytes()) {
+            jobs.sort_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
+        }
+        // Windows naming subscriptions are found by walking two sorted lists side by side, not by
+        // a million random probes: by id in job order, by customer in customer order.
+        if !index.named.is_empty() {
+            let by_id = index.ranges(jobs_ids(&jobs));
+            for (job, range) in jobs.iter_mut().zip(by_id) {
+                job.own[0] = range;
+            }
+            let order = customer_order.unwrap_or_else(customers);
+            let mut job_of = vec![usize::MAX; inputs.subscriptions.len()];
+            for (j, job) in jobs.iter().enumerate() {
+                job_of[job.sub_index] = j;
+            }
+            let ranges = index.ranges(order.iter().map(|&i| &*inputs.subscriptions[i].customer));
+            for (&i, range) in order.iter().zip(ranges) {
+                if let Some(job) = jobs.get_mut(job_of[i]) {
+                    job.own[1] = range;
+                }
+            }
+        }
+        // Contracts no subscription uses cannot change a claim; listing them would only make every
+        // report change whenever an unrelated contract file does.
+        let used: BTreeSet<&str> = scopes.iter().map(|s| s.contract.file()).collect();
+        let contract_files: BTreeSet<&str> = inputs.contracts.iter().map(|c| c.file()).collect();
+        let files = inputs
+            .files
+            .iter()
+            .filter(|f| !contract_files.contains(f.path.as_str()) || used.contains(f.path.as_str()))
+            .cloned()
+            .collect();
+        Ok(Run {
+            progress: None,
+            inputs,
+            breached_only: selection.breached_only,
+            credited_only: selection.credited_only,
+            jobs,
+            scopes,
+            index,
+            files,
+        })
+    }
+
+    /// Reports progress to `report(done, total)` (in subscriptions) as chunks are handed over.
+    pub fn with_progress(mut self, report: impl Fn(usize, usize) + Sync + 'a) -> Run<'a> {
+        self.progress = Some(Box::new(report));
+        self
+    }
+
+    /// Every claim at once, in memory, with the totals and the input files.
+    pub fn collect(&self) -> Claims {
+        let mut claims = Vec::new();
+        let totals = self.stream(
+            |chunk| chunk,
+            |chunk| {
+                claims.extend(chunk);
+                Ok(())
+            },
+        );
+        // The sink above cannot fail, so neither can the stream.
+        Claims {
+            claims,
+            totals: totals.unwrap_or_default(),
+            inputs: self.files.clone(),
+        }
+    }
+
+    /// How many subscriptions the run covers.
+    pub fn subscriptions(&self) -> usize {
+        self.jobs.len()
+    }
+
+    fn report(&self, chunks_done: usize, chunk: usize) {
+        if let Some(report) = &self.progress {
+            report((chunks_done * chunk).min(self.jobs.len()), self.jobs.len());
+        }
+    }
+
+    /// The input files the claims depend on, with their SHA-256.
+    pub fn files(&self) -> &[InputFile] {
+        &self.files
+    }
+}
+
+/// Computes the claims of every selected subscription and period, all in memory. For large runs,
+/// [`Run::stream`] hands them over chunk by chunk instead.
+///
+/// # Errors
+/// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
+pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> {
+    Ok(Run::new(inputs, selection)?.collect())
+}
+
+/// The result of a scoped thread; a panic there goes on here.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    match handle.join() {
+        Ok(v) => v,
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+/// The ids of `jobs`, in order.
+fn jobs_ids<'j>(jobs: &'j [Job<'_>]) -> impl Iterator<Item = &'j str> {
+    jobs.iter().map(|j| &*j.sub.id)
+}

@@ -1,0 +1,127 @@
+//! Running a computation: chunks of subscriptions on every core, handed over in order.
+
+use super::{Job, Run, Total};
+use crate::claim::Claim;
+use crate::error::Error;
+use crate::money::Currency;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
+
+impl Run<'_> {
+    /// Computes every claim, handing them over chunk by chunk in order (subscription id, then
+    /// period): `map` runs on worker threads with each chunk's claims, `sink` on the calling
+    /// thread with `map`'s results in order. Returns the totals per currency.
+    ///
+    /// # Errors
+    /// Whatever `sink` returns; the computation itself cannot fail once prepared.
+    pub fn stream<T: Send>(
+        &self,
+        map: impl Fn(Vec<Claim>) -> T + Sync,
+        mut sink: impl FnMut(T) -> Result<(), Error>,
+    ) -> Result<Vec<Total>, Error> {
+        // Workers take chunks in order and send results back; this thread writes them in order
+        // while the workers go on. A worker never runs more than AHEAD chunks past the writer,
+        // so memory stays bounded however slow the sink is.
+        const CHUNK: usize = 512;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 16);
+        let ahead = 4 * threads;
+        let chunks: Vec<&[Job<'_>]> = self.jobs.chunks(CHUNK).collect();
+        let work = |jobs: &[Job<'_>]| -> (T, BTreeMap<Currency, Decimal>) {
+            let mut claims = Vec::new();
+            for job in jobs {
+                self.subscription_claims(job, &mut claims);
+            }
+            let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+            for c in &claims {
+                *totals.entry(c.currency).or_insert(Decimal::ZERO) += c.credit;
+            }
+            (map(claims), totals)
+        };
+        if chunks.len() <= 1 {
+            // Not worth a thread: a billing system's call for one customer stays on its thread.
+            let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+            for (i, chunk) in chunks.iter().enumerate() {
+                let (t, part) = work(chunk);
+                for (currency, credit) in part {
+                    *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
+                }
+                sink(t)?;
+                self.report(i + 1, CHUNK);
+            }
+            return Ok(Self::totals(totals));
+        }
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let written = (Mutex::new(0usize), Condvar::new());
+        let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+        let mut failure = None;
+        std::thread::scope(|s| {
+            let (tx, rx) = mpsc::channel();
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let (next, stop, written, chunks, work) = (&next, &stop, &written, &chunks, &work);
+                s.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= chunks.len() {
+                        break;
+                    }
+                    let mut done = written.0.lock().unwrap_or_else(|e| e.into_inner());
+                    while i >= *done + ahead && !stop.load(Ordering::Relaxed) {
+                        done = written.1.wait(done).unwrap_or_else(|e| e.into_inner());
+                    }
+                    drop(done);
+                    if stop.load(Ordering::Relaxed) || tx.send((i, work(chunks[i]))).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            let mut pending = BTreeMap::new();
+            let mut expected = 0;
+            for (i, result) in rx {
+                pending.insert(i, result);
+                while let Some((t, part)) = pending.remove(&expected) {
+                    for (currency, credit) in part {
+                        *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
+                    }
+                    if let Err(e) = sink(t) {
+                        failure = Some(e);
+                    }
+                    expected += 1;
+                    self.report(expected, CHUNK);
+                    *written.0.lock().unwrap_or_else(|e| e.into_inner()) = expected;
+                    written.1.notify_all();
+                    if failure.is_some() {
+                        break;
+                    }
+                }
+                if failure.is_some() {
+                    stop.store(true, Ordering::Relaxed);
+                    written.1.notify_all();
+                    break;
+                }
+            }
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        Ok(Self::totals(totals))
+    }
+
+    /// Totals per currency, sorted by code, each with its minor-unit digits.
+    fn totals(totals: BTreeMap<Currency, Decimal>) -> Vec<Total> {
+        let mut out: Vec<Total> = totals
+            .into_iter()
+            .map(|(currency, credit)| Total {
+                currency,
+                credit: currency.round_down(credit),
+            })
+            .collect();
+        out.sort_by(|a, b| a.currency.code().cmp(b.currency.code()));
+        out
+    }
+}

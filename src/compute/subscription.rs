@@ -1,0 +1,239 @@
+//! One subscription's claims: its timeline, each period measured (or shared), assessed, priced,
+//! and the annual cap applied in period order.
+
+use super::{Job, Run};
+use crate::calculator::{self, Basis};
+use crate::claim::Claim;
+use crate::contract::{Contract, CreditModel};
+use crate::engine::{self, Timeline};
+use crate::period::{Period, PeriodId};
+use crate::subscription::{Charges, Subscription};
+use crate::time::Instant;
+use crate::window::Window;
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+
+impl Run<'_> {
+    /// The claims of one subscription, in period order, with the annual cap applied from the
+    /// start of each year.
+    pub(super) fn subscription_claims(&self, job: &Job<'_>, out: &mut Vec<Claim>) {
+        let (sub, contract) = (job.sub, job.contract);
+        let data = &self.scopes[job.scope];
+        let active = engine::active_range(contract, sub);
+        let own: Vec<&Window> = self
+            .index
+            .own(job)
+            .iter()
+            .map(|&i| &self.inputs.windows[i])
+            .filter(|w| engine::applies(w, &data.scope, &sub.id, &sub.customer))
+            .collect();
+        // Where the subscription's own windows change nothing, the scope's shared measurement holds.
+        let (timeline, affected): (Cow<'_, Timeline>, Vec<(i64, i64)>) = if own.is_empty() {
+            (Cow::Borrowed(&data.shared.timeline), Vec::new())
+        } else {
+            let (t, affected) = data.shared.with(contract, &own);
+            (Cow::Owned(t), affected)
+        };
+        let timeline = &*timeline;
+        let untouched = |p: &Period| {
+            let (lo, hi) = (p.start.unix_seconds(), p.end.unix_seconds());
+            !affected.iter().any(|&(a, b)| a < hi && b > lo)
+        };
+        let credits = contract.credits();
+        let in_active = |p: &Period| p.start < active.1 && p.end > active.0;
+        let Some(first) = data.periods.iter().find(|s| in_active(&s.period)) else {
+            return;
+        };
+        // With an annual cap, every earlier period of the year counts towards it.
+        let earlier: Vec<Period> = if credits.annual_cap.is_some() {
+            let jan1 = chrono::NaiveDate::from_ymd_opt(first.period.id.year(), 1, 1)
+                .unwrap_or(first.period.id.first_day());
+            let mut p = PeriodId::containing(contract.period(), jan1);
+            let mut v = Vec::new();
+            while p < first.period.id {
+                v.push(p.in_zone(contract.timezone()));
+                p = p.next();
+            }
+            v
+        } else {
+            Vec::new()
+        };
+        let periods = earlier
+            .into_iter()
+            .map(|p| (p, None))
+            .chain(data.periods.iter().map(|s| (s.period, Some(s))));
+        // Shared results hold for a subscription active throughout the period where its own
+        // windows change nothing; `fixed` also depends on earlier periods, so it is always computed.
+        let shareable = !matches!(credits.model, CreditModel::Fixed { .. });
+        let quiet = (self.breached_only || self.credited_only) && credits.annual_cap.is_none();
+        let currency = sub.fee.currency;
+        let mut year: Option<(i32, Decimal, Decimal)> = None; // (year, limit, issued)
+        for (period, shared) in periods {
+            if !in_active(&period) {
+                continue;
+            }
+            let wanted = shared.is_some();
+            // No incident, no downtime, no breach: nothing to report when only breaches are.
+            if quiet && !timeline.has_incident_in(period.start, period.end) {
+                continue;
+            }
+            let whole = active.0 <= period.start && active.1 >= period.end;
+            let (measured, assessment) = match shared {
+                Some(s) if shareable && whole && untouched(&period) => {
+                    (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment))
+                }
+                _ => {
+                    let m = engine::measure(contract, active, timeline, &period);
+                    let fixed_incidents = match &credits.model {
+                        CreditModel::Fixed { min_incident, .. } => m
+                            .incidents
+                            .iter()
+                            .filter(|i| {
+                                i.end.since(i.start) >= *min_incident
+                                    && i.downtime_seconds > Decimal::ZERO
+                            })
+                            .filter(|i| {
+                                !engine::counted_before(contract, active, i, timeline, period.start)
+                            })
+                            .count(),
+                        _ => 0,
+                    };
+                    let a = calculator::assess(contract, &m, &period, fixed_incidents);
+                    (Cow::Owned(m), Cow::Owned(a))
+                }
+            };
+            if quiet && self.breached_only && !assessment.breached {
+                continue;
+            }
+            let b = basis(contract, sub, active, &period, &self.inputs.charges);
+            let priced = calculator::price(contract, &assessment, b, currency);
+            let mut credit = priced.credit;
+            let mut capped = priced.capped;
+            let mut steps = priced.steps;
+            if let Some(cap) = credits.annual_cap {
+                let y = period.id.year();
+                if year.is_none_or(|(current, _, _)| current != y) {
+                    let annual_basis: Decimal = year_periods(contract, y)
+                        .iter()
+                        .map(|p| basis(contract, sub, active, p, &self.inputs.charges).amount)
+                        .sum();
+                    let limit = cap
+                        .limit(annual_basis)
+                        .map_or(Decimal::MAX, |l| currency.round_down(l));
+                    year = Some((y, limit, Decimal::ZERO));
+                }
+                if let Some((_, limit, issued)) = year.as_mut() {
+                    let remaining = (*limit - *issued).max(Decimal::ZERO);
+                    steps.annual_cap_remaining = Some(remaining);
+                    if credit > remaining {
+                        credit = currency.round_down(remaining);
+                        capped = true;
+                    }
+                    *issued += credit;
+                }
+            }
+            if !wanted
+                || (self.breached_only && !assessment.breached)
+                || (self.credited_only && credit.is_zero())
+            {
+                continue;
+            }
+            let assessment = assessment.into_owned();
+            out.push(Claim {
+                subscription: sub.id.clone(),
+                customer: sub.customer.clone(),
+                contract: sub.contract.clone(),
+                period: period.id,
+                period_start: period.start,
+                period_end: period.end,
+                eligible_minutes: engine::minutes(measured.eligible),
+                downtime_minutes: engine::minutes(measured.downtime),
+                excluded_minutes: engine::minutes(measured.excluded),
+                eligible_seconds: measured.eligible,
+                downtime_seconds: measured.downtime,
+                excluded_seconds: measured.excluded,
+                uptime_percent: assessment.uptime_percent,
+                commitment_percent: contract.commitment(),
+                breached: assessment.breached,
+                credit_percent: assessment.credit_percent,
+                basis: b.amount,
+                credit,
+                currency,
+                capped,
+                claim_deadline: assessment.deadline,
+                note: assessment.note,
+                next_tier: assessment.next_tier,
+                incidents: measured.incidents.clone(),
+                steps,
+            });
+        }
+    }
+}
+
+/// The periods of `contract`'s kind and zone that any window overlaps.
+pub(super) fn touched_periods(contract: &Contract, windows: &[Window]) -> Vec<PeriodId> {
+    let zone = contract.timezone();
+    let mut set = BTreeSet::new();
+    for w in windows {
+        let first = PeriodId::containing(contract.period(), w.start().in_zone(zone).date_naive());
+        let last = PeriodId::containing(
+            contract.period(),
+            w.end()
+                .plus(crate::time::Seconds(-1))
+                .in_zone(zone)
+                .date_naive(),
+        );
+        let mut p = first;
+        while p <= last {
+            set.insert(p);
+            p = p.next();
+        }
+    }
+    set.into_iter().collect()
+}
+
+/// The periods of `contract`'s kind in calendar year `year`.
+fn year_periods(contract: &Contract, year: i32) -> Vec<Period> {
+    let Some(jan1) = chrono::NaiveDate::from_ymd_opt(year, 1, 1) else {
+        return Vec::new();
+    };
+    let mut p = PeriodId::containing(contract.period(), jan1);
+    let mut out = Vec::new();
+    while p.year() == year {
+        out.push(p.in_zone(contract.timezone()));
+        p = p.next();
+    }
+    out
+}
+
+/// The basis of a period: its charges, else the fee pro-rated to the active part of the period
+/// (by elapsed time) and rounded to the minor unit (SPEC 2.2, 3.6).
+fn basis(
+    contract: &Contract,
+    sub: &Subscription,
+    active: (Instant, Instant),
+    period: &Period,
+    charges: &Charges,
+) -> Basis {
+    if let Some(charge) = charges.get(&sub.id, period.id) {
+        return Basis {
+            amount: charge.amount,
+            full: charge.amount,
+        };
+    }
+    let fee = sub.fee.amount;
+    let whole = period.end.since(period.start).0;
+    let (a, b) = (period.start.max(active.0), period.end.min(active.1));
+    let part = if a < b { b.since(a).0 } else { 0 };
+    let amount = if part >= whole {
+        fee
+    } else {
+        fee * Decimal::from(part) / Decimal::from(whole)
+    };
+    let rounded = sub.fee.currency.round(amount, contract.credits().rounding);
+    Basis {
+        amount: rounded,
+        full: fee,
+    }
+}

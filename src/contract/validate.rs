@@ -1,0 +1,589 @@
+//! Validation of a contract file: every field checked, every problem located and reported at
+//! once. Only [`super::Contract::from_yaml`] calls it.
+
+use super::hours::{self, WeeklyHours};
+use super::raw::{self, RawCap, RawContract, RawMinimum};
+use super::{
+    parse_date, Cap, Contract, Counting, CreditModel, Credits, Deadline, DowntimeRules,
+    ExcludedTime, Exclusions, Minimum, PartialImpact, ServiceHours, Tier, UnitCount,
+};
+use crate::error::{Problem, Problems};
+use crate::money::{parse_decimal, Rounding};
+use crate::time::Seconds;
+use crate::yaml::{Located, Seg};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use std::collections::BTreeSet;
+
+/// Decimal places accepted in a contract's numbers (99.9999 % needs 4; amounts need the minor
+/// unit). More would be a typo, and would let products outgrow exact decimal range.
+const MAX_DECIMALS: u32 = 6;
+
+pub(super) struct Validator<'a> {
+    pub(super) file: &'a str,
+    pub(super) doc: &'a Located<RawContract>,
+    pub(super) problems: Problems,
+}
+
+fn dotted(path: &[Seg<'_>]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+impl Validator<'_> {
+    fn fail(&mut self, path: &[Seg<'_>], message: impl Into<String>) {
+        let p = Problem::new(self.file, message)
+            .at(self.doc.line_of(path))
+            .field(dotted(path));
+        self.problems.push(p);
+    }
+
+    /// Parses `text` with `parse`, recording a located problem on failure.
+    fn get<T>(
+        &mut self,
+        path: &[Seg<'_>],
+        text: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        match parse(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(path, e);
+                None
+            }
+        }
+    }
+
+    fn decimal_in(
+        &mut self,
+        path: &[Seg<'_>],
+        text: &str,
+        lo: Decimal,
+        hi: Option<Decimal>,
+        lo_open: bool,
+    ) -> Option<Decimal> {
+        let d = self.get(path, text, parse_decimal)?;
+        // Without an upper bound of its own, a number is an amount: bounded so that no product
+        // of the arithmetic can leave exact decimal range.
+        let hi = hi.unwrap_or_else(crate::money::max_amount);
+        let low_ok = if lo_open { d > lo } else { d >= lo };
+        if !(low_ok && d <= hi) {
+            let range = if lo_open {
+                format!("greater than {lo} and at most {hi}")
+            } else {
+                format!("from {lo} to {hi}")
+            };
+            self.fail(path, format!("expected a number {range}, found {d}"));
+            return None;
+        }
+        if d.normalize().scale() > MAX_DECIMALS {
+            self.fail(
+                path,
+                format!("expected at most {MAX_DECIMALS} decimal places, found {d}"),
+            );
+            return None;
+        }
+        Some(d)
+    }
+
+    fn duration(&mut self, path: &[Seg<'_>], text: Option<&String>) -> Option<Seconds> {
+        match text {
+            None => Some(Seconds::ZERO),
+            Some(t) => self.get(path, t, Seconds::parse),
+        }
+    }
+
+    pub(super) fn contract(&mut self) -> Option<Contract> {
+        use Seg::Key as K;
+        let r = &self.doc.value;
+        if r.id.trim().is_empty() {
+            self.fail(&[K("id")], "expected a non-empty id");
+        }
+        let period = self.get(&[K("period")], &r.period, str::parse);
+        let timezone = self.get(&[K("timezone")], &r.timezone, |t| {
+            t.parse::<Tz>().map_err(|_| {
+                format!("expected an IANA time zone such as UTC or Asia/Seoul, found {t:?}")
+            })
+        });
+        let commitment = self.decimal_in(
+            &[K("commitment")],
+            &r.commitment,
+            Decimal::ZERO,
+            Some(Decimal::ONE_HUNDRED),
+            true,
+        );
+        let terms_date = r
+            .terms_date
+            .as_ref()
+            .and_then(|t| self.get(&[K("terms_date")], t, parse_date));
+        let service_hours = r.service_hours.as_ref().map(|sh| self.service_hours(sh));
+        let downtime = self.downtime();
+        let exclusions = self.exclusions();
+        let credits = self.credits();
+        let deadline = self.deadline();
+        let applies_to = r.applies_to.clone().unwrap_or_default();
+        for (k, v) in &applies_to {
+            if v.trim().is_empty() || v == "*" {
+                self.fail(
+                    &[K("applies_to"), K(k)],
+                    "expected a concrete scope value (not empty or *)",
+                );
+            }
+        }
+        Some(Contract {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            provider: r.provider.clone(),
+            source: r.source.clone(),
+            terms_date,
+            applies_to,
+            period: period?,
+            timezone: timezone?,
+            commitment: commitment?,
+            service_hours: service_hours.flatten(),
+            downtime: downtime?,
+            exclusions: exclusions?,
+            credits: credits?,
+            deadline: deadline.flatten(),
+            requires: r
+                .claim
+                .as_ref()
+                .and_then(|c| c.requires.clone())
+                .unwrap_or_default(),
+            file: self.file.to_owned(),
+        })
+    }
+
+    fn service_hours(&mut self, raw: &raw::RawServiceHours) -> Option<ServiceHours> {
+        use Seg::{Index as I, Key as K};
+        let mut hours = ServiceHours::default();
+        let mut ok = true;
+        for (i, w) in raw.weekly.iter().flatten().enumerate() {
+            let base = [K("service_hours"), K("weekly"), I(i)];
+            let mut days = 0u8;
+            for (j, d) in w.days.iter().enumerate() {
+                match hours::weekday(d) {
+                    Some(wd) => days |= 1 << wd.num_days_from_monday(),
+                    None => {
+                        self.fail(&[base[0], base[1], base[2], K("days"), I(j)], format!("expected a weekday (mon, tue, wed, thu, fri, sat, sun), found {d:?}"));
+                        ok = false;
+                    }
+                }
+            }
+            if w.days.is_empty() {
+                self.fail(
+                    &[base[0], base[1], base[2], K("days")],
+                    "expected at least one weekday",
+                );
+                ok = false;
+            }
+            let time = |v: &mut Self, key: &'static str, text: &str| {
+                v.get(&[base[0], base[1], base[2], K(key)], text, |t| {
+                    hours::clock_time(t).ok_or_else(|| {
+                        format!("expected a clock time HH:MM from 00:00 to 24:00, found {t:?}")
+                    })
+                })
+            };
+            let (from, to) = (time(self, "from", &w.from), time(self, "to", &w.to));
+            match (from, to) {
+                (Some(from), Some(to)) if from < to => {
+                    hours.weekly.push(WeeklyHours { days, from, to })
+                }
+                (Some(_), Some(_)) => {
+                    self.fail(
+                        &[base[0], base[1], base[2], K("to")],
+                        format!("expected `from` ({}) before `to` ({})", w.from, w.to),
+                    );
+                    ok = false;
+                }
+                _ => ok = false,
+            }
+        }
+        if raw.weekly.as_ref().is_some_and(|w| w.is_empty()) {
+            self.fail(
+                &[K("service_hours"), K("weekly")],
+                "expected at least one weekly rule (omit `weekly` for all hours)",
+            );
+            ok = false;
+        }
+        for (i, h) in raw.holidays.iter().flatten().enumerate() {
+            match self.get(&[K("service_hours"), K("holidays"), I(i)], h, parse_date) {
+                Some(d) => {
+                    hours.holidays.insert(d);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(hours)
+    }
+
+    fn downtime(&mut self) -> Option<DowntimeRules> {
+        use Seg::Key as K;
+        let raw = self.doc.value.downtime.as_ref();
+        let counting = match raw.and_then(|d| d.counting.as_deref()) {
+            None | Some("exact") => Some(Counting::Exact),
+            Some("touched-minutes") => Some(Counting::TouchedMinutes),
+            Some("whole-minutes") => Some(Counting::WholeMinutes),
+            Some(other) => {
+                self.fail(
+                    &[K("downtime"), K("counting")],
+                    format!("expected exact, touched-minutes or whole-minutes, found {other:?}"),
+                );
+                None
+            }
+        };
+        let partial_impact = match raw.and_then(|d| d.partial_impact.as_deref()) {
+            None | Some("weighted") => Some(PartialImpact::Weighted),
+            Some("full") => Some(PartialImpact::Full),
+            Some("ignore") => Some(PartialImpact::Ignore),
+            Some(other) => {
+                self.fail(
+                    &[K("downtime"), K("partial_impact")],
+                    format!("expected weighted, full or ignore, found {other:?}"),
+                );
+                None
+            }
+        };
+        let min_duration = self.duration(
+            &[K("downtime"), K("min_duration")],
+            raw.and_then(|d| d.min_duration.as_ref()),
+        );
+        Some(DowntimeRules {
+            counting: counting?,
+            min_duration: min_duration?,
+            partial_impact: partial_impact?,
+        })
+    }
+
+    fn exclusions(&mut self) -> Option<Exclusions> {
+        use Seg::{Index as I, Key as K};
+        let raw = self.doc.value.exclusions.as_ref();
+        let mut causes = BTreeSet::new();
+        for (i, c) in raw
+            .and_then(|e| e.causes.as_ref())
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if c.trim().is_empty() {
+                self.fail(
+                    &[K("exclusions"), K("causes"), I(i)],
+                    "expected a cause label such as maintenance",
+                );
+            }
+            causes.insert(c.trim().to_owned());
+        }
+        let notice = self.duration(
+            &[K("exclusions"), K("maintenance_notice")],
+            raw.and_then(|e| e.maintenance_notice.as_ref()),
+        );
+        let excluded_time = match raw.and_then(|e| e.excluded_time.as_deref()) {
+            None | Some("counts-as-up") => Some(ExcludedTime::CountsAsUp),
+            Some("removed-from-period") => Some(ExcludedTime::RemovedFromPeriod),
+            Some(other) => {
+                self.fail(
+                    &[K("exclusions"), K("excluded_time")],
+                    format!("expected counts-as-up or removed-from-period, found {other:?}"),
+                );
+                None
+            }
+        };
+        Some(Exclusions {
+            causes,
+            maintenance_notice: notice?,
+            excluded_time: excluded_time?,
+        })
+    }
+
+    fn credits(&mut self) -> Option<Credits> {
+        use Seg::{Index as I, Key as K};
+        let raw = &self.doc.value.credits;
+        let hundred = Some(Decimal::ONE_HUNDRED);
+        let given = [
+            raw.tiers.is_some(),
+            raw.per_duration.is_some(),
+            raw.fee_multiple.is_some(),
+            raw.fixed.is_some(),
+        ];
+        let count = given.iter().filter(|g| **g).count();
+        if count != 1 {
+            self.fail(&[K("credits")], format!("expected exactly one credit model (tiers, per_duration, fee_multiple or fixed), found {count}"));
+        }
+        let mut model = None;
+        if let Some(tiers) = &raw.tiers {
+            let mut out = Vec::new();
+            let mut ok = true;
+            if tiers.is_empty() {
+                self.fail(&[K("credits"), K("tiers")], "expected at least one tier");
+                ok = false;
+            }
+            for (i, t) in tiers.iter().enumerate() {
+                let below = self.decimal_in(
+                    &[K("credits"), K("tiers"), I(i), K("below")],
+                    &t.below,
+                    Decimal::ZERO,
+                    hundred,
+                    true,
+                );
+                let percent = self.decimal_in(
+                    &[K("credits"), K("tiers"), I(i), K("percent")],
+                    &t.percent,
+                    Decimal::ZERO,
+                    hundred,
+                    false,
+                );
+                match (below, percent) {
+                    (Some(below), Some(percent)) => {
+                        if let Some(prev) = out.last().copied() {
+                            let prev: Tier = prev;
+                            if below >= prev.below {
+                                self.fail(&[K("credits"), K("tiers"), I(i), K("below")], format!("expected `below` strictly decreasing: {below} is not below the previous tier's {}", prev.below));
+                                ok = false;
+                            }
+                            if percent <= prev.percent {
+                                self.fail(&[K("credits"), K("tiers"), I(i), K("percent")], format!("expected `percent` strictly increasing: {percent} is not above the previous tier's {}", prev.percent));
+                                ok = false;
+                            }
+                        }
+                        out.push(Tier { below, percent });
+                    }
+                    _ => ok = false,
+                }
+            }
+            if ok {
+                model = Some(CreditModel::Tiers(out));
+            }
+        }
+        if let Some(p) = &raw.per_duration {
+            let base = [K("credits"), K("per_duration")];
+            let percent = self.decimal_in(
+                &[base[0], base[1], K("percent")],
+                &p.percent,
+                Decimal::ZERO,
+                hundred,
+                true,
+            );
+            let per = self.get(&[base[0], base[1], K("per")], &p.per, Seconds::parse);
+            if per == Some(Seconds::ZERO) {
+                self.fail(
+                    &[base[0], base[1], K("per")],
+                    "expected a unit longer than zero",
+                );
+            }
+            let count = match p.count.as_deref() {
+                None | Some("started") => Some(UnitCount::Started),
+                Some("completed") => Some(UnitCount::Completed),
+                Some(other) => {
+                    self.fail(
+                        &[base[0], base[1], K("count")],
+                        format!("expected started or completed, found {other:?}"),
+                    );
+                    None
+                }
+            };
+            let beyond = self.duration(&[base[0], base[1], K("beyond")], p.beyond.as_ref());
+            if let (Some(percent), Some(per), Some(count), Some(beyond)) =
+                (percent, per.filter(|p| p.0 > 0), count, beyond)
+            {
+                model = Some(CreditModel::PerDuration {
+                    percent,
+                    per,
+                    count,
+                    beyond,
+                });
+            }
+        }
+        if let Some(f) = &raw.fee_multiple {
+            let base = [K("credits"), K("fee_multiple")];
+            let multiple = self.decimal_in(
+                &[base[0], base[1], K("multiple")],
+                &f.multiple,
+                Decimal::ZERO,
+                None,
+                true,
+            );
+            let min_incident = match &f.min_incident {
+                None => Some(None),
+                Some(t) => self
+                    .get(&[base[0], base[1], K("min_incident")], t, Seconds::parse)
+                    .map(Some),
+            };
+            let min_total = match &f.min_total {
+                None => Some(None),
+                Some(t) => self
+                    .get(&[base[0], base[1], K("min_total")], t, Seconds::parse)
+                    .map(Some),
+            };
+            let hours_basis = match &f.hours_basis {
+                None => Some(None),
+                Some(h) => self
+                    .decimal_in(
+                        &[base[0], base[1], K("hours_basis")],
+                        h,
+                        Decimal::ZERO,
+                        None,
+                        true,
+                    )
+                    .map(Some),
+            };
+            if let (Some(multiple), Some(min_incident), Some(min_total), Some(hours_basis)) =
+                (multiple, min_incident, min_total, hours_basis)
+            {
+                model = Some(CreditModel::FeeMultiple {
+                    multiple,
+                    min_incident,
+                    min_total,
+                    hours_basis,
+                });
+            }
+        }
+        if let Some(f) = &raw.fixed {
+            let base = [K("credits"), K("fixed")];
+            let amount = self.decimal_in(
+                &[base[0], base[1], K("amount")],
+                &f.amount,
+                Decimal::ZERO,
+                None,
+                true,
+            );
+            let min_incident = self.duration(
+                &[base[0], base[1], K("min_incident")],
+                f.min_incident.as_ref(),
+            );
+            if let (Some(amount), Some(min_incident)) = (amount, min_incident) {
+                model = Some(CreditModel::Fixed {
+                    amount,
+                    min_incident,
+                });
+            }
+        }
+        let cap = raw.cap.as_ref().map(|c| self.cap("cap", c));
+        let annual_cap = raw.annual_cap.as_ref().map(|c| self.cap("annual_cap", c));
+        let minimum = match &raw.minimum {
+            None => Some(Minimum::AtLeast(Decimal::ZERO)),
+            Some(RawMinimum::AtLeast(t)) => self
+                .decimal_in(&[K("credits"), K("minimum")], t, Decimal::ZERO, None, false)
+                .map(Minimum::AtLeast),
+            Some(RawMinimum::Float) => {
+                let path = [K("credits"), K("minimum")];
+                let text = self.doc.scalar_at(&path).unwrap_or_default();
+                self.decimal_in(&path, &text, Decimal::ZERO, None, false)
+                    .map(Minimum::AtLeast)
+            }
+            Some(RawMinimum::Above(t)) => self
+                .decimal_in(
+                    &[K("credits"), K("minimum"), K("above")],
+                    t,
+                    Decimal::ZERO,
+                    None,
+                    false,
+                )
+                .map(Minimum::Above),
+        };
+        let rounding = match &raw.rounding {
+            None => Some(Rounding::HalfUp),
+            Some(r) => self.get(&[K("credits"), K("rounding")], r, str::parse),
+        };
+        if count != 1 {
+            return None;
+        }
+        Some(Credits {
+            model: model?,
+            cap: cap.flatten(),
+            annual_cap: annual_cap.flatten(),
+            minimum: minimum?,
+            rounding: rounding?,
+        })
+    }
+
+    fn cap(&mut self, key: &'static str, raw: &RawCap) -> Option<Cap> {
+        use Seg::Key as K;
+        if raw.percent.is_none() && raw.amount.is_none() {
+            self.fail(
+                &[K("credits"), K(key)],
+                "expected `percent` and/or `amount`",
+            );
+            return None;
+        }
+        let percent = match &raw.percent {
+            None => Some(None),
+            Some(p) => self
+                .decimal_in(
+                    &[K("credits"), K(key), K("percent")],
+                    p,
+                    Decimal::ZERO,
+                    None,
+                    false,
+                )
+                .map(Some),
+        };
+        let amount = match &raw.amount {
+            None => Some(None),
+            Some(a) => self
+                .decimal_in(
+                    &[K("credits"), K(key), K("amount")],
+                    a,
+                    Decimal::ZERO,
+                    None,
+                    false,
+                )
+                .map(Some),
+        };
+        Some(Cap {
+            percent: percent?,
+            amount: amount?,
+        })
+    }
+
+    fn deadline(&mut self) -> Option<Option<Deadline>> {
+        use Seg::Key as K;
+        let Some(raw) = self
+            .doc
+            .value
+            .claim
+            .as_ref()
+            .and_then(|c| c.deadline.as_ref())
+        else {
+            return Some(None);
+        };
+        let given: Vec<(&'static str, &String)> = [
+            ("periods_after", raw.periods_after.as_ref()),
+            ("days_after_incident", raw.days_after_incident.as_ref()),
+            ("days_after_period_end", raw.days_after_period_end.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+        if given.len() != 1 {
+            self.fail(
+                &[K("claim"), K("deadline")],
+                "expected exactly one of periods_after, days_after_incident, days_after_period_end",
+            );
+            return None;
+        }
+        let (key, text) = given[0];
+        let n = self.get(&[K("claim"), K("deadline"), K(key)], text, |t| {
+            t.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 3650)
+                .ok_or_else(|| format!("expected a whole number from 0 to 3650, found {t:?}"))
+        })?;
+        Some(Some(match key {
+            "periods_after" => Deadline::PeriodsAfter(n),
+            "days_after_incident" => Deadline::DaysAfterIncident(n),
+            _ => Deadline::DaysAfterPeriodEnd(n),
+        }))
+    }
+}
