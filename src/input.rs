@@ -42,7 +42,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
 /// The longest line accepted in any input file.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
-/// Refuses text with a line longer than [`MAX_LINE_BYTES`]: no record of any input is anywhere
+/// Refuses text with a line longer than 1 MiB: no record of any input is anywhere
 /// near that long, so such a file is broken or hostile, and it is refused before anything
 /// (hashing, parsing) reads it whole.
 ///
