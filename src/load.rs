@@ -6,8 +6,7 @@ use crate::compute::Inputs;
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::input::{decode, read_bytes, InputFile};
-use crate::subscription::Subscription;
-use crate::subscription::{parse_located, Charges};
+use crate::subscription::{parse_located, Charges, Parsed};
 use crate::window::{parse_windows, Window};
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
@@ -104,7 +103,7 @@ impl Sources {
         };
         collect(load_contracts(&self.contracts, &mut inputs))?;
         // The two big files parse at the same time, one per core.
-        type Subs = Result<(InputFile, Arc<str>, Vec<(Subscription, Option<usize>)>), Error>;
+        type Subs = Result<(InputFile, Arc<str>, Parsed), Error>;
         let (subscriptions, outages) = std::thread::scope(|s| {
             let subs = s.spawn(|| -> Option<Subs> {
                 self.subscriptions.as_ref().map(|path| {
@@ -128,14 +127,14 @@ impl Sources {
             (subs, outages)
         });
         if let Some(result) = subscriptions {
-            collect(result.map(|(file, name, subs)| {
+            collect(result.map(|(file, name, parsed)| {
                 inputs.files.push(file);
-                inputs.subscription_origins.reserve(subs.len());
-                inputs.subscriptions.reserve(subs.len());
-                for (sub, line) in subs {
-                    inputs.subscription_origins.push((name.clone(), line));
-                    inputs.subscriptions.push(sub);
-                }
+                inputs.subscription_origins = parsed
+                    .lines
+                    .into_iter()
+                    .map(|line| (name.clone(), line))
+                    .collect();
+                inputs.subscriptions = parsed.subscriptions;
             }))?;
         }
         for result in outages {

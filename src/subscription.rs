@@ -185,11 +185,12 @@ fn build(
     })
 }
 
-/// Subscriptions in id byte order (then file order), the order claims are computed and
-/// reported in.
-fn sort_by_id(subs: Vec<(Subscription, Option<usize>)>) -> Vec<(Subscription, Option<usize>)> {
-    let order = crate::textsort::order_by_text(subs.iter().map(|(s, _)| &*s.id));
-    crate::textsort::permute(subs, &order)
+/// Subscriptions with the line each came from.
+pub(crate) struct Parsed {
+    /// In id byte order (then file order): the order claims are computed and reported in.
+    pub(crate) subscriptions: Vec<Subscription>,
+    /// The line of each.
+    pub(crate) lines: Vec<Option<usize>>,
 }
 
 /// Reads subscriptions from YAML or CSV text, in id order; `file` names it in messages and
@@ -198,16 +199,14 @@ fn sort_by_id(subs: Vec<(Subscription, Option<usize>)>) -> Vec<(Subscription, Op
 /// # Errors
 /// [`Error::Invalid`] with every problem found, each located; duplicate ids included.
 pub fn parse_subscriptions(file: &str, text: &str) -> Result<Vec<Subscription>, Error> {
-    parse_located(file, text).map(|v| v.into_iter().map(|(s, _)| s).collect())
+    parse_located(file, text).map(|p| p.subscriptions)
 }
 
 /// As [`parse_subscriptions`], with each subscription's line.
-pub(crate) fn parse_located(
-    file: &str,
-    text: &str,
-) -> Result<Vec<(Subscription, Option<usize>)>, Error> {
+pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
     let mut problems = Problems::new();
-    let mut out = Vec::new();
+    let (mut subscriptions, mut lines): (Vec<Subscription>, Vec<Option<usize>>) =
+        (Vec::new(), Vec::new());
     let mut scopes = Interner::default();
     let mut contract_names: FxHashMap<String, Arc<str>> = FxHashMap::default();
     match Format::of(file).map_err(Error::problem)? {
@@ -231,7 +230,9 @@ pub(crate) fn parse_located(
                     .filter(|(_, h)| !COLUMNS.contains(&h.as_str()))
                     .map(|(i, h)| (i, h.as_str()))
                     .collect();
-                out.reserve(memchr::memchr_iter(b'\n', text.as_bytes()).count());
+                let rows = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+                subscriptions.reserve(rows);
+                lines.reserve(rows);
                 each_record(
                     file,
                     &mut reader,
@@ -261,7 +262,8 @@ pub(crate) fn parse_located(
                             problems,
                             &mut contract_names,
                         ) {
-                            out.push((s, line));
+                            subscriptions.push(s);
+                            lines.push(line);
                         }
                     },
                 );
@@ -300,29 +302,41 @@ pub(crate) fn parse_located(
                     &mut problems,
                     &mut contract_names,
                 ) {
-                    out.push((s, doc.line_of(&[Seg::Index(i)])));
+                    subscriptions.push(s);
+                    lines.push(doc.line_of(&[Seg::Index(i)]));
                 }
             }
         }
     }
     // Sorted by id, duplicates sit side by side (the first in the file first).
-    let out = sort_by_id(out);
-    for pair in out.windows(2) {
-        let ((first, first_line), (s, line)) = (&pair[0], &pair[1]);
-        if first.id == s.id {
-            let first = first_line
-                .map(|l| format!(" (first on line {l})"))
-                .unwrap_or_default();
-            problems.push(
-                Problem::new(
-                    file,
-                    format!("duplicate subscription id {:?}{first}", &*s.id),
-                )
-                .at(*line)
-                .field("id"),
-            );
+    let order = crate::textsort::order_by_text(subscriptions.iter().map(|s| &*s.id));
+    crate::textsort::permute(&mut subscriptions, &order);
+    crate::textsort::permute(&mut lines, &order);
+    let mut first = 0;
+    for k in 1..subscriptions.len() {
+        if subscriptions[k].id != subscriptions[first].id {
+            first = k;
+            continue;
         }
+        let first_line = lines[first]
+            .map(|l| format!(" (first on line {l})"))
+            .unwrap_or_default();
+        problems.push(
+            Problem::new(
+                file,
+                format!(
+                    "duplicate subscription id {:?}{first_line}",
+                    &*subscriptions[k].id
+                ),
+            )
+            .at(lines[k])
+            .field("id"),
+        );
     }
+    let out = Parsed {
+        subscriptions,
+        lines,
+    };
     problems.into_result(out)
 }
 

@@ -21,10 +21,20 @@ pub(crate) fn order_by_text<'a>(keys: impl ExactSizeIterator<Item = &'a str>) ->
     entries.into_iter().map(|(_, _, i)| i).collect()
 }
 
-/// `items` reordered by `order` (a permutation of their indices).
-pub(crate) fn permute<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order.iter().filter_map(|&i| slots[i].take()).collect()
+/// Reorders `items` in place so that position k holds what was at `order[k]` (a permutation of
+/// the indices): cycles of swaps, no second copy of a million records.
+pub(crate) fn permute<T>(items: &mut [T], order: &[usize]) {
+    let mut from = order.to_vec();
+    for start in 0..items.len() {
+        let mut k = start;
+        while from[k] != start && from[k] != k {
+            let src = from[k];
+            items.swap(k, src);
+            from[k] = k;
+            k = src;
+        }
+        from[k] = k;
+    }
 }
 
 #[cfg(test)]
@@ -56,9 +66,26 @@ mod tests {
                 ("sub-0000000000000002", 0)
             ]
         );
-        assert_eq!(
-            permute(vec!['x', 'y', 'z'], &[2, 0, 1]),
-            vec!['z', 'x', 'y']
-        );
+        let mut items = vec!['x', 'y', 'z'];
+        permute(&mut items, &[2, 0, 1]);
+        assert_eq!(items, vec!['z', 'x', 'y']);
+        // Every permutation of five, against building the result by hand.
+        let mut order: Vec<usize> = (0..5).collect();
+        loop {
+            let mut items: Vec<usize> = (10..15).collect();
+            permute(&mut items, &order);
+            assert_eq!(
+                items,
+                order.iter().map(|&i| 10 + i).collect::<Vec<_>>(),
+                "{order:?}"
+            );
+            // Next permutation in lexicographic order.
+            let Some(i) = (0..4).rev().find(|&i| order[i] < order[i + 1]) else {
+                break;
+            };
+            let j = (i + 1..5).rev().find(|&j| order[j] > order[i]).unwrap();
+            order.swap(i, j);
+            order[i + 1..].reverse();
+        }
     }
 }

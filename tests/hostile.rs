@@ -412,3 +412,21 @@ fn a_one_gigabyte_line() {
         "{err}"
     );
 }
+
+#[test]
+fn many_duplicates_each_name_the_first() {
+    let mut subs = String::from("id,customer,contract,currency,fee\n");
+    for _ in 0..3 {
+        subs.push_str("b,B,c,USD,1.00\na,A,c,USD,1.00\n");
+    }
+    let o = claim(&[("subs.csv", subs.as_bytes())], &[]);
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stderr,
+        "error: subs.csv:5: id: duplicate subscription id \"a\" (first on line 3)\n\
+         error: subs.csv:7: id: duplicate subscription id \"a\" (first on line 3)\n\
+         error: subs.csv:4: id: duplicate subscription id \"b\" (first on line 2)\n\
+         error: subs.csv:6: id: duplicate subscription id \"b\" (first on line 2)\n\
+         4 problems found; nothing was written\n"
+    );
+}

@@ -27,7 +27,7 @@ impl<'a> WindowIndex<'a> {
         }
         // Stable: equal names keep window order.
         let order = crate::textsort::order_by_text(named.iter().map(|(n, _)| *n));
-        let named = crate::textsort::permute(named, &order);
+        crate::textsort::permute(&mut named, &order);
         WindowIndex {
             windows,
             global,
