@@ -408,8 +408,8 @@ pub fn measure(
     }
 }
 
-/// Counted minutes of `incident` in eligible time before `before`: used to pay a `fixed` credit
-/// only in the first period in which the incident counts.
+/// Whether `incident` has counted downtime in eligible time before `before`: a `fixed` credit is
+/// paid only in the first period in which the incident counts.
 pub fn counted_before(
     contract: &Contract,
     active: (Instant, Instant),
@@ -420,10 +420,14 @@ pub fn counted_before(
     if incident.start >= before {
         return false;
     }
+    // Incidents are in time order: find this one by its start.
+    let at = timeline
+        .incidents
+        .partition_point(|i| i.start() < incident.start.unix_seconds());
     let Some(inc) = timeline
         .incidents
-        .iter()
-        .find(|i| i.start() == incident.start.unix_seconds())
+        .get(at)
+        .filter(|i| i.start() == incident.start.unix_seconds())
     else {
         return false;
     };

@@ -136,9 +136,6 @@ pub enum Error {
         /// What the operating system said.
         source: std::io::Error,
     },
-    /// The computation left the range of exact decimal arithmetic (amounts beyond 28 digits).
-    #[error("{0}")]
-    Arithmetic(String),
 }
 
 impl Error {

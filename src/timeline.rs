@@ -4,7 +4,6 @@
 //! Everything here works on sorted, disjoint lists; the functions keep that invariant.
 
 use crate::contract::Counting;
-use crate::time::Instant;
 use rust_decimal::Decimal;
 
 /// A stretch of downtime at one impact, `[start, end)` in Unix seconds.
@@ -263,14 +262,6 @@ fn minute_runs(segments: &[Segment], range: impl Fn(&Segment) -> (i64, i64)) -> 
         }
     }
     runs.iter().map(|(a, b, w)| Decimal::from(b - a) * w).sum()
-}
-
-/// The instants of a span, for display.
-pub fn instants(span: Span) -> (Instant, Instant) {
-    (
-        Instant::from_unix_seconds(span.0),
-        Instant::from_unix_seconds(span.1),
-    )
 }
 
 #[cfg(test)]
