@@ -11,6 +11,7 @@ use crate::time::Instant;
 use crate::timeline::{self, Segment, Span};
 use crate::window::Window;
 use rust_decimal::Decimal;
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 /// Whether `window` applies to a subscription with `scope` (contract `applies_to` plus its own),
@@ -46,6 +47,11 @@ pub fn full_scope(contract: &Contract, sub: &Subscription) -> Result<Scope, Stri
 /// A merged incident after exclusions and minimum duration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Incident {
+    /// Start (Unix seconds), kept beside the segments so that searching incidents by time does
+    /// not read them.
+    start: i64,
+    /// End (Unix seconds).
+    end: i64,
     /// The incident's stretches of downtime, contiguous, at their impacts.
     pub segments: Arc<[Segment]>,
     /// References of its windows.
@@ -57,11 +63,11 @@ pub struct Incident {
 impl Incident {
     /// Start.
     pub fn start(&self) -> i64 {
-        self.segments.first().map_or(0, |s| s.start)
+        self.start
     }
     /// End.
     pub fn end(&self) -> i64 {
-        self.segments.last().map_or(0, |s| s.end)
+        self.end
     }
 }
 
@@ -128,6 +134,8 @@ fn incidents(contract: &Contract, counted: &[&Window], excluded: &[Span]) -> Vec
         .into_iter()
         .filter(|p| p[p.len() - 1].end - p[0].start >= rules.min_duration.0)
         .map(|segments| Incident {
+            start: segments[0].start,
+            end: segments[segments.len() - 1].end,
             segments: Arc::from(segments),
             references: Arc::from([]),
             sources: Arc::from([]),
@@ -227,10 +235,11 @@ impl<'a> SharedTimeline<'a> {
         }
     }
 
-    /// The timeline of the shared windows plus `own` (windows that apply to one subscription),
-    /// and the stretches of time where it may differ from the shared timeline (outside them,
-    /// incidents are exactly the shared ones).
-    pub fn with(&self, contract: &Contract, own: &[&'a Window]) -> (Timeline, Vec<Span>) {
+    /// What `own` (windows that apply to one subscription) changes in the shared timeline: the
+    /// incidents of the components they overlap or touch, rebuilt with them, and the stretches of
+    /// time where the result may differ (outside them, incidents are exactly the shared ones).
+    /// [`SharedTimeline::view`] puts the two together.
+    pub fn rebuild(&self, contract: &Contract, own: &[&'a Window]) -> Rebuilt {
         if own.iter().any(|w| is_excluded(contract, w)) {
             // New excluded time can cut any incident: start from scratch.
             let all = self
@@ -239,62 +248,103 @@ impl<'a> SharedTimeline<'a> {
                 .chain(self.excluded.iter())
                 .chain(own.iter())
                 .copied();
-            return (timeline(contract, all), vec![(i64::MIN, i64::MAX)]);
+            let t = timeline(contract, all);
+            return Rebuilt {
+                incidents: t.incidents,
+                excluded: Some(t.excluded),
+                replaced: Vec::new(),
+                affected: vec![(i64::MIN, i64::MAX)],
+            };
         }
-        let own: Vec<&Window> = own
+        let mut windows: Vec<&Window> = own
             .iter()
             .copied()
             .filter(|w| counts(contract, w))
             .collect();
-        if own.is_empty() {
-            return (self.timeline.clone(), Vec::new());
-        }
-        let mut touched: Vec<usize> = Vec::new();
-        for w in &own {
-            let (a, b) = span(w);
+        let mut affected: Vec<Span> = windows.iter().map(|w| span(w)).collect();
+        let mut replaced: Vec<usize> = Vec::new();
+        for &(a, b) in &affected {
             let first = self.components.partition_point(|c| c.span.1 < a);
-            touched.extend(
+            replaced.extend(
                 (first..self.components.len()).take_while(|&k| self.components[k].span.0 <= b),
             );
         }
-        touched.sort_unstable();
-        touched.dedup();
-        let mut affected: Vec<Span> = own.iter().map(|w| span(w)).collect();
-        let mut windows = own;
-        for &k in &touched {
+        replaced.sort_unstable();
+        replaced.dedup();
+        for &k in &replaced {
             windows.extend_from_slice(&self.counted[self.components[k].windows.clone()]);
             affected.push(self.components[k].span);
         }
-        let mut result = incidents(contract, &windows, &self.timeline.excluded);
-        let mut next = touched.iter().peekable();
+        let incidents = if windows.is_empty() {
+            Vec::new()
+        } else {
+            incidents(contract, &windows, &self.timeline.excluded)
+        };
+        Rebuilt {
+            incidents,
+            excluded: None,
+            replaced,
+            affected: timeline::union(affected),
+        }
+    }
+
+    /// The incidents of the shared timeline with `rebuilt` in place of what it replaces, in time
+    /// order, and the excluded time: borrowed, not copied.
+    pub fn view<'t>(&'t self, rebuilt: &'t Rebuilt) -> (Vec<&'t Incident>, &'t [Span]) {
+        if let Some(excluded) = &rebuilt.excluded {
+            return (rebuilt.incidents.iter().collect(), excluded);
+        }
+        let mut out: Vec<&Incident> =
+            Vec::with_capacity(self.timeline.incidents.len() + rebuilt.incidents.len());
+        let mut replaced = rebuilt.replaced.iter().peekable();
+        let mut added = rebuilt.incidents.iter().peekable();
         for (k, c) in self.components.iter().enumerate() {
-            if next.peek() == Some(&&k) {
-                next.next();
-            } else {
-                result.extend_from_slice(&self.timeline.incidents[c.incidents.clone()]);
+            if replaced.next_if_eq(&&k).is_some() {
+                continue;
+            }
+            for inc in &self.timeline.incidents[c.incidents.clone()] {
+                while let Some(a) = added.next_if(|a| a.start < inc.start) {
+                    out.push(a);
+                }
+                out.push(inc);
             }
         }
-        result.sort_unstable_by_key(|i| i.start());
-        (
-            Timeline {
-                incidents: result,
-                excluded: self.timeline.excluded.clone(),
-            },
-            timeline::union(affected),
-        )
+        out.extend(added);
+        (out, &self.timeline.excluded)
+    }
+
+    /// The timeline of the shared windows plus `own`, as one owned value, and the stretches of
+    /// time where it may differ from the shared timeline.
+    pub fn with(&self, contract: &Contract, own: &[&'a Window]) -> (Timeline, Vec<Span>) {
+        let rebuilt = self.rebuild(contract, own);
+        let (incidents, excluded) = self.view(&rebuilt);
+        let timeline = Timeline {
+            incidents: incidents.into_iter().cloned().collect(),
+            excluded: Arc::from(excluded),
+        };
+        (timeline, rebuilt.affected)
     }
 }
 
-impl Timeline {
-    /// Whether any incident overlaps [`from`, `to`).
-    pub fn has_incident_in(&self, from: Instant, to: Instant) -> bool {
-        let first = self
-            .incidents
-            .partition_point(|i| i.end() <= from.unix_seconds());
-        self.incidents
-            .get(first)
-            .is_some_and(|i| i.start() < to.unix_seconds())
-    }
+/// What one subscription's own windows change in a shared timeline (see
+/// [`SharedTimeline::rebuild`]).
+pub struct Rebuilt {
+    /// The incidents rebuilt, in time order.
+    incidents: Vec<Incident>,
+    /// New excluded time, when own windows brought some (then `incidents` is the whole timeline).
+    excluded: Option<Arc<[Span]>>,
+    /// The components of the shared timeline whose incidents `incidents` replace, ascending.
+    replaced: Vec<usize>,
+    /// Where the result may differ from the shared timeline, sorted disjoint.
+    pub affected: Vec<Span>,
+}
+
+/// Whether any of `incidents` (in time order) overlaps [`from`, `to`).
+pub fn has_incident_in<I: Borrow<Incident>>(incidents: &[I], from: Instant, to: Instant) -> bool {
+    let first = incidents.partition_point(|i| i.borrow().end <= from.unix_seconds());
+    incidents
+        .get(first)
+        .is_some_and(|i| i.borrow().start < to.unix_seconds())
 }
 
 /// When `sub` is active, as an instant range in the contract's zone (dates inclusive).
@@ -363,21 +413,41 @@ pub fn measure(
     timeline: &Timeline,
     period: &Period,
 ) -> Measured {
+    measure_incidents(
+        contract,
+        active,
+        &timeline.incidents,
+        &timeline.excluded,
+        period,
+    )
+}
+
+/// Measures `incidents` (in time order) with `excluded` time in `period`.
+pub fn measure_incidents<I: Borrow<Incident>>(
+    contract: &Contract,
+    active: (Instant, Instant),
+    incidents: &[I],
+    excluded: &[Span],
+    period: &Period,
+) -> Measured {
+    let timeline_excluded = excluded;
+    let all_incidents = incidents;
     let counting = contract.downtime().counting;
     let eligible = eligible(contract, active, period.start, period.end);
     let eligible_seconds: i64 = eligible.iter().map(|(a, b)| b - a).sum();
-    let excluded_seconds = timeline::overlap_seconds(&timeline.excluded, &eligible);
+    let excluded_seconds = timeline::overlap_seconds(timeline_excluded, &eligible);
     let net = match contract.exclusions().excluded_time {
         ExcludedTime::CountsAsUp => eligible_seconds,
         ExcludedTime::RemovedFromPeriod => eligible_seconds - excluded_seconds,
     };
     let (lo, hi) = (period.start.unix_seconds(), period.end.unix_seconds());
-    let first = timeline.incidents.partition_point(|i| i.end() <= lo);
+    let first = all_incidents.partition_point(|i| i.borrow().end <= lo);
     let mut all: Vec<Segment> = Vec::new();
     let mut incidents = Vec::new();
-    for inc in timeline.incidents[first..]
+    for inc in all_incidents[first..]
         .iter()
-        .take_while(|i| i.start() < hi)
+        .map(Borrow::borrow)
+        .take_while(|i| i.start < hi)
     {
         let clipped = timeline::clip(&inc.segments, &eligible);
         if clipped.is_empty() {
@@ -410,24 +480,22 @@ pub fn measure(
 
 /// Whether `incident` has counted downtime in eligible time before `before`: a `fixed` credit is
 /// paid only in the first period in which the incident counts.
-pub fn counted_before(
+pub fn counted_before<I: Borrow<Incident>>(
     contract: &Contract,
     active: (Instant, Instant),
     incident: &ClaimIncident,
-    timeline: &Timeline,
+    incidents: &[I],
     before: Instant,
 ) -> bool {
     if incident.start >= before {
         return false;
     }
     // Incidents are in time order: find this one by its start.
-    let at = timeline
-        .incidents
-        .partition_point(|i| i.start() < incident.start.unix_seconds());
-    let Some(inc) = timeline
-        .incidents
+    let at = incidents.partition_point(|i| i.borrow().start < incident.start.unix_seconds());
+    let Some(inc) = incidents
         .get(at)
-        .filter(|i| i.start() == incident.start.unix_seconds())
+        .map(Borrow::borrow)
+        .filter(|i| i.start == incident.start.unix_seconds())
     else {
         return false;
     };

@@ -117,28 +117,107 @@ impl Format {
     }
 }
 
-/// A CSV reader over `text` that keeps line numbers and accepts CRLF. Fields are not trimmed
-/// here (the csv crate would copy every record to do it); readers trim each field they use.
-pub(crate) fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(text.as_bytes())
+/// A CSV reader over text already in memory (RFC 4180 quoting, CRLF or LF, blank lines
+/// skipped), keeping line numbers. It drives `csv_core` directly: the `csv` crate's reader would
+/// copy every byte through its buffer and check UTF-8 once more per record, the bulk of reading
+/// a million-line file. Fields are not trimmed here; readers trim each field they use.
+pub(crate) struct CsvReader<'t> {
+    core: csv_core::Reader,
+    input: &'t [u8],
+    /// Unquoted field bytes of the current record, and where each field ends.
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+/// One record of a [`CsvReader`]: its fields, borrowed.
+pub(crate) struct CsvRecord<'r> {
+    text: &'r str,
+    ends: &'r [usize],
+}
+
+impl<'r> CsvRecord<'r> {
+    /// Field `i`, when the record has it.
+    pub(crate) fn get(&self, i: usize) -> Option<&'r str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end)
+    }
+
+    /// The number of fields.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+impl<'t> CsvReader<'t> {
+    /// A reader over `text`.
+    pub(crate) fn new(text: &'t str) -> CsvReader<'t> {
+        CsvReader {
+            core: csv_core::Reader::new(),
+            input: text.as_bytes(),
+            out: vec![0; 1024],
+            ends: vec![0; 16],
+        }
+    }
+
+    /// The next record and the line it starts on; `None` at the end.
+    fn next(&mut self) -> Option<(Result<CsvRecord<'_>, String>, usize)> {
+        let line = self.core.line() as usize;
+        let (mut nout, mut nend) = (0, 0);
+        loop {
+            let (result, nin, o, e) =
+                self.core
+                    .read_record(self.input, &mut self.out[nout..], &mut self.ends[nend..]);
+            self.input = &self.input[nin..];
+            // Field ends are counted from the start of the output given to this call.
+            for end in &mut self.ends[nend..nend + e] {
+                *end += nout;
+            }
+            nout += o;
+            nend += e;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull => {
+                    let len = self.out.len();
+                    self.out.resize(len * 2, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let len = self.ends.len();
+                    self.ends.resize(len * 2, 0);
+                }
+                csv_core::ReadRecordResult::Record => break,
+                csv_core::ReadRecordResult::End => return None,
+            }
+        }
+        // The text is UTF-8 and unquoting only removes ASCII quotes, so this holds; it is
+        // checked all the same rather than assumed.
+        let record = match std::str::from_utf8(&self.out[..nout]) {
+            Ok(text) => Ok(CsvRecord {
+                text,
+                ends: &self.ends[..nend],
+            }),
+            Err(_) => Err("field is not valid UTF-8".to_owned()),
+        };
+        Some((record, line.max(1)))
+    }
 }
 
 /// The header of a CSV file, with checks for duplicates and the required columns.
 pub(crate) fn csv_header(
     file: &str,
-    reader: &mut csv::Reader<&[u8]>,
+    reader: &mut CsvReader<'_>,
     required: &[&str],
     problems: &mut Problems,
 ) -> Option<Vec<String>> {
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|f| f.trim().to_owned()).collect(),
-        Err(e) => {
-            problems.push(csv_problem(file, &e));
+    let header: Vec<String> = match reader.next() {
+        Some((Ok(h), _)) => (0..h.len())
+            .map(|i| h.get(i).unwrap_or("").trim().to_owned())
+            .collect(),
+        Some((Err(e), line)) => {
+            problems.push(Problem::new(file, e).at_line(line));
             return None;
         }
+        None => Vec::new(),
     };
     if header.iter().all(String::is_empty) {
         problems.push(
@@ -182,50 +261,32 @@ pub(crate) fn csv_header(
     ok.then_some(header)
 }
 
-/// Calls `row` with every record of `reader` and its line; a record that cannot be read becomes a
-/// problem and reading goes on, so one run reports every bad line.
+/// Calls `row` with every record of `reader` after a header of `columns` fields, and its line;
+/// a record that cannot be read becomes a problem and reading goes on, so one run reports every
+/// bad line.
 pub(crate) fn each_record(
     file: &str,
-    reader: &mut csv::Reader<&[u8]>,
+    reader: &mut CsvReader<'_>,
+    columns: usize,
     problems: &mut Problems,
-    mut row: impl FnMut(&csv::StringRecord, Option<usize>, &mut Problems),
+    mut row: impl FnMut(&CsvRecord<'_>, Option<usize>, &mut Problems),
 ) {
-    let mut record = csv::StringRecord::new();
-    let mut last_error_at = None;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => row(
-                &record,
-                record.position().map(|p| p.line() as usize),
-                problems,
+    while let Some((record, line)) = reader.next() {
+        match record {
+            Ok(r) if r.len() == columns => row(&r, Some(line), problems),
+            Ok(r) => problems.push(
+                Problem::new(
+                    file,
+                    format!(
+                        "expected {columns} fields like the header, found {}",
+                        r.len()
+                    ),
+                )
+                .at_line(line),
             ),
-            Err(e) => {
-                let at = e.position().map(|p| p.byte());
-                problems.push(csv_problem(file, &e));
-                // A reader that cannot get past a spot would repeat it forever.
-                if at.is_none() || at == last_error_at {
-                    break;
-                }
-                last_error_at = at;
-            }
+            Err(e) => problems.push(Problem::new(file, e).at_line(line)),
         }
     }
-}
-
-/// A CSV error as a located problem.
-pub(crate) fn csv_problem(file: &str, e: &csv::Error) -> Problem {
-    let line = e.position().map(|p| p.line() as usize);
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("expected {expected_len} fields like the header, found {len}")
-        }
-        csv::ErrorKind::Utf8 { .. } => "field is not valid UTF-8".to_owned(),
-        _ => e.to_string(),
-    };
-    Problem::new(file, message).at(line)
 }
 
 /// Optional text: empty, `~` and `null` mean absent (YAML and JSON writers emit them).

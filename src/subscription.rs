@@ -4,7 +4,7 @@
 use crate::contract::parse_date;
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
-use crate::input::{csv_header, csv_reader, each_record, non_empty, Format};
+use crate::input::{csv_header, each_record, non_empty, CsvReader, Format};
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
 use crate::scope::{Interner, Scope};
@@ -211,7 +211,7 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
     let mut contract_names: FxHashMap<String, Arc<str>> = FxHashMap::default();
     match Format::of(file).map_err(Error::problem)? {
         Format::Csv => {
-            let mut reader = csv_reader(text);
+            let mut reader = CsvReader::new(text);
             let required = ["id", "customer", "contract", "currency", "fee"];
             if let Some(header) = csv_header(file, &mut reader, &required, &mut problems) {
                 const COLUMNS: [&str; 7] = [
@@ -236,6 +236,7 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
                 each_record(
                     file,
                     &mut reader,
+                    header.len(),
                     &mut problems,
                     |record, line, problems| {
                         let get = |k: usize| columns[k].and_then(|i| record.get(i)).map(str::trim);
@@ -392,6 +393,10 @@ impl Charges {
 
     /// The charge of `subscription` for `period`, if billed.
     pub fn get(&self, subscription: &str, period: PeriodId) -> Option<Money> {
+        // Asked once per subscription and period of a run: no key is built when nothing is billed.
+        if self.rows.is_empty() {
+            return None;
+        }
         self.by_period
             .get(&(subscription.to_owned(), period))
             .map(|&i| self.rows[i].amount)
@@ -444,7 +449,7 @@ pub struct AmountRow {
 pub fn parse_amounts_csv(file: &str, text: &str) -> Result<Vec<AmountRow>, Error> {
     let mut problems = Problems::new();
     let mut out = Vec::new();
-    let mut reader = csv_reader(text);
+    let mut reader = CsvReader::new(text);
     let mut seen: HashMap<(String, PeriodId), Option<usize>> = HashMap::new();
     if let Some(header) = csv_header(
         file,
@@ -471,6 +476,7 @@ pub fn parse_amounts_csv(file: &str, text: &str) -> Result<Vec<AmountRow>, Error
         each_record(
             file,
             &mut reader,
+            header.len(),
             &mut problems,
             |record, line, problems| {
                 let get = |name: &str| {

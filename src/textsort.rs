@@ -2,39 +2,47 @@
 //! first 16 bytes are held inline and compared first; only equal prefixes look at the strings.
 
 /// The permutation that orders `keys` by their bytes (stable: equal keys keep their order).
-pub(crate) fn order_by_text<'a>(keys: impl ExactSizeIterator<Item = &'a str>) -> Vec<usize> {
-    // The prefix as a big-endian integer orders like the bytes, and compares in one instruction.
-    let mut entries: Vec<(u128, &str, usize)> = keys
+pub(crate) fn order_by_text<'a>(
+    keys: impl ExactSizeIterator<Item = &'a str> + Clone,
+) -> Vec<usize> {
+    // The prefix as a big-endian integer orders like the bytes, and (prefix, position) pairs sort
+    // without a comparison closure; only runs of equal prefixes need the strings.
+    let prefix = |k: &str| {
+        let mut p = [0u8; 16];
+        let n = k.len().min(16);
+        p[..n].copy_from_slice(&k.as_bytes()[..n]);
+        u128::from_be_bytes(p)
+    };
+    let mut entries: Vec<(u128, usize)> = keys
+        .clone()
         .enumerate()
-        .map(|(i, k)| {
-            let mut prefix = [0u8; 16];
-            let n = k.len().min(16);
-            prefix[..n].copy_from_slice(&k.as_bytes()[..n]);
-            (u128::from_be_bytes(prefix), k, i)
-        })
+        .map(|(i, k)| (prefix(k), i))
         .collect();
-    entries.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| a.1.as_bytes().cmp(b.1.as_bytes()))
-            .then(a.2.cmp(&b.2))
-    });
-    entries.into_iter().map(|(_, _, i)| i).collect()
+    entries.sort_unstable();
+    let mut order: Vec<usize> = entries.iter().map(|&(_, i)| i).collect();
+    let mut all: Option<Vec<&str>> = None;
+    let mut start = 0;
+    while start < entries.len() {
+        let run = entries[start..]
+            .iter()
+            .take_while(|e| e.0 == entries[start].0)
+            .count();
+        if run > 1 {
+            // Equal prefixes: the whole keys decide; the sort is stable, so equal keys keep
+            // their positions' order.
+            let all = all.get_or_insert_with(|| keys.clone().collect());
+            order[start..start + run].sort_by(|&a, &b| all[a].as_bytes().cmp(all[b].as_bytes()));
+        }
+        start += run;
+    }
+    order
 }
 
-/// Reorders `items` in place so that position k holds what was at `order[k]` (a permutation of
-/// the indices): cycles of swaps, no second copy of a million records.
-pub(crate) fn permute<T>(items: &mut [T], order: &[usize]) {
-    let mut from = order.to_vec();
-    for start in 0..items.len() {
-        let mut k = start;
-        while from[k] != start && from[k] != k {
-            let src = from[k];
-            items.swap(k, src);
-            from[k] = k;
-            k = src;
-        }
-        from[k] = k;
-    }
+/// Reorders `items` so that position k holds what was at `order[k]` (a permutation of the
+/// indices): each item is moved once into a new vector, read where it is and written in order.
+pub(crate) fn permute<T>(items: &mut Vec<T>, order: &[usize]) {
+    let mut slots: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
+    *items = order.iter().filter_map(|&i| slots[i].take()).collect();
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Measured outage windows (SPEC 2.3): what was down, when, how badly, and who said so.
 
 use crate::error::{Error, Problem, Problems};
-use crate::input::{csv_header, csv_reader, each_record, non_empty, Format};
+use crate::input::{csv_header, each_record, non_empty, CsvReader, Format};
 use crate::money::parse_decimal;
 use crate::scope::{Interner, Scope};
 use crate::time::Instant;
@@ -206,7 +206,7 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
     let mut shared = Labels::default();
     match Format::of(file).map_err(Error::problem)? {
         Format::Csv => {
-            let mut reader = csv_reader(text);
+            let mut reader = CsvReader::new(text);
             if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
                 out.reserve(memchr::memchr_iter(b'\n', text.as_bytes()).count());
                 let columns = FIELDS.map(|f| header.iter().position(|h| h == f));
@@ -219,6 +219,7 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
                 each_record(
                     file,
                     &mut reader,
+                    header.len(),
                     &mut problems,
                     |record, line, problems| {
                         let field = columns.map(|c| c.and_then(|i| record.get(i)));

@@ -123,6 +123,8 @@ pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
         inputs.windows.len(),
         inputs.files.len()
     );
+    // As in `claim`: the process ends here.
+    std::mem::forget(inputs);
     Ok(0)
 }
 
@@ -225,6 +227,9 @@ pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
         }
     }
     out.finish()?;
+    // As in `claim`: the process ends here.
+    std::mem::forget(run);
+    std::mem::forget(inputs);
     Ok(0)
 }
 

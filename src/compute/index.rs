@@ -2,6 +2,7 @@
 //! customers sorted by name, to be walked side by side with sorted subscriptions.
 
 use super::Job;
+use crate::fxhash::FxHashMap;
 use crate::scope::Scope;
 use crate::window::Window;
 
@@ -10,28 +11,64 @@ pub(super) struct WindowIndex<'a> {
     windows: &'a [Window],
     /// Windows without `customers`.
     global: Vec<usize>,
-    /// (name, window) for each name a window is limited to (subscription id or customer), sorted
-    /// by name, then window.
-    pub(super) named: Vec<(&'a str, u32)>,
+    /// Each name a window is limited to (subscription id or customer), sorted by name, then
+    /// window.
+    pub(super) named: Vec<Named<'a>>,
+    /// The range of `named` holding each distinct name.
+    by_name: FxHashMap<&'a str, (u32, u32)>,
+    /// The distinct scopes of windows naming someone. A million windows carry a few dozen label
+    /// sets, so which of them cover a subscription is decided once per scope, not per window.
+    pub(super) scopes: Vec<Scope>,
+}
+
+/// A window limited to `name`.
+#[derive(Clone, Copy)]
+pub(super) struct Named<'a> {
+    name: &'a str,
+    /// The window's position in the inputs.
+    pub(super) window: u32,
+    /// The position of its scope in [`WindowIndex::scopes`].
+    pub(super) scope: u32,
 }
 
 impl<'a> WindowIndex<'a> {
     pub(super) fn new(windows: &'a [Window]) -> WindowIndex<'a> {
         let mut global = Vec::new();
-        let mut named: Vec<(&str, u32)> = Vec::new();
+        let mut named: Vec<Named<'a>> = Vec::new();
+        let mut scopes = Vec::new();
+        let mut seen: FxHashMap<usize, u32> = FxHashMap::default();
         for (i, w) in windows.iter().enumerate() {
             if w.customers.is_empty() {
                 global.push(i);
+                continue;
             }
-            named.extend(w.customers.iter().map(|c| (c.as_str(), i as u32)));
+            let scope = *seen.entry(w.scope.id()).or_insert_with(|| {
+                scopes.push(w.scope.clone());
+                scopes.len() as u32 - 1
+            });
+            named.extend(w.customers.iter().map(|c| Named {
+                name: c.as_str(),
+                window: i as u32,
+                scope,
+            }));
         }
         // Stable: equal names keep window order.
-        let order = crate::textsort::order_by_text(named.iter().map(|(n, _)| *n));
+        let order = crate::textsort::order_by_text(named.iter().map(|n| n.name));
         crate::textsort::permute(&mut named, &order);
+        let mut by_name = FxHashMap::default();
+        let mut start = 0;
+        while start < named.len() {
+            let name = named[start].name;
+            let end = start + named[start..].iter().take_while(|n| n.name == name).count();
+            by_name.insert(name, (start as u32, end as u32));
+            start = end;
+        }
         WindowIndex {
             windows,
             global,
             named,
+            by_name,
+            scopes,
         }
     }
 
@@ -49,12 +86,12 @@ impl<'a> WindowIndex<'a> {
         names
             .map(|name| {
                 let name = name.as_bytes();
-                while at < self.named.len() && self.named[at].0.as_bytes() < name {
+                while at < self.named.len() && self.named[at].name.as_bytes() < name {
                     at += 1;
                 }
                 let start = at;
                 let mut end = at;
-                while end < self.named.len() && self.named[end].0.as_bytes() == name {
+                while end < self.named.len() && self.named[end].name.as_bytes() == name {
                     end += 1;
                 }
                 (start as u32, end as u32)
@@ -62,21 +99,28 @@ impl<'a> WindowIndex<'a> {
             .collect()
     }
 
-    /// Windows naming a job's subscription by id or customer (before the scope check), each once,
-    /// in input order.
-    pub(super) fn own(&self, job: &Job<'_>) -> Vec<usize> {
+    /// The range of `named` equal to `name` (empty when no window names it).
+    pub(super) fn range_of(&self, name: &str) -> (u32, u32) {
+        self.by_name.get(name).copied().unwrap_or((0, 0))
+    }
+
+    /// Windows naming a job's subscription by id or customer whose scope `covers` (by position
+    /// in [`WindowIndex::scopes`]), each once, in input order.
+    pub(super) fn own(&self, job: &Job<'_>, covers: impl Fn(usize) -> bool) -> Vec<&'a Window> {
         let [(a, b), (c, d)] = job.own;
-        let by_id = self.named[a as usize..b as usize]
+        let by_id = &self.named[a as usize..b as usize];
+        let by_customer = &self.named[c as usize..d as usize];
+        let mut out: Vec<u32> = by_id
             .iter()
-            .map(|&(_, w)| w as usize);
-        let by_customer = self.named[c as usize..d as usize]
-            .iter()
-            .map(|&(_, w)| w as usize);
-        let mut out: Vec<usize> = by_id.chain(by_customer).collect();
+            .chain(by_customer)
+            .filter(|n| covers(n.scope as usize))
+            .map(|n| n.window)
+            .collect();
         if c < d && a < b {
             out.sort_unstable();
             out.dedup();
         }
-        out
+        let windows = self.windows;
+        out.into_iter().map(|w| &windows[w as usize]).collect()
     }
 }

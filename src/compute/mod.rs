@@ -89,11 +89,13 @@ struct Job<'a> {
     sub: &'a Subscription,
     contract: &'a Contract,
     scope: usize,
-    /// Its position in the inputs.
-    sub_index: usize,
     /// Entries of the window index naming this subscription: by id, by customer.
     own: [(u32, u32); 2],
 }
+
+/// Above this many distinct scopes among windows naming someone, scope matches are not
+/// tabulated per subscription scope (real inputs have dozens; hostile ones could have a million).
+const MAX_TABULATED_SCOPES: usize = 4096;
 
 /// What every subscription of one contract and full scope shares.
 struct ScopeData<'a> {
@@ -101,6 +103,9 @@ struct ScopeData<'a> {
     scope: Scope,
     /// The timeline of the windows without `customers` that apply to this scope.
     shared: SharedTimeline<'a>,
+    /// Whether each scope of [`WindowIndex::scopes`] covers this one; empty when there are too
+    /// many to tabulate (then each is checked when met).
+    covers: Vec<bool>,
     /// The selected periods of the contract, with their measurement and assessment for a
     /// subscription that is active throughout and has no windows of its own.
     periods: Vec<Shared>,
@@ -223,28 +228,24 @@ impl<'a> Run<'a> {
     /// # Errors
     /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
     pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
-        // Resolving subscriptions, indexing windows and ordering customers are independent: for a
-        // provider's base they run side by side.
-        let customers =
-            || crate::textsort::order_by_text(inputs.subscriptions.iter().map(|s| &*s.customer));
-        let (resolved, index, customer_order) =
-            if inputs.subscriptions.len() + inputs.windows.len() > 50_000 {
-                std::thread::scope(|s| {
-                    let index = s.spawn(|| WindowIndex::new(&inputs.windows));
-                    let order = s.spawn(customers);
-                    let resolved = resolve(inputs);
-                    (resolved, join(index), Some(join(order)))
-                })
-            } else {
-                (resolve(inputs), WindowIndex::new(&inputs.windows), None)
-            };
+        // Resolving subscriptions and indexing windows are independent: for a provider's base
+        // they run side by side.
+        let (resolved, index) = if inputs.subscriptions.len() + inputs.windows.len() > 50_000 {
+            std::thread::scope(|s| {
+                let index = s.spawn(|| WindowIndex::new(&inputs.windows));
+                let resolved = resolve(inputs);
+                (resolved, join(index))
+            })
+        } else {
+            (resolve(inputs), WindowIndex::new(&inputs.windows))
+        };
         let resolved = resolved?;
         let mut periods_of: FxHashMap<&str, Vec<Period>> = FxHashMap::default();
         // Full scopes are shared per (contract, subscription scope), so identity is enough here.
         let mut scope_ids: FxHashMap<(&str, usize), usize> = FxHashMap::default();
         let mut scopes: Vec<ScopeData<'a>> = Vec::new();
         let mut jobs = Vec::new();
-        for (sub_index, (sub, contract, scope)) in resolved.into_iter().enumerate() {
+        for (sub, contract, scope) in resolved {
             if selection
                 .subscription
                 .as_ref()
@@ -285,17 +286,22 @@ impl<'a> Run<'a> {
                             }
                         })
                         .collect();
+                    let covers = if index.scopes.len() <= MAX_TABULATED_SCOPES {
+                        index.scopes.iter().map(|s| s.covers(&scope)).collect()
+                    } else {
+                        Vec::new()
+                    };
                     scopes.push(ScopeData {
                         contract,
                         scope,
                         shared,
+                        covers,
                         periods,
                     });
                     next
                 });
             jobs.push(Job {
                 sub,
-                sub_index,
                 contract,
                 scope: id,
                 own: [(0, 0); 2],
@@ -305,23 +311,14 @@ impl<'a> Run<'a> {
         if !jobs.is_sorted_by(|a, b| a.sub.id.as_bytes() <= b.sub.id.as_bytes()) {
             jobs.sort_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
         }
-        // Windows naming subscriptions are found by walking two sorted lists side by side, not by
-        // a million random probes: by id in job order, by customer in customer order.
+        // Windows naming subscriptions are found by walking two sorted lists side by side (ids in
+        // job order, names in the index), not by a million random probes; customers are not in
+        // id order, and most name no window, so they are looked up among the distinct names.
         if !index.named.is_empty() {
             let by_id = index.ranges(jobs_ids(&jobs));
             for (job, range) in jobs.iter_mut().zip(by_id) {
                 job.own[0] = range;
-            }
-            let order = customer_order.unwrap_or_else(customers);
-            let mut job_of = vec![usize::MAX; inputs.subscriptions.len()];
-            for (j, job) in jobs.iter().enumerate() {
-                job_of[job.sub_index] = j;
-            }
-            let ranges = index.ranges(order.iter().map(|&i| &*inputs.subscriptions[i].customer));
-            for (&i, range) in order.iter().zip(ranges) {
-                if let Some(job) = jobs.get_mut(job_of[i]) {
-                    job.own[1] = range;
-                }
+                job.own[1] = index.range_of(&job.sub.customer);
             }
         }
         // Contracts no subscription uses cannot change a claim; listing them would only make every

@@ -5,13 +5,14 @@ use super::{Job, Run};
 use crate::calculator::{self, Basis};
 use crate::claim::Claim;
 use crate::contract::{Contract, CreditModel};
-use crate::engine::{self, Timeline};
+use crate::engine::{self, Incident};
 use crate::period::{Period, PeriodId};
 use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
+use crate::timeline::Span;
 use crate::window::Window;
 use rust_decimal::Decimal;
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeSet;
 
 impl Run<'_> {
@@ -21,21 +22,36 @@ impl Run<'_> {
         let (sub, contract) = (job.sub, job.contract);
         let data = &self.scopes[job.scope];
         let active = engine::active_range(contract, sub);
-        let own: Vec<&Window> = self
-            .index
-            .own(job)
-            .iter()
-            .map(|&i| &self.inputs.windows[i])
-            .filter(|w| engine::applies(w, &data.scope, &sub.id, &sub.customer))
-            .collect();
-        // Where the subscription's own windows change nothing, the scope's shared measurement holds.
-        let (timeline, affected): (Cow<'_, Timeline>, Vec<(i64, i64)>) = if own.is_empty() {
-            (Cow::Borrowed(&data.shared.timeline), Vec::new())
+        // The index found the windows naming this subscription; what is left of SPEC 2.4 is
+        // whether their scope covers the subscription's.
+        let own = self.index.own(job, |k| match data.covers.get(k) {
+            Some(&covers) => covers,
+            None => self.index.scopes[k].covers(&data.scope),
+        });
+        // Where the subscription's own windows change nothing, the scope's shared measurement
+        // holds; where they do, the shared incidents are borrowed around the rebuilt ones.
+        if own.is_empty() {
+            let t = &data.shared.timeline;
+            self.periods(job, active, (&t.incidents, &t.excluded), &[], out);
         } else {
-            let (t, affected) = data.shared.with(contract, &own);
-            (Cow::Owned(t), affected)
-        };
-        let timeline = &*timeline;
+            let rebuilt = data.shared.rebuild(contract, &own);
+            let (incidents, excluded) = data.shared.view(&rebuilt);
+            self.periods(job, active, (&incidents, excluded), &rebuilt.affected, out);
+        }
+    }
+
+    /// The claims of `job` for each period, given its `timeline` (incidents in time order, excluded
+    /// time) and where that differs from the scope's shared timeline (`affected`).
+    fn periods<I: Borrow<Incident>>(
+        &self,
+        job: &Job<'_>,
+        active: (Instant, Instant),
+        (incidents, excluded): (&[I], &[Span]),
+        affected: &[Span],
+        out: &mut Vec<Claim>,
+    ) {
+        let (sub, contract) = (job.sub, job.contract);
+        let data = &self.scopes[job.scope];
         let untouched = |p: &Period| {
             let (lo, hi) = (p.start.unix_seconds(), p.end.unix_seconds());
             !affected.iter().any(|&(a, b)| a < hi && b > lo)
@@ -75,7 +91,7 @@ impl Run<'_> {
             }
             let wanted = shared.is_some();
             // No incident, no downtime, no breach: nothing to report when only breaches are.
-            if quiet && !timeline.has_incident_in(period.start, period.end) {
+            if quiet && !engine::has_incident_in(incidents, period.start, period.end) {
                 continue;
             }
             let whole = active.0 <= period.start && active.1 >= period.end;
@@ -84,7 +100,8 @@ impl Run<'_> {
                     (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment))
                 }
                 _ => {
-                    let m = engine::measure(contract, active, timeline, &period);
+                    let m =
+                        engine::measure_incidents(contract, active, incidents, excluded, &period);
                     let fixed_incidents = match &credits.model {
                         CreditModel::Fixed { min_incident, .. } => m
                             .incidents
@@ -94,7 +111,13 @@ impl Run<'_> {
                                     && i.downtime_seconds > Decimal::ZERO
                             })
                             .filter(|i| {
-                                !engine::counted_before(contract, active, i, timeline, period.start)
+                                !engine::counted_before(
+                                    contract,
+                                    active,
+                                    i,
+                                    incidents,
+                                    period.start,
+                                )
                             })
                             .count(),
                         _ => 0,
