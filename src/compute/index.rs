@@ -56,6 +56,7 @@ impl<'a> WindowIndex<'a> {
         let order = crate::textsort::order_by_text(named.iter().map(|n| n.name));
         crate::textsort::permute(&mut named, &order);
         let mut by_name = FxHashMap::default();
+        by_name.reserve(named.len());
         let mut start = 0;
         while start < named.len() {
             let name = named[start].name;

@@ -1,5 +1,6 @@
 //! Running a computation: chunks of subscriptions on every core, handed over in order.
 
+use super::subscription::Local;
 use super::{Job, Run, Total};
 use crate::claim::Claim;
 use crate::error::Error;
@@ -30,10 +31,10 @@ impl Run<'_> {
             .clamp(1, 16);
         let ahead = 4 * threads;
         let chunks: Vec<&[Job<'_>]> = self.jobs.chunks(CHUNK).collect();
-        let work = |jobs: &[Job<'_>]| -> (T, BTreeMap<Currency, Decimal>) {
+        let work = |jobs: &[Job<'_>], local: &Local| -> (T, BTreeMap<Currency, Decimal>) {
             let mut claims = Vec::new();
             for job in jobs {
-                self.subscription_claims(job, &mut claims);
+                self.subscription_claims(job, local, &mut claims);
             }
             let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
             for c in &claims {
@@ -44,8 +45,9 @@ impl Run<'_> {
         if chunks.len() <= 1 {
             // Not worth a thread: a billing system's call for one customer stays on its thread.
             let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+            let local = self.local();
             for (i, chunk) in chunks.iter().enumerate() {
-                let (t, part) = work(chunk);
+                let (t, part) = work(chunk, &local);
                 for (currency, credit) in part {
                     *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
                 }
@@ -64,18 +66,23 @@ impl Run<'_> {
             for _ in 0..threads {
                 let tx = tx.clone();
                 let (next, stop, written, chunks, work) = (&next, &stop, &written, &chunks, &work);
-                s.spawn(move || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= chunks.len() {
-                        break;
-                    }
-                    let mut done = written.0.lock().unwrap_or_else(|e| e.into_inner());
-                    while i >= *done + ahead && !stop.load(Ordering::Relaxed) {
-                        done = written.1.wait(done).unwrap_or_else(|e| e.into_inner());
-                    }
-                    drop(done);
-                    if stop.load(Ordering::Relaxed) || tx.send((i, work(chunks[i]))).is_err() {
-                        break;
+                s.spawn(move || {
+                    let local = self.local();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= chunks.len() {
+                            break;
+                        }
+                        let mut done = written.0.lock().unwrap_or_else(|e| e.into_inner());
+                        while i >= *done + ahead && !stop.load(Ordering::Relaxed) {
+                            done = written.1.wait(done).unwrap_or_else(|e| e.into_inner());
+                        }
+                        drop(done);
+                        if stop.load(Ordering::Relaxed)
+                            || tx.send((i, work(chunks[i], &local))).is_err()
+                        {
+                            break;
+                        }
                     }
                 });
             }

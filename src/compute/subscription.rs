@@ -3,7 +3,7 @@
 
 use super::{Job, Run};
 use crate::calculator::{self, Basis};
-use crate::claim::Claim;
+use crate::claim::{Claim, ClaimIncident};
 use crate::contract::{Contract, CreditModel};
 use crate::engine::{self, Incident};
 use crate::period::{Period, PeriodId};
@@ -14,11 +14,12 @@ use crate::window::Window;
 use rust_decimal::Decimal;
 use std::borrow::{Borrow, Cow};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 impl Run<'_> {
     /// The claims of one subscription, in period order, with the annual cap applied from the
     /// start of each year.
-    pub(super) fn subscription_claims(&self, job: &Job<'_>, out: &mut Vec<Claim>) {
+    pub(super) fn subscription_claims(&self, job: &Job<'_>, local: &Local, out: &mut Vec<Claim>) {
         let (sub, contract) = (job.sub, job.contract);
         let data = &self.scopes[job.scope];
         let active = engine::active_range(contract, sub);
@@ -32,11 +33,12 @@ impl Run<'_> {
         // holds; where they do, the shared incidents are borrowed around the rebuilt ones.
         if own.is_empty() {
             let t = &data.shared.timeline;
-            self.periods(job, active, (&t.incidents, &t.excluded), &[], out);
+            self.periods(job, active, (&t.incidents, &t.excluded), &[], local, out);
         } else {
             let rebuilt = data.shared.rebuild(contract, &own);
             let (incidents, excluded) = data.shared.view(&rebuilt);
-            self.periods(job, active, (&incidents, excluded), &rebuilt.affected, out);
+            let timeline = (&incidents[..], excluded);
+            self.periods(job, active, timeline, &rebuilt.affected, local, out);
         }
     }
 
@@ -48,8 +50,10 @@ impl Run<'_> {
         active: (Instant, Instant),
         (incidents, excluded): (&[I], &[Span]),
         affected: &[Span],
+        local: &Local,
         out: &mut Vec<Claim>,
     ) {
+        let (contract_name, shared_incidents) = &local.scopes[job.scope];
         let (sub, contract) = (job.sub, job.contract);
         let data = &self.scopes[job.scope];
         let untouched = |p: &Period| {
@@ -75,10 +79,12 @@ impl Run<'_> {
         } else {
             Vec::new()
         };
-        let periods = earlier
-            .into_iter()
-            .map(|p| (p, None))
-            .chain(data.periods.iter().map(|s| (s.period, Some(s))));
+        let periods = earlier.into_iter().map(|p| (p, None)).chain(
+            data.periods
+                .iter()
+                .enumerate()
+                .map(|(k, s)| (s.period, Some((k, s)))),
+        );
         // Shared results hold for a subscription active throughout the period where its own
         // windows change nothing; `fixed` also depends on earlier periods, so it is always computed.
         let shareable = !matches!(credits.model, CreditModel::Fixed { .. });
@@ -96,7 +102,7 @@ impl Run<'_> {
             }
             let whole = active.0 <= period.start && active.1 >= period.end;
             let (measured, assessment) = match shared {
-                Some(s) if shareable && whole && untouched(&period) => {
+                Some((_, s)) if shareable && whole && untouched(&period) => {
                     (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment))
                 }
                 _ => {
@@ -163,10 +169,14 @@ impl Run<'_> {
                 continue;
             }
             let assessment = assessment.into_owned();
+            let incidents = match (&measured, shared) {
+                (Cow::Borrowed(_), Some((k, _))) => shared_incidents[k].clone(),
+                _ => measured.incidents.clone(),
+            };
             out.push(Claim {
                 subscription: sub.id.clone(),
                 customer: sub.customer.clone(),
-                contract: sub.contract.clone(),
+                contract: contract_name.clone(),
                 period: period.id,
                 period_start: period.start,
                 period_end: period.end,
@@ -187,9 +197,36 @@ impl Run<'_> {
                 claim_deadline: assessment.deadline,
                 note: assessment.note,
                 next_tier: assessment.next_tier,
-                incidents: measured.incidents.clone(),
+                incidents,
                 steps,
             });
+        }
+    }
+}
+
+/// One thread's own copies of what every claim of a scope shares (the contract's name, each
+/// shared period's incidents). A claim holds a reference count on them; two cores counting on
+/// the same counter would pass its cache line back and forth for every claim.
+pub(super) struct Local {
+    /// Per scope of the run: the contract's name, and the incidents of each shared period.
+    scopes: Vec<(Arc<str>, Vec<SharedIncidents>)>,
+}
+
+type SharedIncidents = Arc<[ClaimIncident]>;
+
+impl Run<'_> {
+    /// Copies for one thread.
+    pub(super) fn local(&self) -> Local {
+        Local {
+            scopes: self
+                .scopes
+                .iter()
+                .map(|d| {
+                    let periods = d.periods.iter();
+                    let incidents = periods.map(|p| Arc::from(&*p.measured.incidents)).collect();
+                    (Arc::from(d.contract.id()), incidents)
+                })
+                .collect(),
         }
     }
 }
