@@ -5,6 +5,7 @@ use crate::period::PeriodId;
 use crate::time::Instant;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use smol_str::SmolStr;
 use std::sync::Arc;
 
 /// An incident as listed in a claim: the whole merged incident (not clipped to the period) and
@@ -21,9 +22,9 @@ pub struct ClaimIncident {
     /// The same, exactly, in seconds.
     pub downtime_seconds: Decimal,
     /// References of the windows that make it up, sorted, without repeats.
-    pub references: Arc<[Arc<str>]>,
+    pub references: Arc<[SmolStr]>,
     /// Sources of the windows that make it up, sorted, without repeats.
-    pub sources: Arc<[Arc<str>]>,
+    pub sources: Arc<[SmolStr]>,
 }
 
 /// How far the next higher credit is.
@@ -39,11 +40,11 @@ pub struct NextTier {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     /// Subscription id.
-    pub subscription: Arc<str>,
+    pub subscription: SmolStr,
     /// Customer name.
-    pub customer: Arc<str>,
+    pub customer: SmolStr,
     /// Contract id.
-    pub contract: Arc<str>,
+    pub contract: SmolStr,
     /// The period.
     pub period: PeriodId,
     /// Period start (local midnight in the contract's zone).

@@ -11,6 +11,7 @@ use crate::time::Instant;
 use crate::timeline::{self, Segment, Span};
 use crate::window::Window;
 use rust_decimal::Decimal;
+use smol_str::SmolStr;
 use std::borrow::Borrow;
 use std::sync::Arc;
 
@@ -55,9 +56,9 @@ pub struct Incident {
     /// The incident's stretches of downtime, contiguous, at their impacts.
     pub segments: Arc<[Segment]>,
     /// References of its windows.
-    pub references: Arc<[Arc<str>]>,
+    pub references: Arc<[SmolStr]>,
     /// Sources of its windows.
-    pub sources: Arc<[Arc<str>]>,
+    pub sources: Arc<[SmolStr]>,
 }
 
 impl Incident {
@@ -143,7 +144,7 @@ fn incidents(contract: &Contract, counted: &[&Window], excluded: &[Span]) -> Vec
         .collect();
     // Attach each counted window's reference and source to the incidents it overlaps.
     // (references, sources) of each incident.
-    type Labels = (Vec<Arc<str>>, Vec<Arc<str>>);
+    type Labels = (Vec<SmolStr>, Vec<SmolStr>);
     let mut labels: Vec<Labels> = vec![(Vec::new(), Vec::new()); incidents.len()];
     for w in counted {
         let (a, b) = span(w);

@@ -12,18 +12,18 @@ use crate::yaml::{Located, Seg};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use smol_str::SmolStr;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 /// Who is covered by which contract, for which scope, at what charge per period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     /// Unique id.
-    pub id: Arc<str>,
+    pub id: SmolStr,
     /// The customer's name.
-    pub customer: Arc<str>,
+    pub customer: SmolStr,
     /// The contract's id.
-    pub contract: Arc<str>,
+    pub contract: SmolStr,
     /// Scope labels (`region`, `zone`, ...), added to the contract's `applies_to`.
     pub scope: Scope,
     /// Charge per period for the covered service.
@@ -38,9 +38,9 @@ impl Subscription {
     /// A subscription active for all time.
     pub fn new(id: &str, customer: &str, contract: &str, fee: Money) -> Subscription {
         Subscription {
-            id: Arc::from(id),
-            customer: Arc::from(customer),
-            contract: Arc::from(contract),
+            id: SmolStr::new(id),
+            customer: SmolStr::new(customer),
+            contract: SmolStr::new(contract),
             scope: Scope::new(),
             fee,
             active_from: None,
@@ -120,7 +120,7 @@ fn build(
     scope: Scope,
     at: &dyn Fn(&str) -> Option<usize>,
     problems: &mut Problems,
-    contracts: &mut FxHashMap<String, Arc<str>>,
+    contracts: &mut FxHashMap<String, SmolStr>,
 ) -> Option<Subscription> {
     let mut fail = |field: &str, message: String| {
         problems.push(Problem::new(file, message).at(at(field)).field(field))
@@ -167,13 +167,13 @@ fn build(
         return None;
     }
     Some(Subscription {
-        id: Arc::from(f.id.trim()),
-        customer: Arc::from(f.customer.trim()),
+        id: SmolStr::new(f.id.trim()),
+        customer: SmolStr::new(f.customer.trim()),
         // A million subscriptions name a handful of contracts: share the names.
         contract: match contracts.get(f.contract.trim()) {
             Some(c) => c.clone(),
             None => {
-                let c: Arc<str> = Arc::from(f.contract.trim());
+                let c = SmolStr::new(f.contract.trim());
                 contracts.insert(c.to_string(), c.clone());
                 c
             }
@@ -208,7 +208,7 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
     let (mut subscriptions, mut lines): (Vec<Subscription>, Vec<Option<usize>>) =
         (Vec::new(), Vec::new());
     let mut scopes = Interner::default();
-    let mut contract_names: FxHashMap<String, Arc<str>> = FxHashMap::default();
+    let mut contract_names: FxHashMap<String, SmolStr> = FxHashMap::default();
     match Format::of(file).map_err(Error::problem)? {
         Format::Csv => {
             let mut reader = CsvReader::new(text);

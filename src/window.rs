@@ -8,8 +8,8 @@ use crate::time::Instant;
 use crate::yaml::{Located, Seg};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
+use smol_str::SmolStr;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// The fields of a window that are not scope labels.
 const FIELDS: [&str; 8] = [
@@ -30,15 +30,15 @@ pub struct Window {
     end: Instant,
     impact: Decimal,
     /// Cause label (`maintenance`, `force-majeure`, ...); `None` = unplanned.
-    pub cause: Option<Arc<str>>,
+    pub cause: Option<SmolStr>,
     /// The incident's reference (ticket, statement id).
-    pub reference: Option<Arc<str>>,
+    pub reference: Option<SmolStr>,
     /// Who measured or reported it.
-    pub source: Option<Arc<str>>,
+    pub source: Option<SmolStr>,
     /// When maintenance was announced.
     pub announced_at: Option<Instant>,
     /// Subscription ids or customer names it is limited to (empty = everyone in scope).
-    pub customers: Vec<String>,
+    pub customers: Vec<SmolStr>,
     /// Scope labels it applies to (`*` = any).
     pub scope: Scope,
 }
@@ -99,7 +99,7 @@ impl Window {
 
     /// Sets the reference.
     pub fn with_reference(mut self, reference: &str) -> Window {
-        self.reference = Some(Arc::from(reference));
+        self.reference = Some(SmolStr::new(reference));
         self
     }
 
@@ -121,15 +121,15 @@ impl Window {
 #[derive(Default)]
 struct Labels {
     scopes: Interner,
-    words: std::collections::HashMap<String, Arc<str>>,
+    words: std::collections::HashMap<String, SmolStr>,
 }
 
 impl Labels {
-    fn word(&mut self, w: &str) -> Arc<str> {
+    fn word(&mut self, w: &str) -> SmolStr {
         if let Some(a) = self.words.get(w) {
             return a.clone();
         }
-        let a: Arc<str> = Arc::from(w);
+        let a = SmolStr::new(w);
         self.words.insert(w.to_owned(), a.clone());
         a
     }
@@ -176,14 +176,14 @@ fn build<'a>(
     w = w.with_impact(impact?).map_err(|e| fail("impact", e)).ok()?;
     w.announced_at = announced_at?;
     w.cause = cause.map(|c| shared.word(c));
-    w.reference = reference.map(Arc::from);
+    w.reference = reference.map(SmolStr::new);
     w.source = source.map(|s| shared.word(s));
     w.customers = customers
         .map(|c| {
             c.split(';')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
-                .map(str::to_owned)
+                .map(SmolStr::new)
                 .collect()
         })
         .unwrap_or_default();

@@ -5,6 +5,7 @@ use super::Job;
 use crate::fxhash::FxHashMap;
 use crate::scope::Scope;
 use crate::window::Window;
+use smol_str::SmolStr;
 
 /// Windows indexed so that a subscription finds its own without scanning all of them.
 pub(super) struct WindowIndex<'a> {
@@ -13,18 +14,19 @@ pub(super) struct WindowIndex<'a> {
     global: Vec<usize>,
     /// Each name a window is limited to (subscription id or customer), sorted by name, then
     /// window.
-    pub(super) named: Vec<Named<'a>>,
+    pub(super) named: Vec<Named>,
     /// The range of `named` holding each distinct name.
-    by_name: FxHashMap<&'a str, (u32, u32)>,
+    by_name: FxHashMap<SmolStr, (u32, u32)>,
     /// The distinct scopes of windows naming someone. A million windows carry a few dozen label
     /// sets, so which of them cover a subscription is decided once per scope, not per window.
     pub(super) scopes: Vec<Scope>,
 }
 
-/// A window limited to `name`.
-#[derive(Clone, Copy)]
-pub(super) struct Named<'a> {
-    name: &'a str,
+/// A window limited to `name`. The name is held here (inline when short), so that sorting and
+/// walking the index reads it in order instead of in each window.
+#[derive(Clone)]
+pub(super) struct Named {
+    name: SmolStr,
     /// The window's position in the inputs.
     pub(super) window: u32,
     /// The position of its scope in [`WindowIndex::scopes`].
@@ -34,7 +36,7 @@ pub(super) struct Named<'a> {
 impl<'a> WindowIndex<'a> {
     pub(super) fn new(windows: &'a [Window]) -> WindowIndex<'a> {
         let mut global = Vec::new();
-        let mut named: Vec<Named<'a>> = Vec::new();
+        let mut named: Vec<Named> = Vec::new();
         let mut scopes = Vec::new();
         let mut seen: FxHashMap<usize, u32> = FxHashMap::default();
         for (i, w) in windows.iter().enumerate() {
@@ -47,21 +49,25 @@ impl<'a> WindowIndex<'a> {
                 scopes.len() as u32 - 1
             });
             named.extend(w.customers.iter().map(|c| Named {
-                name: c.as_str(),
+                name: c.clone(),
                 window: i as u32,
                 scope,
             }));
         }
         // Stable: equal names keep window order.
-        let order = crate::textsort::order_by_text(named.iter().map(|n| n.name));
+        let order = crate::textsort::order_by_text(named.iter().map(|n| n.name.as_str()));
         crate::textsort::permute(&mut named, &order);
         let mut by_name = FxHashMap::default();
         by_name.reserve(named.len());
         let mut start = 0;
         while start < named.len() {
-            let name = named[start].name;
-            let end = start + named[start..].iter().take_while(|n| n.name == name).count();
-            by_name.insert(name, (start as u32, end as u32));
+            let name = &named[start].name;
+            let end = start
+                + named[start..]
+                    .iter()
+                    .take_while(|n| n.name == *name)
+                    .count();
+            by_name.insert(name.clone(), (start as u32, end as u32));
             start = end;
         }
         WindowIndex {

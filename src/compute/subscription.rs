@@ -53,7 +53,7 @@ impl Run<'_> {
         local: &Local,
         out: &mut Vec<Claim>,
     ) {
-        let (contract_name, shared_incidents) = &local.scopes[job.scope];
+        let shared_incidents = &local.scopes[job.scope];
         let (sub, contract) = (job.sub, job.contract);
         let data = &self.scopes[job.scope];
         let untouched = |p: &Period| {
@@ -176,7 +176,7 @@ impl Run<'_> {
             out.push(Claim {
                 subscription: sub.id.clone(),
                 customer: sub.customer.clone(),
-                contract: contract_name.clone(),
+                contract: sub.contract.clone(),
                 period: period.id,
                 period_start: period.start,
                 period_end: period.end,
@@ -204,12 +204,12 @@ impl Run<'_> {
     }
 }
 
-/// One thread's own copies of what every claim of a scope shares (the contract's name, each
-/// shared period's incidents). A claim holds a reference count on them; two cores counting on
-/// the same counter would pass its cache line back and forth for every claim.
+/// One thread's own copies of the incidents of each scope's shared periods. A claim holds a
+/// reference count on its incidents; two cores counting on the same counter would pass its cache
+/// line back and forth for every claim.
 pub(super) struct Local {
-    /// Per scope of the run: the contract's name, and the incidents of each shared period.
-    scopes: Vec<(Arc<str>, Vec<SharedIncidents>)>,
+    /// Per scope of the run, the incidents of each shared period.
+    scopes: Vec<Vec<SharedIncidents>>,
 }
 
 type SharedIncidents = Arc<[ClaimIncident]>;
@@ -223,8 +223,7 @@ impl Run<'_> {
                 .iter()
                 .map(|d| {
                     let periods = d.periods.iter();
-                    let incidents = periods.map(|p| Arc::from(&*p.measured.incidents)).collect();
-                    (Arc::from(d.contract.id()), incidents)
+                    periods.map(|p| Arc::from(&*p.measured.incidents)).collect()
                 })
                 .collect(),
         }

@@ -6,7 +6,7 @@ use crate::claim::Claim;
 use crate::compute::Claims;
 use crate::input::InputFile;
 use serde::Serialize;
-use std::sync::Arc;
+use smol_str::SmolStr;
 
 #[derive(Serialize)]
 struct Input<'a> {
@@ -51,7 +51,7 @@ struct Incident<'a> {
     start: String,
     end: String,
     downtime_minutes: String,
-    references: &'a [Arc<str>],
+    references: &'a [SmolStr],
 }
 
 #[derive(Serialize)]
