@@ -274,7 +274,7 @@ pub fn price(
     let credits = contract.credits();
     let model_amount = match assessment.owed {
         Owed::Percent(p) if p.is_zero() => Decimal::ZERO,
-        Owed::Percent(p) => basis.amount * p / Decimal::ONE_HUNDRED,
+        Owed::Percent(p) => percent_of(basis.amount, p),
         // multiple x (fee / hours) x (seconds / 3600), divided once at the end to stay exact.
         Owed::FeeHours {
             multiple,
@@ -314,6 +314,16 @@ pub fn price(
             after_rounding: credit,
             annual_cap_remaining: None,
         },
+    }
+}
+
+/// `p` percent of `amount`, exactly: dividing by 100 is moving the decimal point, which is
+/// cheaper than a division when millions of credits are priced.
+fn percent_of(amount: Decimal, p: Decimal) -> Decimal {
+    let mut x = amount * p;
+    match x.set_scale(x.scale() + 2) {
+        Ok(()) => x,
+        Err(_) => amount * p / Decimal::ONE_HUNDRED,
     }
 }
 

@@ -239,9 +239,7 @@ impl Currency {
     /// `amount` rounded to the minor unit with `mode`, always carrying exactly the minor-unit
     /// digits (`12000` USD becomes `12000.00`).
     pub fn round(&self, amount: Decimal, mode: Rounding) -> Decimal {
-        let mut r = amount.round_dp_with_strategy(self.minor_units(), mode.strategy());
-        r.rescale(self.minor_units());
-        r
+        round_to(amount, self.minor_units(), mode.strategy())
     }
 
     /// `amount` truncated to the minor unit (annual caps are never rounded up).
@@ -258,6 +256,41 @@ impl Currency {
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+/// `d` rounded to `dp` decimals with `strategy`, its scale set to `dp`: what
+/// `round_dp_with_strategy` and `rescale` give, computed on the mantissa in one division for the
+/// non-negative values every credit, minute and percent is (a billing run rounds millions).
+pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decimal {
+    let fallback = |d: Decimal| {
+        let mut r = d.round_dp_with_strategy(dp, strategy);
+        r.rescale(dp);
+        r
+    };
+    let scale = d.scale();
+    let Ok(m) = u128::try_from(d.mantissa()) else {
+        return fallback(d);
+    };
+    if scale <= dp || d.is_sign_negative() {
+        return fallback(d);
+    }
+    // scale <= 28, so the divisor fits.
+    let p = 10u128.pow(scale - dp);
+    let (q, r) = (m / p, m % p);
+    let half = p / 2;
+    let up = match strategy {
+        RoundingStrategy::MidpointNearestEven => r > half || (r == half && q % 2 == 1),
+        RoundingStrategy::MidpointAwayFromZero => r >= half,
+        RoundingStrategy::MidpointTowardZero => r > half,
+        RoundingStrategy::ToZero | RoundingStrategy::ToNegativeInfinity => false,
+        RoundingStrategy::AwayFromZero | RoundingStrategy::ToPositiveInfinity => r != 0,
+        _ => return fallback(d),
+    };
+    let q = q + u128::from(up);
+    match i128::try_from(q) {
+        Ok(q) => Decimal::try_from_i128_with_scale(q, dp).unwrap_or_else(|_| fallback(d)),
+        Err(_) => fallback(d),
     }
 }
 
@@ -367,6 +400,46 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-division rounding agrees with rust_decimal's, digit for digit and in scale.
+        #[test]
+        fn round_to_is_rust_decimals_rounding(
+            mantissa in prop_oneof![0i128..1_000_000, 0i128..=79_228_162_514_264_337_593_543_950_335],
+            scale in 0u32..=28,
+            dp in 0u32..=8,
+            negative in proptest::bool::weighted(0.1),
+            k in 0usize..7,
+        ) {
+            let strategy = [
+                RoundingStrategy::MidpointNearestEven,
+                RoundingStrategy::MidpointAwayFromZero,
+                RoundingStrategy::MidpointTowardZero,
+                RoundingStrategy::ToZero,
+                RoundingStrategy::AwayFromZero,
+                RoundingStrategy::ToNegativeInfinity,
+                RoundingStrategy::ToPositiveInfinity,
+            ][k];
+            let d = Decimal::from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale);
+            let mut expected = d.round_dp_with_strategy(dp, strategy);
+            expected.rescale(dp);
+            let got = round_to(d, dp, strategy);
+            prop_assert_eq!(got, expected);
+            prop_assert_eq!(got.to_string(), expected.to_string());
+        }
+    }
+
+    #[test]
+    fn round_to_ties() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let even = RoundingStrategy::MidpointNearestEven;
+        assert_eq!(round_to(d("99.9999985"), 6, even).to_string(), "99.999998");
+        assert_eq!(round_to(d("99.9999995"), 6, even).to_string(), "100.000000");
+        let up = RoundingStrategy::MidpointAwayFromZero;
+        assert_eq!(round_to(d("672.3195"), 2, up).to_string(), "672.32");
+        assert_eq!(round_to(d("672.3"), 2, up).to_string(), "672.30");
+    }
 
     #[test]
     fn the_iso_table_is_sorted_for_binary_search() {

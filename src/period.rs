@@ -163,6 +163,36 @@ impl PeriodId {
     }
 }
 
+impl PeriodId {
+    /// Appends the name, as `Display` writes it, without the formatting machinery (a provider's
+    /// billing run prints millions).
+    pub(crate) fn push_to(&self, out: &mut String) {
+        let year = match u32::try_from(self.year) {
+            Ok(y) if y < 10_000 => y,
+            _ => {
+                out.push_str(&self.to_string());
+                return;
+            }
+        };
+        for d in [year / 1000, year / 100 % 10, year / 10 % 10, year % 10] {
+            out.push(char::from(b'0' + d as u8));
+        }
+        match self.kind {
+            PeriodKind::Month => {
+                let m = self.first_month + 1;
+                out.push('-');
+                out.push(char::from(b'0' + (m / 10) as u8));
+                out.push(char::from(b'0' + (m % 10) as u8));
+            }
+            PeriodKind::Quarter => {
+                out.push_str("-Q");
+                out.push(char::from(b'1' + (self.first_month / 3) as u8));
+            }
+            PeriodKind::Year => {}
+        }
+    }
+}
+
 impl fmt::Display for PeriodId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
@@ -230,6 +260,26 @@ impl PeriodSpan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_pushed_as_displayed() {
+        for kind in [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year] {
+            for (y, m, d) in [(1900, 1, 1), (2018, 11, 22), (2024, 12, 31), (2199, 6, 30)] {
+                let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+                let p = PeriodId::containing(kind, date);
+                let mut pushed = String::new();
+                p.push_to(&mut pushed);
+                assert_eq!(pushed, p.to_string());
+            }
+        }
+        let mut out = String::new();
+        PeriodId::containing(
+            PeriodKind::Month,
+            NaiveDate::from_ymd_opt(2018, 9, 1).unwrap(),
+        )
+        .push_to(&mut out);
+        assert_eq!(out, "2018-09");
+    }
 
     #[test]
     fn lengths_are_real_elapsed_time() {

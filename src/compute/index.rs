@@ -58,7 +58,7 @@ impl<'a> WindowIndex<'a> {
         let order = crate::textsort::order_by_text(named.iter().map(|n| n.name.as_str()));
         crate::textsort::permute(&mut named, &order);
         let mut by_name = FxHashMap::default();
-        by_name.reserve(named.len());
+        by_name.reserve(1 + named.windows(2).filter(|n| n[0].name != n[1].name).count());
         let mut start = 0;
         while start < named.len() {
             let name = &named[start].name;

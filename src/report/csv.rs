@@ -107,9 +107,7 @@ fn cell(out: &mut String, c: &Claim, col: usize) {
         0 => field(out, &c.subscription),
         1 => field(out, &c.customer),
         2 => field(out, &c.contract),
-        3 => {
-            let _ = write!(out, "{}", c.period);
-        }
+        3 => c.period.push_to(out),
         4 => {
             let _ = write!(out, "{}", c.period_start);
         }

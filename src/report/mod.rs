@@ -9,7 +9,7 @@ pub mod letter;
 pub mod reconcile;
 pub mod table;
 
-use crate::money::Currency;
+use crate::money::{round_to, Currency};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The tool's name and version, as printed in reports.
@@ -53,24 +53,23 @@ pub(crate) fn push_money(out: &mut String, amount: Decimal, currency: Currency) 
         // Credits and bases are already rounded to the minor unit.
         return push_decimal(out, amount);
     }
-    let mut a = amount.round_dp_with_strategy(
+    let a = round_to(
+        amount,
         currency.minor_units(),
         RoundingStrategy::MidpointAwayFromZero,
     );
-    a.rescale(currency.minor_units());
     push_decimal(out, a);
 }
 
 pub(crate) fn push_uptime(out: &mut String, percent: Decimal) {
-    let mut u = percent.round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven);
-    u.rescale(6);
-    push_decimal(out, u);
+    push_decimal(
+        out,
+        round_to(percent, 6, RoundingStrategy::MidpointNearestEven),
+    );
 }
 
 pub(crate) fn push_minutes(out: &mut String, m: Decimal) {
-    let r = m
-        .round_dp_with_strategy(6, RoundingStrategy::MidpointNearestEven)
-        .normalize();
+    let r = round_to(m, 6, RoundingStrategy::MidpointNearestEven).normalize();
     push_normal(out, r);
 }
 
