@@ -3,7 +3,8 @@
 //! A provider's million subscriptions and windows carry a few dozen distinct label sets, so a
 //! [`Scope`] is shared (cloning is a reference count) and loaders intern them.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::fxhash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A set of scope labels, cheap to clone.
@@ -65,7 +66,7 @@ impl From<BTreeMap<String, String>> for Scope {
 /// Hands out one shared [`Scope`] per distinct label set.
 #[derive(Default)]
 pub(crate) struct Interner {
-    seen: HashMap<String, Scope>,
+    seen: FxHashMap<String, Scope>,
     key: String,
 }
 

@@ -121,7 +121,7 @@ impl Window {
 #[derive(Default)]
 struct Labels {
     scopes: Interner,
-    words: std::collections::HashMap<String, SmolStr>,
+    words: crate::fxhash::FxHashMap<String, SmolStr>,
 }
 
 impl Labels {

@@ -228,85 +228,54 @@ impl<'a> Run<'a> {
     /// # Errors
     /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
     pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
-        // Resolving subscriptions and indexing windows are independent: for a provider's base
-        // they run side by side.
-        let (resolved, index) = if inputs.subscriptions.len() + inputs.windows.len() > 50_000 {
+        // Resolving subscriptions into jobs and indexing windows are independent: for a
+        // provider's base they run side by side.
+        let (planned, index) = if inputs.subscriptions.len() + inputs.windows.len() > 50_000 {
             std::thread::scope(|s| {
                 let index = s.spawn(|| WindowIndex::new(&inputs.windows));
-                let resolved = resolve(inputs);
-                (resolved, join(index))
+                let planned = resolve(inputs).map(|r| plan(inputs, r, selection));
+                (planned, join(index))
             })
         } else {
-            (resolve(inputs), WindowIndex::new(&inputs.windows))
+            let planned = resolve(inputs).map(|r| plan(inputs, r, selection));
+            (planned, WindowIndex::new(&inputs.windows))
         };
-        let resolved = resolved?;
-        let mut periods_of: FxHashMap<&str, Vec<Period>> = FxHashMap::default();
-        // Full scopes are shared per (contract, subscription scope), so identity is enough here.
-        let mut scope_ids: FxHashMap<(&str, usize), usize> = FxHashMap::default();
-        let mut scopes: Vec<ScopeData<'a>> = Vec::new();
-        let mut jobs = Vec::new();
-        for (sub, contract, scope) in resolved {
-            if selection
-                .subscription
-                .as_ref()
-                .is_some_and(|s| **s != *sub.id)
-                || selection
-                    .customer
-                    .as_ref()
-                    .is_some_and(|c| **c != *sub.customer)
-            {
-                continue;
-            }
-            let periods = periods_of.entry(contract.id()).or_insert_with(|| {
-                let ids = match &selection.periods {
-                    Some(span) => span.periods(contract.period()),
-                    None => touched_periods(contract, &inputs.windows),
+        let (mut jobs, keys) = planned?;
+        let always = (
+            Instant::from_unix_seconds(i64::MIN / 4),
+            Instant::from_unix_seconds(i64::MAX / 4),
+        );
+        let scopes: Vec<ScopeData<'a>> = keys
+            .into_iter()
+            .map(|(contract, scope, periods)| {
+                let shared = SharedTimeline::new(contract, index.global(&scope));
+                let timeline = &shared.timeline;
+                let periods = periods
+                    .iter()
+                    .map(|p| {
+                        let measured = engine::measure(contract, always, timeline, p);
+                        let assessment = calculator::assess(contract, &measured, p, 0);
+                        Shared {
+                            period: *p,
+                            measured,
+                            assessment,
+                        }
+                    })
+                    .collect();
+                let covers = if index.scopes.len() <= MAX_TABULATED_SCOPES {
+                    index.scopes.iter().map(|s| s.covers(&scope)).collect()
+                } else {
+                    Vec::new()
                 };
-                ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
-            });
-            let next = scopes.len();
-            let id = *scope_ids
-                .entry((contract.id(), scope.id()))
-                .or_insert_with(|| {
-                    let shared = SharedTimeline::new(contract, index.global(&scope));
-                    let timeline = &shared.timeline;
-                    let always = (
-                        Instant::from_unix_seconds(i64::MIN / 4),
-                        Instant::from_unix_seconds(i64::MAX / 4),
-                    );
-                    let periods = periods
-                        .iter()
-                        .map(|p| {
-                            let measured = engine::measure(contract, always, timeline, p);
-                            let assessment = calculator::assess(contract, &measured, p, 0);
-                            Shared {
-                                period: *p,
-                                measured,
-                                assessment,
-                            }
-                        })
-                        .collect();
-                    let covers = if index.scopes.len() <= MAX_TABULATED_SCOPES {
-                        index.scopes.iter().map(|s| s.covers(&scope)).collect()
-                    } else {
-                        Vec::new()
-                    };
-                    scopes.push(ScopeData {
-                        contract,
-                        scope,
-                        shared,
-                        covers,
-                        periods,
-                    });
-                    next
-                });
-            jobs.push(Job {
-                sub,
-                contract,
-                scope: id,
-                own: [(0, 0); 2],
-            });
-        }
+                ScopeData {
+                    contract,
+                    scope,
+                    shared,
+                    covers,
+                    periods,
+                }
+            })
+            .collect();
         // Loaded files come sorted already (see `load`); inputs built in code may not.
         if !jobs.is_sorted_by(|a, b| a.sub.id.as_bytes() <= b.sub.id.as_bytes()) {
             jobs.sort_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
@@ -391,6 +360,56 @@ impl<'a> Run<'a> {
 /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
 pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> {
     Ok(Run::new(inputs, selection)?.collect())
+}
+
+/// A (contract, full scope) every subscription of which shares its windows, with the periods
+/// claimed under the contract.
+type ScopeKey<'a> = (&'a Contract, Scope, Arc<[Period]>);
+
+/// The selected subscriptions as jobs, each pointing at its (contract, full scope) in the list
+/// returned beside them.
+fn plan<'a>(
+    inputs: &'a Inputs,
+    resolved: Vec<(&'a Subscription, &'a Contract, Scope)>,
+    selection: &Selection,
+) -> (Vec<Job<'a>>, Vec<ScopeKey<'a>>) {
+    let mut periods_of: FxHashMap<*const Contract, Arc<[Period]>> = FxHashMap::default();
+    // Full scopes are shared per (contract, subscription scope), so identity is enough here.
+    let mut scope_ids: FxHashMap<(*const Contract, usize), usize> = FxHashMap::default();
+    let mut keys: Vec<ScopeKey<'a>> = Vec::new();
+    let mut jobs = Vec::with_capacity(resolved.len());
+    for (sub, contract, scope) in resolved {
+        if selection
+            .subscription
+            .as_ref()
+            .is_some_and(|s| **s != *sub.id)
+            || selection
+                .customer
+                .as_ref()
+                .is_some_and(|c| **c != *sub.customer)
+        {
+            continue;
+        }
+        let periods = periods_of.entry(contract).or_insert_with(|| {
+            let ids = match &selection.periods {
+                Some(span) => span.periods(contract.period()),
+                None => touched_periods(contract, &inputs.windows),
+            };
+            ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
+        });
+        let next = keys.len();
+        let id = *scope_ids.entry((contract, scope.id())).or_insert_with(|| {
+            keys.push((contract, scope, periods.clone()));
+            next
+        });
+        jobs.push(Job {
+            sub,
+            contract,
+            scope: id,
+            own: [(0, 0); 2],
+        });
+    }
+    (jobs, keys)
 }
 
 /// The result of a scoped thread; a panic there goes on here.
