@@ -129,18 +129,20 @@ impl Sources {
         if let Some(result) = subscriptions {
             collect(result.map(|(file, name, parsed)| {
                 inputs.files.push(file);
-                inputs.subscription_origins = parsed
-                    .lines
-                    .into_iter()
-                    .map(|line| (name.clone(), line))
-                    .collect();
+                inputs.subscriptions_file = Some(name);
+                inputs.subscription_lines = parsed.lines;
                 inputs.subscriptions = parsed.subscriptions;
             }))?;
         }
         for result in outages {
             collect(result.map(|(file, windows)| {
                 inputs.files.push(file);
-                inputs.windows.extend(windows);
+                // The first file's windows are moved in, not copied.
+                if inputs.windows.is_empty() {
+                    inputs.windows = windows;
+                } else {
+                    inputs.windows.extend(windows);
+                }
             }))?;
         }
         if let Some(path) = &self.charges {

@@ -43,9 +43,11 @@ pub struct Inputs {
     pub charges: Charges,
     /// The files read, with fingerprints (empty for inputs built in code).
     pub files: Vec<InputFile>,
-    /// Where each subscription came from (file, line), by position in `subscriptions`, for
-    /// messages; empty for subscriptions built in code.
-    pub subscription_origins: Vec<(Arc<str>, Option<usize>)>,
+    /// The file the subscriptions came from, for messages; `None` for subscriptions built in code.
+    pub subscriptions_file: Option<Arc<str>>,
+    /// The line of each subscription in that file, by position in `subscriptions`; empty for
+    /// subscriptions built in code.
+    pub subscription_lines: Vec<Option<usize>>,
 }
 
 /// Which claims to compute.
@@ -134,10 +136,11 @@ fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Er
         inputs.contracts.iter().map(|c| (c.id(), c)).collect();
     let mut problems = Problems::new();
     let located = |index: usize, field: &str, message: String| -> Problem {
-        let (file, line) = match inputs.subscription_origins.get(index) {
-            Some((file, line)) => (&**file, *line),
-            None => ("<subscriptions>", None),
-        };
+        let file = inputs
+            .subscriptions_file
+            .as_deref()
+            .unwrap_or("<subscriptions>");
+        let line = inputs.subscription_lines.get(index).copied().flatten();
         Problem::new(file, message).at(line).field(field)
     };
     let mut known: Vec<&str> = contracts.keys().copied().collect();
