@@ -56,6 +56,19 @@ enum Owed {
     Fixed { amount: Decimal, count: u64 },
 }
 
+impl Assessment {
+    /// Whether the model pays nothing, whatever the basis: then the credit is zero.
+    pub fn owes_nothing(&self) -> bool {
+        match self.owed {
+            Owed::Percent(p) => p.is_zero(),
+            Owed::FeeHours {
+                multiple, seconds, ..
+            } => multiple.is_zero() || seconds.is_zero(),
+            Owed::Fixed { amount, count } => count == 0 || amount.is_zero(),
+        }
+    }
+}
+
 /// Eligible and downtime seconds, exact, with the threshold test.
 struct Uptime {
     eligible: Decimal,

@@ -269,10 +269,16 @@ pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decim
         r
     };
     let scale = d.scale();
+    if scale <= dp {
+        // Nothing to round: only the scale grows.
+        let mut r = d;
+        r.rescale(dp);
+        return r;
+    }
     let Ok(m) = u128::try_from(d.mantissa()) else {
         return fallback(d);
     };
-    if scale <= dp || d.is_sign_negative() {
+    if d.is_sign_negative() {
         return fallback(d);
     }
     // scale <= 28, so the divisor fits.

@@ -135,6 +135,11 @@ impl Run<'_> {
             if quiet && self.breached_only && !assessment.breached {
                 continue;
             }
+            // A billing run books credits only: where the model owes nothing there is nothing to
+            // price, and nothing counts towards an annual cap.
+            if self.credited_only && assessment.owes_nothing() {
+                continue;
+            }
             let b = basis(contract, sub, active, &period, &self.inputs.charges);
             let priced = calculator::price(contract, &assessment, b, currency);
             let mut credit = priced.credit;
