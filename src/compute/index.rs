@@ -2,10 +2,11 @@
 //! customers sorted by name, to be walked side by side with sorted subscriptions.
 
 use super::Job;
-use crate::fxhash::FxHashMap;
+use crate::fxhash::{FxHashMap, FxHasher};
 use crate::scope::Scope;
 use crate::window::Window;
 use smol_str::SmolStr;
+use std::hash::Hasher;
 
 /// Windows indexed so that a subscription finds its own without scanning all of them.
 pub(super) struct WindowIndex<'a> {
@@ -15,8 +16,9 @@ pub(super) struct WindowIndex<'a> {
     /// Each name a window is limited to (subscription id or customer), sorted by name, then
     /// window.
     pub(super) named: Vec<Named>,
-    /// The range of `named` holding each distinct name.
-    by_name: FxHashMap<SmolStr, (u32, u32)>,
+    /// Which names may be in `named`: most customers name no window, and are ruled out without
+    /// searching.
+    filter: NameFilter,
     /// The distinct scopes of windows naming someone. A million windows carry a few dozen label
     /// sets, so which of them cover a subscription is decided once per scope, not per window.
     pub(super) scopes: Vec<Scope>,
@@ -57,24 +59,12 @@ impl<'a> WindowIndex<'a> {
         // Stable: equal names keep window order.
         let order = crate::textsort::order_by_text(named.iter().map(|n| n.name.as_str()));
         crate::textsort::permute(&mut named, &order);
-        let mut by_name = FxHashMap::default();
-        by_name.reserve(1 + named.windows(2).filter(|n| n[0].name != n[1].name).count());
-        let mut start = 0;
-        while start < named.len() {
-            let name = &named[start].name;
-            let end = start
-                + named[start..]
-                    .iter()
-                    .take_while(|n| n.name == *name)
-                    .count();
-            by_name.insert(name.clone(), (start as u32, end as u32));
-            start = end;
-        }
+        let filter = NameFilter::new(&named);
         WindowIndex {
             windows,
             global,
             named,
-            by_name,
+            filter,
             scopes,
         }
     }
@@ -108,7 +98,18 @@ impl<'a> WindowIndex<'a> {
 
     /// The range of `named` equal to `name` (empty when no window names it).
     pub(super) fn range_of(&self, name: &str) -> (u32, u32) {
-        self.by_name.get(name).copied().unwrap_or((0, 0))
+        if !self.filter.may_hold(name) {
+            return (0, 0);
+        }
+        let start = self
+            .named
+            .partition_point(|n| n.name.as_bytes() < name.as_bytes());
+        let end = start
+            + self.named[start..]
+                .iter()
+                .take_while(|n| n.name == name)
+                .count();
+        (start as u32, end as u32)
     }
 
     /// Windows naming a job's subscription by id or customer whose scope `covers` (by position
@@ -129,5 +130,78 @@ impl<'a> WindowIndex<'a> {
         }
         let windows = self.windows;
         out.into_iter().map(|w| &windows[w as usize]).collect()
+    }
+}
+
+/// A Bloom filter of names (two bits each, about 16 bits per name): a name not in it is surely
+/// not in the index; one in it is looked up. Small enough to stay in cache where a hash map of
+/// half a million names would not.
+struct NameFilter {
+    bits: Vec<u64>,
+    mask: u64,
+}
+
+impl NameFilter {
+    fn new(named: &[Named]) -> NameFilter {
+        let size = (named.len() * 16).next_power_of_two().max(64);
+        let mut filter = NameFilter {
+            bits: vec![0; size / 64],
+            mask: size as u64 - 1,
+        };
+        for n in named {
+            for bit in filter.bits_of(&n.name) {
+                filter.bits[(bit / 64) as usize] |= 1 << (bit % 64);
+            }
+        }
+        filter
+    }
+
+    fn bits_of(&self, name: &str) -> [u64; 2] {
+        let mut h = FxHasher::default();
+        h.write(name.as_bytes());
+        let h = h.finish();
+        [h & self.mask, (h >> 32) & self.mask]
+    }
+
+    fn may_hold(&self, name: &str) -> bool {
+        self.bits_of(name)
+            .iter()
+            .all(|&bit| self.bits[(bit / 64) as usize] & (1 << (bit % 64)) != 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Instant;
+
+    #[test]
+    fn names_are_found_by_range_and_absent_names_are_not() {
+        let t = |s: i64| Instant::from_unix_seconds(1_500_000_000 + s);
+        let names = ["cust-b", "sub-2", "cust-a", "sub-10", "cust-b", "sub-1"];
+        let windows: Vec<Window> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut w = Window::new(t(i as i64 * 60), t(i as i64 * 60 + 30)).unwrap();
+                w.customers = vec![SmolStr::new(n), SmolStr::new("shared")];
+                w
+            })
+            .collect();
+        let index = WindowIndex::new(&windows);
+        let found = |name: &str| -> Vec<u32> {
+            let (a, b) = index.range_of(name);
+            index.named[a as usize..b as usize]
+                .iter()
+                .map(|n| n.window)
+                .collect()
+        };
+        assert_eq!(found("cust-b"), [0, 4]);
+        assert_eq!(found("sub-1"), [5]);
+        assert_eq!(found("sub-10"), [3]);
+        assert_eq!(found("shared"), [0, 1, 2, 3, 4, 5]);
+        for absent in ["", "cust", "cust-c", "sub-0", "sub-100", "zzz"] {
+            assert_eq!(found(absent), Vec::<u32>::new(), "{absent}");
+        }
     }
 }
