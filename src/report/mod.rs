@@ -90,36 +90,60 @@ fn push_normal(out: &mut String, d: Decimal) {
 fn push_decimal(out: &mut String, d: Decimal) {
     let scale = d.scale() as usize;
     let m = d.mantissa().unsigned_abs();
-    let mut digits = [0u8; 40];
+    // Written from the right: digits, the point, a sign; then appended at once.
+    let mut buf = [0u8; 48];
+    let mut at = buf.len();
+    let mut put = |b: u8| {
+        at -= 1;
+        buf[at] = b;
+    };
     let mut n = 0;
     // 128-bit division is slow; amounts and minutes fit in 64 bits.
     if let Ok(mut small) = u64::try_from(m) {
         while small > 0 || n <= scale {
-            digits[n] = b'0' + (small % 10) as u8;
+            if n == scale && scale > 0 {
+                put(b'.');
+            }
+            put(b'0' + (small % 10) as u8);
             small /= 10;
             n += 1;
         }
     } else {
         let mut big = m;
         while big > 0 || n <= scale {
-            digits[n] = b'0' + (big % 10) as u8;
+            if n == scale && scale > 0 {
+                put(b'.');
+            }
+            put(b'0' + (big % 10) as u8);
             big /= 10;
             n += 1;
         }
     }
     if d.is_sign_negative() && !d.is_zero() {
-        out.push('-');
+        put(b'-');
     }
-    for i in (0..n).rev() {
-        out.push(digits[i] as char);
-        if i == scale && scale > 0 {
-            out.push('.');
-        }
-    }
+    // Only ASCII digits, '.' and '-' were written.
+    out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Decimals are printed exactly as `Display` prints them.
+        #[test]
+        fn decimals_print_as_display(
+            mantissa in prop_oneof![-1_000_000i128..1_000_000, -79_228_162_514_264_337_593_543_950_335i128..=79_228_162_514_264_337_593_543_950_335],
+            scale in 0u32..=28,
+        ) {
+            let d = Decimal::from_i128_with_scale(mantissa, scale);
+            let mut out = String::from("x");
+            push_decimal(&mut out, d);
+            prop_assert_eq!(out, format!("x{d}"));
+        }
+    }
+
     use super::*;
 
     fn d(s: &str) -> Decimal {
