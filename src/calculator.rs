@@ -3,7 +3,7 @@
 //! (so every subscription sharing a measurement shares it), [`price`] turns that into an amount
 //! for one basis. The annual cap needs the year's earlier periods and is applied by the caller.
 
-use crate::claim::{CreditSteps, NextTier};
+use crate::claim::{CreditSteps, Detail, NextTier};
 use crate::contract::{Contract, CreditModel, Deadline, Tier, UnitCount};
 use crate::engine::Measured;
 use crate::money::Currency;
@@ -134,15 +134,17 @@ fn whole_steps(amount: Decimal, step: Decimal) -> Decimal {
     x
 }
 
-/// Assesses a measured period: uptime, breach, the model's outcome, deadline, next tier.
-/// `fixed_incidents` is how many qualifying incidents are first paid in this period (only used
-/// by the `fixed` model).
+/// Assesses a measured period: uptime, breach, the model's outcome, deadline, next tier (with
+/// [`Detail::Full`]). `fixed_incidents` is how many qualifying incidents are first paid in this
+/// period (only used by the `fixed` model).
 pub fn assess(
     contract: &Contract,
     measured: &Measured,
     period: &Period,
     fixed_incidents: usize,
+    detail: Detail,
 ) -> Assessment {
+    let seek_next = detail == Detail::Full;
     let credits = contract.credits();
     let deadline = deadline(contract, measured, period);
     if measured.eligible <= Decimal::ZERO {
@@ -173,12 +175,15 @@ pub fn assess(
         CreditModel::Tiers(tiers) => {
             let hit = tiers.iter().rposition(|t| u.below(t.below));
             let percent = hit.map_or(Decimal::ZERO, |i| tiers[i].percent);
-            let next = tiers.get(hit.map_or(0, |i| i + 1)).and_then(|t: &Tier| {
-                u.minutes_to_go_below(t.below).map(|m| NextTier {
-                    credit_percent: t.percent,
-                    more_downtime_minutes: m,
-                })
-            });
+            let next = tiers
+                .get(hit.map_or(0, |i| i + 1))
+                .filter(|_| seek_next)
+                .and_then(|t: &Tier| {
+                    u.minutes_to_go_below(t.below).map(|m| NextTier {
+                        credit_percent: t.percent,
+                        more_downtime_minutes: m,
+                    })
+                });
             (Some(percent.normalize()), Owed::Percent(percent), next)
         }
         CreditModel::PerDuration {
@@ -212,7 +217,7 @@ pub fn assess(
                     (units, smallest_reaching(gap, sixty))
                 }
             };
-            let next = u.reachable(more).map(|m| NextTier {
+            let next = u.reachable(more).filter(|_| seek_next).map(|m| NextTier {
                 credit_percent: (percent * (units + Decimal::ONE)).normalize(),
                 more_downtime_minutes: m,
             });

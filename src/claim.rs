@@ -27,6 +27,17 @@ pub struct ClaimIncident {
     pub sources: Arc<[SmolStr]>,
 }
 
+/// How much of each claim to work out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything a claim letter shows: each incident's references and sources, the next tier.
+    #[default]
+    Full,
+    /// The figures only: incidents are listed without their references and sources, and the next
+    /// tier is not sought. A billing run booking credits needs no more, and it is cheaper.
+    Figures,
+}
+
 /// How far the next higher credit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NextTier {

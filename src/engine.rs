@@ -2,7 +2,7 @@
 //! (SPEC 2.4, 3.1-3.3). Period-independent work (merging, exclusions, minimum durations) is done
 //! once per subscription; each period then only clips and counts.
 
-use crate::claim::ClaimIncident;
+use crate::claim::{ClaimIncident, Detail};
 use crate::contract::{Contract, Counting, ExcludedTime, PartialImpact};
 use crate::period::{midnight, Period};
 use crate::scope::Scope;
@@ -104,6 +104,14 @@ fn span(w: &Window) -> Span {
 
 /// Builds the timeline of `contract` from the windows that apply (SPEC 3.2 steps 1-3).
 pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Window>) -> Timeline {
+    timeline_with(contract, windows, Detail::Full)
+}
+
+fn timeline_with<'w>(
+    contract: &Contract,
+    windows: impl Iterator<Item = &'w Window>,
+    detail: Detail,
+) -> Timeline {
     let mut counted: Vec<&Window> = Vec::new();
     let mut excluded: Vec<Span> = Vec::new();
     for w in windows {
@@ -115,15 +123,20 @@ pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Windo
     }
     let excluded: Arc<[Span]> = Arc::from(timeline::union(excluded));
     Timeline {
-        incidents: incidents(contract, &counted, &excluded),
+        incidents: incidents(contract, &counted, &excluded, detail),
         excluded,
     }
 }
 
 /// Incidents from counted windows (any order) and excluded time (sorted disjoint): merged, cut
 /// by the exclusions, pieces shorter than `min_duration` dropped, labelled with their windows'
-/// references and sources.
-fn incidents(contract: &Contract, counted: &[&Window], excluded: &[Span]) -> Vec<Incident> {
+/// references and sources (with [`Detail::Full`]).
+fn incidents(
+    contract: &Contract,
+    counted: &[&Window],
+    excluded: &[Span],
+    detail: Detail,
+) -> Vec<Incident> {
     let rules = contract.downtime();
     let full = rules.partial_impact == PartialImpact::Full;
     let weighted: Vec<(Span, Decimal)> = counted
@@ -142,6 +155,9 @@ fn incidents(contract: &Contract, counted: &[&Window], excluded: &[Span]) -> Vec
             sources: Arc::from([]),
         })
         .collect();
+    if detail == Detail::Figures {
+        return incidents;
+    }
     // Attach each counted window's reference and source to the incidents it overlaps.
     // (references, sources) of each incident.
     type Labels = (Vec<SmolStr>, Vec<SmolStr>);
@@ -184,6 +200,8 @@ pub struct SharedTimeline<'a> {
     excluded: Vec<&'a Window>,
     /// Connected components of the counted union, in order.
     components: Vec<Component>,
+    /// Whether incidents rebuilt with own windows are labelled.
+    detail: Detail,
 }
 
 struct Component {
@@ -197,6 +215,7 @@ impl<'a> SharedTimeline<'a> {
     pub fn new(
         contract: &Contract,
         windows: impl Iterator<Item = &'a Window>,
+        detail: Detail,
     ) -> SharedTimeline<'a> {
         let (mut counted, mut excluded) = (Vec::new(), Vec::new());
         for w in windows {
@@ -207,7 +226,8 @@ impl<'a> SharedTimeline<'a> {
             }
         }
         counted.sort_by_key(|w| span(w));
-        let timeline = timeline(contract, counted.iter().chain(excluded.iter()).copied());
+        let all = counted.iter().chain(excluded.iter()).copied();
+        let timeline = timeline_with(contract, all, detail);
         let mut components: Vec<Component> = Vec::new();
         for (i, w) in counted.iter().enumerate() {
             let (a, b) = span(w);
@@ -233,6 +253,7 @@ impl<'a> SharedTimeline<'a> {
             counted,
             excluded,
             components,
+            detail,
         }
     }
 
@@ -249,7 +270,7 @@ impl<'a> SharedTimeline<'a> {
                 .chain(self.excluded.iter())
                 .chain(own.iter())
                 .copied();
-            let t = timeline(contract, all);
+            let t = timeline_with(contract, all, self.detail);
             return Rebuilt {
                 incidents: t.incidents,
                 excluded: Some(t.excluded),
@@ -279,7 +300,7 @@ impl<'a> SharedTimeline<'a> {
         let incidents = if windows.is_empty() {
             Vec::new()
         } else {
-            incidents(contract, &windows, &self.timeline.excluded)
+            incidents(contract, &windows, &self.timeline.excluded, self.detail)
         };
         Rebuilt {
             incidents,

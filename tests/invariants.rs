@@ -6,7 +6,8 @@ use crate::common::*;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use slacredit::{
-    compute, parse_subscriptions, parse_windows, Claim, Inputs, Instant, Selection, Window,
+    compute, parse_subscriptions, parse_windows, Claim, ClaimIncident, Detail, Inputs, Instant,
+    Selection, Window,
 };
 
 /// 2018-09-01T00:00:00Z.
@@ -60,6 +61,54 @@ fn contract_yaml(text: &str) -> slacredit::Contract {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Asking for the figures only changes nothing but the references, sources and next tier
+    /// left out: shared windows and windows naming the subscription alike.
+    #[test]
+    fn figures_only_are_the_full_claims_without_labels(
+        which in 0usize..3,
+        specs in prop::collection::vec((spec(), prop::bool::ANY), 0..10),
+    ) {
+        let windows: Vec<Window> = specs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (spec, own))| {
+                let mut w = window(spec);
+                w.reference = Some(format!("r{i}").into());
+                w.source = Some(if i % 2 == 0 { "probe" } else { "status page" }.into());
+                if own {
+                    w.customers = vec!["s1".into()];
+                }
+                w
+            })
+            .collect();
+        let inputs = Inputs {
+            contracts: vec![contract_yaml(CONTRACTS[which])],
+            subscriptions: vec![sub("1000.00", "USD")],
+            windows,
+            ..Inputs::default()
+        };
+        let full = compute(&inputs, &Selection::default()).unwrap().claims;
+        let figures = Selection { detail: Detail::Figures, ..Selection::default() };
+        let figures = compute(&inputs, &figures).unwrap().claims;
+        let stripped: Vec<Claim> = full
+            .into_iter()
+            .map(|mut c| {
+                c.next_tier = None;
+                c.incidents = c
+                    .incidents
+                    .iter()
+                    .map(|i| ClaimIncident {
+                        references: Vec::new().into(),
+                        sources: Vec::new().into(),
+                        ..i.clone()
+                    })
+                    .collect();
+                c
+            })
+            .collect();
+        prop_assert_eq!(figures, stripped);
+    }
 
     #[test]
     fn downtime_uptime_and_credits_stay_in_bounds(which in 0usize..3, specs in prop::collection::vec(spec(), 0..10)) {

@@ -126,7 +126,7 @@ proptest! {
         ));
         let shared: Vec<Window> = shared.into_iter().map(labelled).collect();
         let own: Vec<Window> = own.into_iter().map(labelled).collect();
-        let st = slacredit::engine::SharedTimeline::new(&c, shared.iter());
+        let st = slacredit::engine::SharedTimeline::new(&c, shared.iter(), slacredit::Detail::Full);
         let own_refs: Vec<&Window> = own.iter().collect();
         let (fast, affected) = st.with(&c, &own_refs);
         let full = slacredit::engine::timeline(&c, shared.iter().chain(own.iter()));

@@ -2,6 +2,7 @@
 
 use super::output::{self, Sink};
 use super::{AuditArgs, ClaimArgs, Failure, Format, InputArgs, ReconcileArgs};
+use crate::claim::Detail;
 use crate::compute::{Inputs, Run, Selection, Total};
 use crate::load::Sources;
 use crate::period::{PeriodId, PeriodSpan};
@@ -163,6 +164,12 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         subscription: args.subscription.clone(),
         breached_only: args.breached_only,
         credited_only: args.credited_only,
+        // A CSV prints no references or sources; without the next-tier columns it needs only
+        // the figures.
+        detail: match args.format {
+            Format::Csv if !columns.needs_next_tier() => Detail::Figures,
+            _ => Detail::Full,
+        },
     };
     let run = with_bar(Run::new(&inputs, &selection)?);
     timing("prepare", clock);

@@ -12,7 +12,7 @@ mod stream;
 mod subscription;
 
 use crate::calculator::{self, Assessment};
-use crate::claim::Claim;
+use crate::claim::{Claim, Detail};
 use crate::contract::Contract;
 use crate::engine::{self, Measured, SharedTimeline};
 use crate::error::{Error, Problem, Problems};
@@ -64,6 +64,8 @@ pub struct Selection {
     pub breached_only: bool,
     /// Drop claims without a credit (what a billing run books).
     pub credited_only: bool,
+    /// How much of each claim to work out.
+    pub detail: Detail,
 }
 
 /// The credits of one currency, added up.
@@ -219,6 +221,7 @@ pub struct Run<'a> {
     inputs: &'a Inputs,
     breached_only: bool,
     credited_only: bool,
+    detail: Detail,
     jobs: Vec<Job<'a>>,
     scopes: Vec<ScopeData<'a>>,
     index: WindowIndex<'a>,
@@ -251,13 +254,14 @@ impl<'a> Run<'a> {
         let scopes: Vec<ScopeData<'a>> = keys
             .into_iter()
             .map(|(contract, scope, periods)| {
-                let shared = SharedTimeline::new(contract, index.global(&scope));
+                let shared = SharedTimeline::new(contract, index.global(&scope), selection.detail);
                 let timeline = &shared.timeline;
                 let periods = periods
                     .iter()
                     .map(|p| {
                         let measured = engine::measure(contract, always, timeline, p);
-                        let assessment = calculator::assess(contract, &measured, p, 0);
+                        let assessment =
+                            calculator::assess(contract, &measured, p, 0, selection.detail);
                         Shared {
                             period: *p,
                             measured,
@@ -308,6 +312,7 @@ impl<'a> Run<'a> {
             inputs,
             breached_only: selection.breached_only,
             credited_only: selection.credited_only,
+            detail: selection.detail,
             jobs,
             scopes,
             index,

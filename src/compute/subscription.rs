@@ -128,7 +128,7 @@ impl Run<'_> {
                             .count(),
                         _ => 0,
                     };
-                    let a = calculator::assess(contract, &m, &period, fixed_incidents);
+                    let a = calculator::assess(contract, &m, &period, fixed_incidents, self.detail);
                     (Cow::Owned(m), Cow::Owned(a))
                 }
             };

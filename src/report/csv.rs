@@ -79,6 +79,11 @@ impl Columns {
         Ok(Columns(out))
     }
 
+    /// Whether a next-tier column is chosen.
+    pub fn needs_next_tier(&self) -> bool {
+        self.0.iter().any(|&i| COLUMNS[i].starts_with("next_tier"))
+    }
+
     /// The header line.
     pub fn header(&self) -> String {
         let names: Vec<&str> = self.0.iter().map(|&i| COLUMNS[i]).collect();
