@@ -113,6 +113,20 @@ struct Fields<'a> {
     to: Option<&'a str>,
 }
 
+/// A contract's name: held inline when short; a long one is shared by the million subscriptions
+/// naming it.
+fn contract_name(name: &str, shared: &mut FxHashMap<String, SmolStr>) -> SmolStr {
+    if name.len() <= 23 {
+        return SmolStr::new(name);
+    }
+    if let Some(c) = shared.get(name) {
+        return c.clone();
+    }
+    let c = SmolStr::new(name);
+    shared.insert(name.to_owned(), c.clone());
+    c
+}
+
 /// Validates one subscription's fields; `at(field)` gives the line of a field.
 fn build(
     file: &str,
@@ -169,15 +183,7 @@ fn build(
     Some(Subscription {
         id: SmolStr::new(f.id.trim()),
         customer: SmolStr::new(f.customer.trim()),
-        // A million subscriptions name a handful of contracts: share the names.
-        contract: match contracts.get(f.contract.trim()) {
-            Some(c) => c.clone(),
-            None => {
-                let c = SmolStr::new(f.contract.trim());
-                contracts.insert(c.to_string(), c.clone());
-                c
-            }
-        },
+        contract: contract_name(f.contract.trim(), contracts),
         scope,
         fee: Money::new(amount?, currency?),
         active_from: from?,

@@ -162,10 +162,7 @@ fn build<'a>(
     let start = time("start", start, true, fail).flatten();
     let end = time("end", end, true, fail).flatten();
     let announced_at = time("announced_at", announced_at, false, fail);
-    let impact = match impact {
-        None => Some(Decimal::ONE),
-        Some(t) => parse_decimal(t).map_err(|e| fail("impact", e)).ok(),
-    };
+    let impact = impact.map(|t| parse_decimal(t).map_err(|e| fail("impact", e)).ok());
     let mut w = match Window::new(start?, end?) {
         Ok(w) => w,
         Err(e) => {
@@ -173,7 +170,10 @@ fn build<'a>(
             return None;
         }
     };
-    w = w.with_impact(impact?).map_err(|e| fail("impact", e)).ok()?;
+    // Without an impact a window is fully down, as `Window::new` made it.
+    if let Some(impact) = impact {
+        w = w.with_impact(impact?).map_err(|e| fail("impact", e)).ok()?;
+    }
     w.announced_at = announced_at?;
     w.cause = cause.map(|c| shared.word(c));
     w.reference = reference.map(SmolStr::new);
