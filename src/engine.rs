@@ -419,6 +419,8 @@ pub struct Measured {
     pub downtime: Decimal,
     /// Excluded seconds inside eligible time.
     pub excluded: Decimal,
+    /// `eligible`, `downtime` and `excluded` in minutes (once per measurement, not per claim).
+    pub minutes: [Decimal; 3],
     /// Incidents overlapping eligible time, with their counted minutes.
     pub incidents: Arc<[ClaimIncident]>,
 }
@@ -491,11 +493,13 @@ pub fn measure_incidents<I: Borrow<Incident>>(
         Counting::Exact => incidents.iter().map(|i| i.downtime_seconds).sum(),
         _ => timeline::count(&all, counting),
     };
+    let (eligible, excluded) = (Decimal::from(net), Decimal::from(excluded_seconds));
     Measured {
         eligible_seconds,
-        eligible: Decimal::from(net),
+        eligible,
         downtime,
-        excluded: Decimal::from(excluded_seconds),
+        excluded,
+        minutes: [minutes(eligible), minutes(downtime), minutes(excluded)],
         incidents: Arc::from(incidents),
     }
 }

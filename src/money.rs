@@ -281,9 +281,13 @@ pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decim
     if d.is_sign_negative() {
         return fallback(d);
     }
-    // scale <= 28, so the divisor fits.
+    // scale <= 28, so the divisor fits; credits and minutes fit in 64 bits, where division is
+    // one instruction.
     let p = 10u128.pow(scale - dp);
-    let (q, r) = (m / p, m % p);
+    let (q, r) = match (u64::try_from(m), u64::try_from(p)) {
+        (Ok(m), Ok(p)) => (u128::from(m / p), u128::from(m % p)),
+        _ => (m / p, m % p),
+    };
     let half = p / 2;
     let up = match strategy {
         RoundingStrategy::MidpointNearestEven => r > half || (r == half && q % 2 == 1),
