@@ -20,20 +20,28 @@ mkdir -p "$out"
 bin="$root/target/release/slacredit"
 columns=subscription,period,downtime_minutes,uptime_percent,credit_percent,credit,currency
 
-secs() { awk -F': ' '/Elapsed/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$1"; }
+# Wall time to the millisecond (GNU time prints hundredths): measured around each command and
+# kept beside its `time -v` report.
+timed() {
+  local name=$1; shift
+  local t0=$EPOCHREALTIME
+  /usr/bin/time -v -o "$out/$name.time" "$@"
+  awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f\n", b - a }' > "$out/$name.wall"
+}
+secs() { cat "${1%.time}.wall"; }
 rss() { awk -F': ' '/Maximum resident/ { printf "%d", $2 / 1024 }' "$1"; }
 
 # slacredit: the billing CSV directly (no projection script is needed: --columns and --credited-only).
-/usr/bin/time -v -o "$out/rust.time" "$bin" claim --contracts "$data/contracts" \
+timed rust "$bin" claim --contracts "$data/contracts" \
   --subscriptions "$data/subscriptions.csv" --outages "$data/outages.csv" --period 2018 \
   --format csv --credited-only --columns "$columns" --output "$out/rust.csv"
 # The floor: slacredit's own readers over the same files, then writing the same bytes.
-/usr/bin/time -v -o "$out/parse.time" "$bin" check --contracts "$data/contracts" \
+timed parse "$bin" check --contracts "$data/contracts" \
   --subscriptions "$data/subscriptions.csv" --outages "$data/outages.csv" > /dev/null
-/usr/bin/time -v -o "$out/write.time" cp "$out/rust.csv" "$out/floor.csv"
+timed write cp "$out/rust.csv" "$out/floor.csv"
 
 rust=$(secs "$out/rust.time")
-floor=$(awk -v a="$(secs "$out/parse.time")" -v b="$(secs "$out/write.time")" 'BEGIN { print a + b }')
+floor=$(awk -v a="$(secs "$out/parse.time")" -v b="$(secs "$out/write.time")" 'BEGIN { printf "%.3f", a + b }')
 printf '| size | program | wall s | peak RSS | slacredit is faster by |\n|---|---|---|---|---|\n'
 printf '| %s | slacredit | %s | %s MiB | |\n' "$size" "$rust" "$(rss "$out/rust.time")"
 printf '| %s | floor (parse-only + write) | %s | %s MiB | slacredit / floor = %s |\n' "$size" "$floor" \
@@ -41,8 +49,8 @@ printf '| %s | floor (parse-only + write) | %s | %s MiB | slacredit / floor = %s
 status=0
 for peer in "${peers[@]}"; do
   case "$peer" in
-    py) /usr/bin/time -v -o "$out/py.time" python3 "$here/peers/peer_py.py" "$data" "$out/py.csv" ;;
-    pg) /usr/bin/time -v -o "$out/pg.time" "$here/peers/peer_pg.sh" "$data" "$out/pg.csv" 2> "$out/pg.log" ;;
+    py) timed py python3 "$here/peers/peer_py.py" "$data" "$out/py.csv" ;;
+    pg) timed pg "$here/peers/peer_pg.sh" "$data" "$out/pg.csv" 2> "$out/pg.log" ;;
     *) echo "unknown peer $peer" >&2; exit 2 ;;
   esac
   t=$(secs "$out/$peer.time")
