@@ -16,6 +16,19 @@ pub struct Currency {
 
 /// ISO 4217 codes with their minor units (digits after the decimal point). Codes not listed
 /// here are rejected: a typo such as `UDS` must not silently round to 2 places.
+/// The table's codes as big-endian numbers, which order like the strings: a million subscriptions
+/// look their currency up.
+const ISO_4217_KEYS: [u32; ISO_4217.len()] = {
+    let mut keys = [0u32; ISO_4217.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        let b = ISO_4217[i].0.as_bytes();
+        keys[i] = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        i += 1;
+    }
+    keys
+};
+
 const ISO_4217: &[(&str, u8)] = &[
     ("AED", 2),
     ("AFN", 2),
@@ -206,11 +219,9 @@ impl Currency {
                 "expected an ISO 4217 currency code such as USD or KRW, found {code:?}"
             ));
         }
-        // Three-letter codes as big-endian numbers order like the table's strings.
-        let key = |c: &str| c.bytes().fold(0u32, |k, b| k << 8 | u32::from(b));
-        let wanted = key(code);
-        ISO_4217
-            .binary_search_by(|(c, _)| key(c).cmp(&wanted))
+        let wanted = code.bytes().fold(0u32, |k, b| k << 8 | u32::from(b));
+        ISO_4217_KEYS
+            .binary_search(&wanted)
             .ok()
             .map(|i| ISO_4217[i])
             .map(|(c, minor_units)| {

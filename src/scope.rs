@@ -7,9 +7,10 @@ use crate::fxhash::FxHashMap;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// A set of scope labels, cheap to clone.
+/// A set of scope labels, cheap to clone. No labels is no allocation: every window starts
+/// without.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Scope(Arc<BTreeMap<String, String>>);
+pub struct Scope(Option<Arc<BTreeMap<String, String>>>);
 
 impl Scope {
     /// No labels.
@@ -17,49 +18,56 @@ impl Scope {
         Scope::default()
     }
 
+    /// The labels; an empty set is always `None`, so that equality and order hold.
+    fn map(&self) -> Option<&BTreeMap<String, String>> {
+        self.0.as_deref()
+    }
+
     /// The value of `label`.
     pub fn get(&self, label: &str) -> Option<&str> {
-        self.0.get(label).map(String::as_str)
+        self.map()?.get(label).map(String::as_str)
     }
 
     /// Sets `label` to `value`.
     pub fn insert(&mut self, label: &str, value: &str) {
-        Arc::make_mut(&mut self.0).insert(label.to_owned(), value.to_owned());
+        let map = self.0.get_or_insert_with(Arc::default);
+        Arc::make_mut(map).insert(label.to_owned(), value.to_owned());
     }
 
     /// The labels in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+        self.map()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     /// Whether there are no labels.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.is_none()
     }
 
     /// Whether a window carrying `self` applies to a subscription whose full scope is `full`:
     /// every label set here is matched by `full`; `*` matches anything (SPEC 2.4).
     pub fn covers(&self, full: &Scope) -> bool {
-        self.0
-            .iter()
-            .all(|(k, v)| v == "*" || full.get(k) == Some(v.as_str()))
+        self.iter().all(|(k, v)| v == "*" || full.get(k) == Some(v))
     }
 
-    /// Identity of the shared label set, for caches keyed by interned scopes.
+    /// Identity of the shared label set, for caches keyed by interned scopes (0: no labels).
     pub(crate) fn id(&self) -> usize {
-        Arc::as_ptr(&self.0) as usize
+        self.0.as_ref().map_or(0, |m| Arc::as_ptr(m) as usize)
     }
 }
 
 impl FromIterator<(String, String)> for Scope {
     fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Scope {
-        Scope(Arc::new(iter.into_iter().collect()))
+        Scope::from(iter.into_iter().collect::<BTreeMap<_, _>>())
     }
 }
 
 impl From<BTreeMap<String, String>> for Scope {
     fn from(map: BTreeMap<String, String>) -> Scope {
-        Scope(Arc::new(map))
+        Scope((!map.is_empty()).then(|| Arc::new(map)))
     }
 }
 
