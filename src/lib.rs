@@ -87,6 +87,7 @@ pub use input::{check_lines, InputFile};
 pub use money::{Currency, Money, Rounding};
 pub use period::{Period, PeriodId, PeriodKind, PeriodSpan};
 pub use scope::Scope;
+pub use smallvec::SmallVec;
 pub use smol_str::SmolStr;
 pub use subscription::{parse_subscriptions, Charges, Subscription};
 pub use time::{Instant, Seconds};

@@ -8,6 +8,7 @@ use crate::time::Instant;
 use crate::yaml::{Located, Seg};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 use smol_str::SmolStr;
 use std::collections::BTreeMap;
 
@@ -38,7 +39,7 @@ pub struct Window {
     /// When maintenance was announced.
     pub announced_at: Option<Instant>,
     /// Subscription ids or customer names it is limited to (empty = everyone in scope).
-    pub customers: Vec<SmolStr>,
+    pub customers: SmallVec<[SmolStr; 1]>,
     /// Scope labels it applies to (`*` = any).
     pub scope: Scope,
 }
@@ -67,7 +68,7 @@ impl Window {
             reference: None,
             source: None,
             announced_at: None,
-            customers: Vec::new(),
+            customers: SmallVec::new(),
             scope: Scope::new(),
         })
     }

@@ -335,9 +335,9 @@ fn scope_labels_and_customers_select_windows() {
         .with_scope("region", "*")
         .with_scope("service", "ec2");
     let mut for_someone_else = base();
-    for_someone_else.customers = vec!["s2".into()];
+    for_someone_else.customers = vec!["s2".into()].into();
     let mut for_us_by_name = window("2018-11-06T10:00:00Z", "2018-11-06T10:30:00Z");
-    for_us_by_name.customers = vec!["other".into(), "Customer".into()];
+    for_us_by_name.customers = vec!["other".into(), "Customer".into()].into();
     let claim = one(
         c,
         s,

@@ -77,7 +77,7 @@ proptest! {
                 w.reference = Some(format!("r{i}").into());
                 w.source = Some(if i % 2 == 0 { "probe" } else { "status page" }.into());
                 if own {
-                    w.customers = vec!["s1".into()];
+                    w.customers = vec!["s1".into()].into();
                 }
                 w
             })

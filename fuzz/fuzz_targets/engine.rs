@@ -59,7 +59,7 @@ fn window(w: &W) -> Option<Window> {
         _ => {}
     }
     if w.own {
-        win.customers = vec!["s1".into()];
+        win.customers = vec!["s1".into()].into();
     }
     Some(win)
 }

@@ -184,7 +184,7 @@ mod tests {
             .enumerate()
             .map(|(i, n)| {
                 let mut w = Window::new(t(i as i64 * 60), t(i as i64 * 60 + 30)).unwrap();
-                w.customers = vec![SmolStr::new(n), SmolStr::new("shared")];
+                w.customers = vec![SmolStr::new(n), SmolStr::new("shared")].into();
                 w
             })
             .collect();
