@@ -62,6 +62,47 @@ fn contract_yaml(text: &str) -> slacredit::Contract {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(150))]
 
+    /// Leaving out claims without a credit or without a breach leaves the others as they were:
+    /// shared and own windows, whole and partly active subscriptions, every credit model.
+    #[test]
+    fn credited_and_breached_only_are_filters(
+        which in 0usize..4,
+        specs in prop::collection::vec((spec(), prop::bool::ANY), 0..10),
+        from_day in 0u32..120,
+    ) {
+        let windows: Vec<Window> = specs
+            .into_iter()
+            .map(|(spec, own)| {
+                let mut w = window(spec);
+                if own {
+                    w.customers = vec!["s1".into()].into();
+                }
+                w
+            })
+            .collect();
+        let mut late = sub("1000.00", "USD");
+        late.id = "s2".into();
+        late.active_from = chrono::NaiveDate::from_ymd_opt(2018, 9, 1)
+            .and_then(|d| d.checked_add_days(chrono::Days::new(u64::from(from_day))));
+        // The three contracts, and tiers without an annual cap (what a billing run meets most).
+        let tiers = "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }, { below: 99.0, percent: 25 }]\n";
+        let inputs = Inputs {
+            contracts: vec![contract_yaml(CONTRACTS.get(which).copied().unwrap_or(tiers))],
+            subscriptions: vec![sub("1000.00", "USD"), late],
+            windows,
+            ..Inputs::default()
+        };
+        let all = compute(&inputs, &Selection::default()).unwrap().claims;
+        let credited = Selection { credited_only: true, ..Selection::default() };
+        let credited = compute(&inputs, &credited).unwrap().claims;
+        let expected: Vec<Claim> = all.iter().filter(|c| !c.credit.is_zero()).cloned().collect();
+        prop_assert_eq!(credited, expected);
+        let breached = Selection { breached_only: true, ..Selection::default() };
+        let breached = compute(&inputs, &breached).unwrap().claims;
+        let expected: Vec<Claim> = all.into_iter().filter(|c| c.breached).collect();
+        prop_assert_eq!(breached, expected);
+    }
+
     /// Asking for the figures only changes nothing but the references, sources and next tier
     /// left out: shared windows and windows naming the subscription alike.
     #[test]
@@ -180,6 +221,41 @@ proptest! {
         let b = claims_of(CONTRACTS[0], parse_windows("w.csv", &shifted, None).unwrap());
         prop_assert_eq!(a, b);
     }
+}
+
+/// A subscription active from mid-month is measured on its own eligible time even where the
+/// scope's whole month owes nothing. 40 minutes down on 2018-09-20 (UTC, 99.9 % promised):
+/// the whole of September (43,200 minutes) is up 99.907407 %, no breach; from 16 September
+/// (15 days, 21,600 minutes) it is up 99.814815 %, 10 % of the fee pro-rated to 15/30 of
+/// 1,000.00 = 500.00, so 50.00 — in a credited-only run too.
+#[test]
+fn a_late_start_is_credited_where_the_whole_month_is_not() {
+    let tiers = "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }, { below: 99.0, percent: 25 }]\n";
+    let mut late = sub("1000.00", "USD");
+    late.id = "s2".into();
+    late.active_from = chrono::NaiveDate::from_ymd_opt(2018, 9, 16);
+    let inputs = Inputs {
+        contracts: vec![contract_yaml(tiers)],
+        subscriptions: vec![sub("1000.00", "USD"), late],
+        windows: vec![window((19 * 86_400, 40 * 60, 10, false))],
+        ..Inputs::default()
+    };
+    let selection = Selection {
+        credited_only: true,
+        ..Selection::default()
+    };
+    let claims = compute(&inputs, &selection).unwrap().claims;
+    let got: Vec<(&str, String, String)> = claims
+        .iter()
+        .map(|c| {
+            (
+                &*c.subscription,
+                c.uptime_percent.round_dp(6).to_string(),
+                c.credit.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("s2", "99.814815".to_owned(), "50.00".to_owned())]);
 }
 
 /// Large runs prepare on several threads and find windows by merging sorted lists; they must

@@ -113,6 +113,8 @@ struct ScopeData<'a> {
     /// The selected periods of the contract, with their measurement and assessment for a
     /// subscription that is active throughout and has no windows of its own.
     periods: Vec<Shared>,
+    /// Whether the model owes anything in each of `periods` (by their assessments).
+    owes: Vec<bool>,
 }
 
 /// One period as every subscription of a scope without windows of its own sees it.
@@ -256,7 +258,7 @@ impl<'a> Run<'a> {
             .map(|(contract, scope, periods)| {
                 let shared = SharedTimeline::new(contract, index.global(&scope), selection.detail);
                 let timeline = &shared.timeline;
-                let periods = periods
+                let periods: Vec<Shared> = periods
                     .iter()
                     .map(|p| {
                         let measured = engine::measure(contract, always, timeline, p);
@@ -269,6 +271,10 @@ impl<'a> Run<'a> {
                         }
                     })
                     .collect();
+                let owes = periods
+                    .iter()
+                    .map(|s| !s.assessment.owes_nothing())
+                    .collect();
                 let covers = if index.scopes.len() <= MAX_TABULATED_SCOPES {
                     index.scopes.iter().map(|s| s.covers(&scope)).collect()
                 } else {
@@ -280,6 +286,7 @@ impl<'a> Run<'a> {
                     shared,
                     covers,
                     periods,
+                    owes,
                 }
             })
             .collect();

@@ -79,16 +79,21 @@ impl Run<'_> {
         } else {
             Vec::new()
         };
-        let periods = earlier.into_iter().map(|p| (p, None)).chain(
-            data.periods
-                .iter()
-                .enumerate()
-                .map(|(k, s)| (s.period, Some((k, s)))),
-        );
         // Shared results hold for a subscription active throughout the period where its own
         // windows change nothing; `fixed` also depends on earlier periods, so it is always computed.
         let shareable = !matches!(credits.model, CreditModel::Fixed { .. });
         let quiet = (self.breached_only || self.credited_only) && credits.annual_cap.is_none();
+        let whole = |p: &Period| active.0 <= p.start && active.1 >= p.end;
+        // A run that books credits only need not look at a shared period the scope's assessment
+        // pays nothing for, where that assessment holds.
+        let only_owing = self.credited_only && quiet && shareable && affected.is_empty();
+        let periods = earlier.into_iter().map(|p| (p, None)).chain(
+            data.periods
+                .iter()
+                .enumerate()
+                .filter(move |&(k, s)| !only_owing || data.owes[k] || !whole(&s.period))
+                .map(|(k, s)| (s.period, Some((k, s)))),
+        );
         let currency = sub.fee.currency;
         let mut year: Option<(i32, Decimal, Decimal)> = None; // (year, limit, issued)
         for (period, shared) in periods {
@@ -100,7 +105,7 @@ impl Run<'_> {
             if quiet && !engine::has_incident_in(incidents, period.start, period.end) {
                 continue;
             }
-            let whole = active.0 <= period.start && active.1 >= period.end;
+            let whole = whole(&period);
             let (measured, assessment) = match shared {
                 Some((_, s)) if shareable && whole && untouched(&period) => {
                     (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment))
