@@ -47,6 +47,30 @@ pub(crate) fn permute<T>(items: &mut Vec<T>, order: &[usize]) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The same order as a stable sort of the strings, for short, long, alike and unlike
+        /// keys (NUL bytes included, which the zero-padded prefix must not confuse).
+        #[test]
+        fn orders_like_a_stable_sort_of_the_strings(
+            keys in prop_oneof![
+                prop::collection::vec("sub-0[0-9]{6}", 0..60),
+                prop::collection::vec("[ab\\x00]{0,3}", 0..60),
+                prop::collection::vec("sub-000000000000[0-9]{0,6}", 0..60),
+                prop::collection::vec(
+                    prop_oneof!["[ab\\x00]{0,3}", "sub-0[0-9]{6}", "[a-z]{0,24}"],
+                    0..60,
+                ),
+            ]
+        ) {
+            let order = order_by_text(keys.iter().map(String::as_str));
+            let mut expected: Vec<usize> = (0..keys.len()).collect();
+            expected.sort_by(|&a, &b| keys[a].as_bytes().cmp(keys[b].as_bytes()));
+            prop_assert_eq!(order, expected);
+        }
+    }
+
     use super::*;
 
     #[test]
