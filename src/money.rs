@@ -297,6 +297,14 @@ pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decim
     let p = 10u128.pow(scale - dp);
     let (q, r) = match (u64::try_from(m), u64::try_from(p)) {
         (Ok(m), Ok(p)) => (u128::from(m / p), u128::from(m % p)),
+        // An exact percent has 28 digits: dividing by 10^19 first keeps both divisors in 64
+        // bits, which the 128-bit division routine takes its fast path for.
+        _ if scale - dp > 19 => {
+            let low = 10u128.pow(19);
+            let high = 10u128.pow(scale - dp - 19);
+            let (q1, r1) = (m / low, m % low);
+            (q1 / high, (q1 % high) * low + r1)
+        }
         _ => (m / p, m % p),
     };
     let half = p / 2;

@@ -69,7 +69,12 @@ pub(crate) fn push_uptime(out: &mut String, percent: Decimal) {
 }
 
 pub(crate) fn push_minutes(out: &mut String, m: Decimal) {
-    let r = round_to(m, 6, RoundingStrategy::MidpointNearestEven).normalize();
+    // Whole and short minutes need no rounding, only their trailing zeros dropped.
+    let r = if m.scale() <= 6 {
+        m.normalize()
+    } else {
+        round_to(m, 6, RoundingStrategy::MidpointNearestEven).normalize()
+    };
     push_normal(out, r);
 }
 
