@@ -81,6 +81,15 @@ pub struct Timeline {
     pub excluded: Arc<[Span]>,
 }
 
+/// No references or sources: one shared empty list per thread, so unlabelled incidents allocate
+/// none and two cores never count references on the same one.
+fn no_labels() -> Arc<[SmolStr]> {
+    thread_local! {
+        static EMPTY: Arc<[SmolStr]> = Arc::from([]);
+    }
+    EMPTY.with(Arc::clone)
+}
+
 /// Whether `w` is excluded time under `contract` (SPEC 3.6, maintenance).
 fn is_excluded(contract: &Contract, w: &Window) -> bool {
     let exclusions = contract.exclusions();
@@ -143,16 +152,16 @@ fn incidents(
         .iter()
         .map(|w| (span(w), if full { Decimal::ONE } else { w.impact() }))
         .collect();
-    let pieces = timeline::contiguous(timeline::subtract(&timeline::merge(&weighted), excluded));
-    let mut incidents: Vec<Incident> = pieces
-        .into_iter()
+    let segments = timeline::subtract(&timeline::merge(&weighted), excluded);
+    let no_labels = no_labels();
+    let mut incidents: Vec<Incident> = timeline::runs(&segments)
         .filter(|p| p[p.len() - 1].end - p[0].start >= rules.min_duration.0)
         .map(|segments| Incident {
             start: segments[0].start,
             end: segments[segments.len() - 1].end,
             segments: Arc::from(segments),
-            references: Arc::from([]),
-            sources: Arc::from([]),
+            references: no_labels.clone(),
+            sources: no_labels.clone(),
         })
         .collect();
     if detail == Detail::Figures {
@@ -478,7 +487,10 @@ pub fn measure_incidents<I: Borrow<Incident>>(
             continue;
         }
         let seconds = timeline::count(&clipped, counting);
-        all.extend_from_slice(&clipped);
+        if counting != Counting::Exact {
+            // Counted once over the union below.
+            all.extend_from_slice(&clipped);
+        }
         incidents.push(ClaimIncident {
             start: Instant::from_unix_seconds(inc.start()),
             end: Instant::from_unix_seconds(inc.end()),

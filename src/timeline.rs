@@ -182,6 +182,23 @@ pub fn overlap_seconds(a: &[Span], b: &[Span]) -> i64 {
     total
 }
 
+/// The contiguous runs (incidents) of sorted disjoint segments, as slices of them.
+pub fn runs(segments: &[Segment]) -> impl Iterator<Item = &[Segment]> {
+    let mut rest = segments;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let len = 1 + rest
+            .windows(2)
+            .take_while(|w| w[0].end == w[1].start)
+            .count();
+        let (run, tail) = rest.split_at(len);
+        rest = tail;
+        Some(run)
+    })
+}
+
 /// Splits sorted disjoint segments into contiguous runs (incidents).
 pub fn contiguous(segments: Vec<Segment>) -> Vec<Vec<Segment>> {
     let mut out: Vec<Vec<Segment>> = Vec::new();
@@ -278,6 +295,28 @@ mod tests {
             end,
             impact: d(impact),
         }
+    }
+
+    #[test]
+    fn runs_are_the_contiguous_stretches() {
+        let segments = [
+            seg(0, 60, "1"),
+            seg(60, 90, "0.5"),
+            seg(120, 180, "1"),
+            seg(200, 260, "0.25"),
+            seg(260, 300, "1"),
+        ];
+        let runs: Vec<Vec<Segment>> = runs(&segments).map(<[Segment]>::to_vec).collect();
+        assert_eq!(
+            runs,
+            vec![
+                vec![seg(0, 60, "1"), seg(60, 90, "0.5")],
+                vec![seg(120, 180, "1")],
+                vec![seg(200, 260, "0.25"), seg(260, 300, "1")],
+            ]
+        );
+        assert_eq!(runs, contiguous(segments.to_vec()));
+        assert_eq!(super::runs(&[]).count(), 0);
     }
 
     #[test]
