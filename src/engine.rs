@@ -11,6 +11,7 @@ use crate::time::Instant;
 use crate::timeline::{self, Segment, Span};
 use crate::window::Window;
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 use smol_str::SmolStr;
 use std::borrow::Borrow;
 use std::sync::Arc;
@@ -395,19 +396,20 @@ pub fn active_range(contract: &Contract, sub: &Subscription) -> (Instant, Instan
     (from, to)
 }
 
-/// Eligible time inside [`from`, `to`): service hours within the active dates.
+/// Eligible time inside [`from`, `to`): service hours within the active dates (one stretch,
+/// without allocating, for a contract without service hours).
 pub fn eligible(
     contract: &Contract,
     active: (Instant, Instant),
     from: Instant,
     to: Instant,
-) -> Vec<Span> {
+) -> SmallVec<[Span; 1]> {
     let (from, to) = (from.max(active.0), to.min(active.1));
     if from >= to {
-        return Vec::new();
+        return SmallVec::new();
     }
     match contract.service_hours() {
-        None => vec![(from.unix_seconds(), to.unix_seconds())],
+        None => smallvec::smallvec![(from.unix_seconds(), to.unix_seconds())],
         Some(h) => h
             .intervals(contract.timezone(), from, to)
             .into_iter()

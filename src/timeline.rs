@@ -5,6 +5,7 @@
 
 use crate::contract::Counting;
 use rust_decimal::Decimal;
+use smallvec::SmallVec;
 
 /// A stretch of downtime at one impact, `[start, end)` in Unix seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,8 +143,9 @@ pub fn subtract(segments: &[Segment], remove: &[Span]) -> Vec<Segment> {
 }
 
 /// `segments` clipped to `keep` (sorted disjoint).
-pub fn clip(segments: &[Segment], keep: &[Span]) -> Vec<Segment> {
-    let mut out = Vec::new();
+pub fn clip(segments: &[Segment], keep: &[Span]) -> SmallVec<[Segment; 2]> {
+    // An incident in one stretch of eligible time is a segment or two: no allocation.
+    let mut out = SmallVec::new();
     let mut j = 0;
     for s in segments {
         while j < keep.len() && keep[j].1 <= s.start {
@@ -361,8 +363,8 @@ mod tests {
             vec![seg(0, 50, "1"), seg(150, 200, "0.5")]
         );
         assert_eq!(
-            clip(&s, &[(50, 150)]),
-            vec![seg(50, 100, "1"), seg(100, 150, "0.5")]
+            clip(&s, &[(50, 150)]).as_slice(),
+            [seg(50, 100, "1"), seg(100, 150, "0.5")]
         );
         assert_eq!(overlap_seconds(&[(0, 100), (200, 300)], &[(50, 250)]), 100);
     }

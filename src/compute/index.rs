@@ -5,6 +5,7 @@ use super::Job;
 use crate::fxhash::{FxHashMap, FxHasher};
 use crate::scope::Scope;
 use crate::window::Window;
+use smallvec::SmallVec;
 use smol_str::SmolStr;
 use std::hash::Hasher;
 
@@ -114,11 +115,15 @@ impl<'a> WindowIndex<'a> {
 
     /// Windows naming a job's subscription by id or customer whose scope `covers` (by position
     /// in [`WindowIndex::scopes`]), each once, in input order.
-    pub(super) fn own(&self, job: &Job<'_>, covers: impl Fn(usize) -> bool) -> Vec<&'a Window> {
+    pub(super) fn own(
+        &self,
+        job: &Job<'_>,
+        covers: impl Fn(usize) -> bool,
+    ) -> SmallVec<[&'a Window; 4]> {
         let [(a, b), (c, d)] = job.own;
         let by_id = &self.named[a as usize..b as usize];
         let by_customer = &self.named[c as usize..d as usize];
-        let mut out: Vec<u32> = by_id
+        let mut out: SmallVec<[u32; 4]> = by_id
             .iter()
             .chain(by_customer)
             .filter(|n| covers(n.scope as usize))
