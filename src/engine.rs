@@ -149,11 +149,16 @@ fn incidents(
 ) -> Vec<Incident> {
     let rules = contract.downtime();
     let full = rules.partial_impact == PartialImpact::Full;
-    let weighted: Vec<(Span, Decimal)> = counted
+    let weighted: SmallVec<[(Span, Decimal); 8]> = counted
         .iter()
         .map(|w| (span(w), if full { Decimal::ONE } else { w.impact() }))
         .collect();
-    let segments = timeline::subtract(&timeline::merge(&weighted), excluded);
+    let merged = timeline::merge(&weighted);
+    let segments = if excluded.is_empty() {
+        merged
+    } else {
+        timeline::subtract(&merged, excluded)
+    };
     let no_labels = no_labels();
     let mut incidents: Vec<Incident> = timeline::runs(&segments)
         .filter(|p| p[p.len() - 1].end - p[0].start >= rules.min_duration.0)
@@ -284,17 +289,17 @@ impl<'a> SharedTimeline<'a> {
             return Rebuilt {
                 incidents: t.incidents,
                 excluded: Some(t.excluded),
-                replaced: Vec::new(),
+                replaced: SmallVec::new(),
                 affected: vec![(i64::MIN, i64::MAX)],
             };
         }
-        let mut windows: Vec<&Window> = own
+        let mut windows: SmallVec<[&Window; 8]> = own
             .iter()
             .copied()
             .filter(|w| counts(contract, w))
             .collect();
         let mut affected: Vec<Span> = windows.iter().map(|w| span(w)).collect();
-        let mut replaced: Vec<usize> = Vec::new();
+        let mut replaced: SmallVec<[usize; 4]> = SmallVec::new();
         for &(a, b) in &affected {
             let first = self.components.partition_point(|c| c.span.1 < a);
             replaced.extend(
@@ -366,7 +371,7 @@ pub struct Rebuilt {
     /// New excluded time, when own windows brought some (then `incidents` is the whole timeline).
     excluded: Option<Arc<[Span]>>,
     /// The components of the shared timeline whose incidents `incidents` replace, ascending.
-    replaced: Vec<usize>,
+    replaced: SmallVec<[usize; 4]>,
     /// Where the result may differ from the shared timeline, sorted disjoint.
     pub affected: Vec<Span>,
 }

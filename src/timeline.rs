@@ -40,15 +40,26 @@ pub fn union(mut spans: Vec<Span>) -> Vec<Span> {
 /// cut or ordered.
 pub fn merge(windows: &[(Span, Decimal)]) -> Vec<Segment> {
     if windows.iter().all(|(_, w)| *w == Decimal::ONE) {
-        let spans = union(windows.iter().map(|(s, _)| *s).collect());
-        return spans
-            .into_iter()
-            .map(|(start, end)| Segment {
+        // Fully down everywhere: the union of the spans, built in place.
+        let mut out: Vec<Segment> = windows
+            .iter()
+            .filter(|((a, b), _)| a < b)
+            .map(|&((start, end), _)| Segment {
                 start,
                 end,
                 impact: Decimal::ONE,
             })
             .collect();
+        out.sort_unstable_by_key(|s| (s.start, s.end));
+        out.dedup_by(|next, last| {
+            if next.start <= last.end {
+                last.end = last.end.max(next.end);
+                true
+            } else {
+                false
+            }
+        });
+        return out;
     }
     // Sweep over boundaries with the multiset of impacts active between them.
     let mut events: Vec<(i64, bool, Decimal)> = Vec::with_capacity(windows.len() * 2);
