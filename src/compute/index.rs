@@ -79,8 +79,15 @@ impl<'a> WindowIndex<'a> {
     }
 
     /// For `names` in ascending byte order, the range of `named` entries equal to each.
-    pub(super) fn ranges<'n>(&self, names: impl Iterator<Item = &'n str>) -> Vec<(u32, u32)> {
-        let mut at = 0;
+    pub(super) fn ranges<'n>(
+        &self,
+        names: impl Iterator<Item = &'n str> + Clone,
+    ) -> Vec<(u32, u32)> {
+        // The walk starts at the first name, wherever it is.
+        let mut at = names.clone().next().map_or(0, |first| {
+            self.named
+                .partition_point(|n| n.name.as_bytes() < first.as_bytes())
+        });
         names
             .map(|name| {
                 let name = name.as_bytes();

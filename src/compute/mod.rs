@@ -298,10 +298,23 @@ impl<'a> Run<'a> {
         // job order, names in the index), not by a million random probes; customers are not in
         // id order, and most name no window, so they are looked up among the distinct names.
         if !index.named.is_empty() {
-            let by_id = index.ranges(jobs_ids(&jobs));
-            for (job, range) in jobs.iter_mut().zip(by_id) {
-                job.own[0] = range;
-                job.own[1] = index.range_of(&job.sub.customer);
+            let own = |jobs: &mut [Job<'_>]| {
+                let by_id = index.ranges(jobs_ids(jobs));
+                for (job, range) in jobs.iter_mut().zip(by_id) {
+                    job.own[0] = range;
+                    job.own[1] = index.range_of(&job.sub.customer);
+                }
+            };
+            if jobs.len() > 50_000 {
+                // A provider's base: each half on its own core.
+                let half = jobs.len() / 2;
+                let (first, second) = jobs.split_at_mut(half);
+                std::thread::scope(|s| {
+                    s.spawn(|| own(first));
+                    own(second);
+                });
+            } else {
+                own(&mut jobs);
             }
         }
         // Contracts no subscription uses cannot change a claim; listing them would only make every
@@ -436,6 +449,6 @@ fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
 }
 
 /// The ids of `jobs`, in order.
-fn jobs_ids<'j>(jobs: &'j [Job<'_>]) -> impl Iterator<Item = &'j str> {
+fn jobs_ids<'j>(jobs: &'j [Job<'_>]) -> impl Iterator<Item = &'j str> + Clone {
     jobs.iter().map(|j| &*j.sub.id)
 }
