@@ -286,6 +286,13 @@ fn a_large_run_agrees_with_runs_of_one() {
         let end_at = Instant::from_unix_seconds(start + 600 + (i % 50) * 60);
         let _ = writeln!(outages, "{start_at},{end_at},r{},{named}", i % 5);
     }
+    // The first subscription of the second half of the jobs, named by a window of its own.
+    let _ = writeln!(
+        outages,
+        "{},{},r0,s15000",
+        Instant::from_unix_seconds(BASE + 86_400),
+        Instant::from_unix_seconds(BASE + 86_400 + 3 * 3_600)
+    );
     let c = contract_yaml(CONTRACTS[1]);
     let subscriptions = parse_subscriptions("s.csv", &subs).unwrap();
     let windows = parse_windows("w.csv", &outages, None).unwrap();
@@ -296,7 +303,8 @@ fn a_large_run_agrees_with_runs_of_one() {
         ..Inputs::default()
     };
     let big = compute(&all, &Selection::default()).unwrap().claims;
-    for pick in [0usize, 1, 4_999, 17_321, 29_999] {
+    // 15,000 starts the second half of the jobs, whose windows are found on another core.
+    for pick in [0usize, 1, 4_999, 15_000, 17_321, 29_999] {
         let one = Inputs {
             contracts: vec![c.clone()],
             subscriptions: vec![subscriptions[pick].clone()],

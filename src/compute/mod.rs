@@ -238,7 +238,9 @@ impl<'a> Run<'a> {
     pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
         // Resolving subscriptions into jobs and indexing windows are independent: for a
         // provider's base they run side by side.
-        let (planned, index) = if inputs.subscriptions.len() + inputs.windows.len() > 50_000 {
+        // A provider's base, worth a second thread at each step of preparing.
+        let large = inputs.subscriptions.len() + inputs.windows.len() > 50_000;
+        let (planned, index) = if large {
             std::thread::scope(|s| {
                 let index = s.spawn(|| WindowIndex::new(&inputs.windows));
                 let planned = resolve(inputs).map(|r| plan(inputs, r, selection));
@@ -305,8 +307,8 @@ impl<'a> Run<'a> {
                     job.own[1] = index.range_of(&job.sub.customer);
                 }
             };
-            if jobs.len() > 50_000 {
-                // A provider's base: each half on its own core.
+            if large {
+                // Each half of the jobs on its own core.
                 let half = jobs.len() / 2;
                 let (first, second) = jobs.split_at_mut(half);
                 std::thread::scope(|s| {
