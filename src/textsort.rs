@@ -5,31 +5,32 @@
 pub(crate) fn order_by_text<'a>(
     keys: impl ExactSizeIterator<Item = &'a str> + Clone,
 ) -> Vec<usize> {
-    // The prefix as a big-endian integer orders like the bytes, and (prefix, position) pairs sort
-    // without a comparison closure; only runs of equal prefixes need the strings.
-    let prefix = |k: &str| {
-        let mut p = [0u8; 16];
-        let n = k.len().min(16);
-        p[..n].copy_from_slice(&k.as_bytes()[..n]);
-        u128::from_be_bytes(p)
-    };
-    let mut entries: Vec<(u128, usize)> = keys
+    // The first 16 bytes as a big-endian integer order like the bytes. With the length beside
+    // them (capped at 17) they order keys of up to 16 bytes completely: a shorter key with the
+    // same padded prefix is a prefix of the longer one. Only keys longer than 16 bytes with equal
+    // prefixes need their strings compared.
+    let mut entries: Vec<(u128, u32, usize)> = keys
         .clone()
         .enumerate()
-        .map(|(i, k)| (prefix(k), i))
+        .map(|(i, k)| {
+            let mut p = [0u8; 16];
+            let n = k.len().min(16);
+            p[..n].copy_from_slice(&k.as_bytes()[..n]);
+            (u128::from_be_bytes(p), k.len().min(17) as u32, i)
+        })
         .collect();
     entries.sort_unstable();
-    let mut order: Vec<usize> = entries.iter().map(|&(_, i)| i).collect();
+    let mut order: Vec<usize> = entries.iter().map(|&(_, _, i)| i).collect();
     let mut all: Option<Vec<&str>> = None;
     let mut start = 0;
     while start < entries.len() {
+        let (prefix, len, _) = entries[start];
         let run = entries[start..]
             .iter()
-            .take_while(|e| e.0 == entries[start].0)
+            .take_while(|e| e.0 == prefix && e.1 == len)
             .count();
-        if run > 1 {
-            // Equal prefixes: the whole keys decide; the sort is stable, so equal keys keep
-            // their positions' order.
+        if run > 1 && len > 16 {
+            // The sort is stable, so equal keys keep their positions' order.
             let all = all.get_or_insert_with(|| keys.clone().collect());
             order[start..start + run].sort_by(|&a, &b| all[a].as_bytes().cmp(all[b].as_bytes()));
         }
