@@ -156,7 +156,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         }
     };
     let clock = std::time::Instant::now();
-    let inputs = sources.load()?;
+    let (inputs, index) = sources.load_indexed(true)?;
     timing("load", clock);
     let selection = Selection {
         periods,
@@ -171,7 +171,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
             _ => Detail::Full,
         },
     };
-    let run = with_bar(Run::new(&inputs, &selection)?);
+    let run = with_bar(Run::with_index(&inputs, &selection, index)?);
     timing("prepare", clock);
     let mut out = Sink::open(args.output.as_deref())?;
     match args.format {

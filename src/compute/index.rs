@@ -9,9 +9,11 @@ use smallvec::SmallVec;
 use smol_str::SmolStr;
 use std::hash::Hasher;
 
-/// Windows indexed so that a subscription finds its own without scanning all of them.
-pub(super) struct WindowIndex<'a> {
-    windows: &'a [Window],
+/// Windows indexed so that a subscription finds its own without scanning all of them. It refers
+/// to windows by position, so it can be built as soon as they are read (see `load`).
+pub(crate) struct WindowIndex {
+    /// How many windows it was built from: an index of other windows is not used.
+    len: usize,
     /// Windows without `customers`.
     global: Vec<usize>,
     /// Each name a window is limited to (subscription id or customer), sorted by name, then
@@ -36,8 +38,9 @@ pub(super) struct Named {
     pub(super) scope: u32,
 }
 
-impl<'a> WindowIndex<'a> {
-    pub(super) fn new(windows: &'a [Window]) -> WindowIndex<'a> {
+impl WindowIndex {
+    /// The index of `windows`.
+    pub(crate) fn new(windows: &[Window]) -> WindowIndex {
         let mut global = Vec::new();
         let mut named: Vec<Named> = Vec::new();
         let mut scopes = Vec::new();
@@ -62,7 +65,7 @@ impl<'a> WindowIndex<'a> {
         crate::textsort::permute(&mut named, &order);
         let filter = NameFilter::new(&named);
         WindowIndex {
-            windows,
+            len: windows.len(),
             global,
             named,
             filter,
@@ -71,11 +74,20 @@ impl<'a> WindowIndex<'a> {
     }
 
     /// Global windows whose labels match `scope`.
-    pub(super) fn global<'s>(&'s self, scope: &'s Scope) -> impl Iterator<Item = &'a Window> + 's {
+    pub(super) fn global<'s, 'a: 's>(
+        &'s self,
+        windows: &'a [Window],
+        scope: &'s Scope,
+    ) -> impl Iterator<Item = &'a Window> + 's {
         self.global
             .iter()
-            .map(|&i| &self.windows[i])
+            .map(move |&i| &windows[i])
             .filter(move |w| w.scope.covers(scope))
+    }
+
+    /// Whether this is an index of `windows` (built from as many).
+    pub(super) fn is_of(&self, windows: &[Window]) -> bool {
+        self.len == windows.len()
     }
 
     /// For `names` in ascending byte order, the range of `named` entries equal to each.
@@ -122,8 +134,9 @@ impl<'a> WindowIndex<'a> {
 
     /// Windows naming a job's subscription by id or customer whose scope `covers` (by position
     /// in [`WindowIndex::scopes`]), each once, in input order.
-    pub(super) fn own(
+    pub(super) fn own<'a>(
         &self,
+        windows: &'a [Window],
         job: &Job<'_>,
         covers: impl Fn(usize) -> bool,
     ) -> SmallVec<[&'a Window; 4]> {
@@ -140,7 +153,6 @@ impl<'a> WindowIndex<'a> {
             out.sort_unstable();
             out.dedup();
         }
-        let windows = self.windows;
         out.into_iter().map(|w| &windows[w as usize]).collect()
     }
 }
