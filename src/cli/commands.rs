@@ -203,12 +203,12 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
 }
 
 pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
-    let inputs = sources(&args.input, true)?.load()?;
+    let (inputs, index) = sources(&args.input, true)?.load_indexed(true)?;
     let selection = Selection {
         periods: Some(year_span(args.year)?),
         ..Selection::default()
     };
-    let run = Run::new(&inputs, &selection)?;
+    let run = Run::with_index(&inputs, &selection, index)?;
     let mut out = Sink::open(args.output.as_deref())?;
     let year = args.year;
     match args.format {
