@@ -73,12 +73,22 @@ impl Assessment {
 struct Uptime {
     eligible: Decimal,
     downtime: Decimal,
+    /// (E - D) x 100, compared with every tier.
+    up_hundred: Decimal,
 }
 
 impl Uptime {
+    fn new(eligible: Decimal, downtime: Decimal) -> Uptime {
+        Uptime {
+            eligible,
+            downtime,
+            up_hundred: (eligible - downtime) * Decimal::ONE_HUNDRED,
+        }
+    }
+
     /// Uptime strictly below `threshold` percent, decided exactly: (E - D) x 100 < threshold x E.
     fn below(&self, threshold: Decimal) -> bool {
-        (self.eligible - self.downtime) * Decimal::ONE_HUNDRED < threshold * self.eligible
+        self.up_hundred < threshold * self.eligible
     }
 
     /// The fewest more whole minutes of downtime that bring uptime below `threshold`, if
@@ -165,11 +175,8 @@ pub fn assess(
             owed: Owed::Percent(Decimal::ZERO),
         };
     }
-    let u = Uptime {
-        eligible: measured.eligible,
-        downtime: measured.downtime.min(measured.eligible),
-    };
-    let uptime_percent = (u.eligible - u.downtime) * Decimal::ONE_HUNDRED / u.eligible;
+    let u = Uptime::new(measured.eligible, measured.downtime.min(measured.eligible));
+    let uptime_percent = u.up_hundred / u.eligible;
     let breached = u.below(contract.commitment());
     let (credit_percent, owed, next_tier) = match &credits.model {
         CreditModel::Tiers(tiers) => {

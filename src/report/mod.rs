@@ -90,6 +90,13 @@ fn push_normal(out: &mut String, d: Decimal) {
     }
 }
 
+/// "00" to "99", for printing two digits at a time.
+const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// Appends `d` exactly as its `Display` would, from its mantissa and scale without going through
 /// the formatting machinery.
 fn push_decimal(out: &mut String, d: Decimal) {
@@ -103,9 +110,18 @@ fn push_decimal(out: &mut String, d: Decimal) {
         buf[at] = b;
     };
     let mut n = 0;
-    // 128-bit division is slow; amounts and minutes fit in 64 bits.
+    // 128-bit division is slow; amounts and minutes fit in 64 bits, and are printed two digits
+    // at a time where no point falls between them.
     if let Ok(mut small) = u64::try_from(m) {
         while small > 0 || n <= scale {
+            if small >= 100 && (n + 1 < scale || n > scale) {
+                let pair = (small % 100) as usize * 2;
+                put(DIGIT_PAIRS[pair + 1]);
+                put(DIGIT_PAIRS[pair]);
+                small /= 100;
+                n += 2;
+                continue;
+            }
             if n == scale && scale > 0 {
                 put(b'.');
             }
