@@ -470,21 +470,19 @@ pub fn measure_incidents<I: Borrow<Incident>>(
     excluded: &[Span],
     period: &Period,
 ) -> Measured {
-    let timeline_excluded = excluded;
-    let all_incidents = incidents;
     let counting = contract.downtime().counting;
     let eligible = eligible(contract, active, period.start, period.end);
     let eligible_seconds: i64 = eligible.iter().map(|(a, b)| b - a).sum();
-    let excluded_seconds = timeline::overlap_seconds(timeline_excluded, &eligible);
+    let excluded_seconds = timeline::overlap_seconds(excluded, &eligible);
     let net = match contract.exclusions().excluded_time {
         ExcludedTime::CountsAsUp => eligible_seconds,
         ExcludedTime::RemovedFromPeriod => eligible_seconds - excluded_seconds,
     };
     let (lo, hi) = (period.start.unix_seconds(), period.end.unix_seconds());
-    let first = all_incidents.partition_point(|i| i.borrow().end <= lo);
+    let first = incidents.partition_point(|i| i.borrow().end <= lo);
     let mut all: Vec<Segment> = Vec::new();
-    let mut incidents = Vec::new();
-    for inc in all_incidents[first..]
+    let mut listed = Vec::new();
+    for inc in incidents[first..]
         .iter()
         .map(Borrow::borrow)
         .take_while(|i| i.start < hi)
@@ -498,7 +496,7 @@ pub fn measure_incidents<I: Borrow<Incident>>(
             // Counted once over the union below.
             all.extend_from_slice(&clipped);
         }
-        incidents.push(ClaimIncident {
+        listed.push(ClaimIncident {
             start: Instant::from_unix_seconds(inc.start()),
             end: Instant::from_unix_seconds(inc.end()),
             downtime_minutes: minutes(seconds),
@@ -509,7 +507,7 @@ pub fn measure_incidents<I: Borrow<Incident>>(
     }
     // Counted once over the union: a clock minute touched by two incidents counts once.
     let downtime = match counting {
-        Counting::Exact => incidents.iter().map(|i| i.downtime_seconds).sum(),
+        Counting::Exact => listed.iter().map(|i| i.downtime_seconds).sum(),
         _ => timeline::count(&all, counting),
     };
     let (eligible, excluded) = (Decimal::from(net), Decimal::from(excluded_seconds));
@@ -519,7 +517,7 @@ pub fn measure_incidents<I: Borrow<Incident>>(
         downtime,
         excluded,
         minutes: [minutes(eligible), minutes(downtime), minutes(excluded)],
-        incidents: Arc::from(incidents),
+        incidents: Arc::from(listed),
     }
 }
 

@@ -8,6 +8,7 @@
 //! chunk's claims are handed to the caller (and can be dropped) before the next is computed.
 
 mod index;
+mod plan;
 mod stream;
 mod subscription;
 
@@ -15,8 +16,7 @@ use crate::calculator::{self, Assessment};
 use crate::claim::{Claim, Detail};
 use crate::contract::Contract;
 use crate::engine::{self, Measured, SharedTimeline};
-use crate::error::{Error, Problem, Problems};
-use crate::fxhash::FxHashMap;
+use crate::error::Error;
 use crate::input::InputFile;
 use crate::money::Currency;
 use crate::period::{Period, PeriodSpan};
@@ -25,10 +25,10 @@ use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
 use crate::window::Window;
 pub(crate) use index::WindowIndex;
+use plan::{plan, resolve};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use subscription::touched_periods;
 
 /// Everything a computation needs, already parsed and validated one by one.
 #[derive(Debug, Clone, Default)]
@@ -132,88 +132,6 @@ struct Shared {
 /// [`Error::Invalid`] with every problem, located where the inputs came from files.
 pub fn validate(inputs: &Inputs) -> Result<(), Error> {
     resolve(inputs).map(|_| ())
-}
-
-/// Each subscription's contract and full scope, or every problem found.
-fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Error> {
-    let contracts: FxHashMap<&str, &Contract> =
-        inputs.contracts.iter().map(|c| (c.id(), c)).collect();
-    let mut problems = Problems::new();
-    let located = |index: usize, field: &str, message: String| -> Problem {
-        let file = inputs
-            .subscriptions_file
-            .as_deref()
-            .unwrap_or("<subscriptions>");
-        let line = inputs.subscription_lines.get(index).copied().flatten();
-        Problem::new(file, message).at(line).field(field)
-    };
-    let mut known: Vec<&str> = contracts.keys().copied().collect();
-    known.sort_unstable();
-    // Full scopes repeat: one per (contract, subscription scope).
-    let mut full: FxHashMap<(&str, usize), Result<Scope, String>> = FxHashMap::default();
-    let mut out = Vec::with_capacity(inputs.subscriptions.len());
-    for (index, sub) in inputs.subscriptions.iter().enumerate() {
-        let Some(contract) = contracts.get(&*sub.contract) else {
-            problems.push(located(
-                index,
-                "contract",
-                format!(
-                    "subscription {:?} names contract {:?}, which is not loaded (known: {})",
-                    &*sub.id,
-                    &*sub.contract,
-                    known.join(", ")
-                ),
-            ));
-            continue;
-        };
-        let scope = full
-            .entry((contract.id(), sub.scope.id()))
-            .or_insert_with(|| engine::full_scope(contract, sub));
-        match scope {
-            Ok(scope) => out.push((sub, *contract, scope.clone())),
-            Err(e) => problems.push(located(index, "scope", e.clone())),
-        }
-    }
-    let by_id: FxHashMap<&str, &Subscription> = if inputs.charges.rows().is_empty() {
-        FxHashMap::default()
-    } else {
-        inputs.subscriptions.iter().map(|s| (&*s.id, s)).collect()
-    };
-    for row in inputs.charges.rows() {
-        let at = |field: &str, message: String| {
-            Problem::new(&row.file, message).at(row.line).field(field)
-        };
-        let Some(sub) = by_id.get(row.subscription.as_str()) else {
-            problems.push(at(
-                "subscription",
-                format!("no subscription {:?} is loaded", row.subscription),
-            ));
-            continue;
-        };
-        if row.amount.currency != sub.fee.currency {
-            problems.push(at(
-                "currency",
-                format!(
-                    "charges are in {}, but subscription {} is billed in {}",
-                    row.amount.currency, &*sub.id, sub.fee.currency
-                ),
-            ));
-        }
-        if let Some(c) = contracts.get(&*sub.contract) {
-            if row.period.kind() != c.period() {
-                problems.push(at(
-                    "period",
-                    format!(
-                        "period {} is not a {} of contract {}",
-                        row.period,
-                        c.period().name(),
-                        c.id()
-                    ),
-                ));
-            }
-        }
-    }
-    problems.into_result(out)
 }
 
 /// A computation ready to run: inputs checked, subscriptions sorted, scopes measured.
@@ -404,56 +322,6 @@ impl<'a> Run<'a> {
 /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
 pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> {
     Ok(Run::new(inputs, selection)?.collect())
-}
-
-/// A (contract, full scope) every subscription of which shares its windows, with the periods
-/// claimed under the contract.
-type ScopeKey<'a> = (&'a Contract, Scope, Arc<[Period]>);
-
-/// The selected subscriptions as jobs, each pointing at its (contract, full scope) in the list
-/// returned beside them.
-fn plan<'a>(
-    inputs: &'a Inputs,
-    resolved: Vec<(&'a Subscription, &'a Contract, Scope)>,
-    selection: &Selection,
-) -> (Vec<Job<'a>>, Vec<ScopeKey<'a>>) {
-    let mut periods_of: FxHashMap<*const Contract, Arc<[Period]>> = FxHashMap::default();
-    // Full scopes are shared per (contract, subscription scope), so identity is enough here.
-    let mut scope_ids: FxHashMap<(*const Contract, usize), usize> = FxHashMap::default();
-    let mut keys: Vec<ScopeKey<'a>> = Vec::new();
-    let mut jobs = Vec::with_capacity(resolved.len());
-    for (sub, contract, scope) in resolved {
-        if selection
-            .subscription
-            .as_ref()
-            .is_some_and(|s| **s != *sub.id)
-            || selection
-                .customer
-                .as_ref()
-                .is_some_and(|c| **c != *sub.customer)
-        {
-            continue;
-        }
-        let periods = periods_of.entry(contract).or_insert_with(|| {
-            let ids = match &selection.periods {
-                Some(span) => span.periods(contract.period()),
-                None => touched_periods(contract, &inputs.windows),
-            };
-            ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
-        });
-        let next = keys.len();
-        let id = *scope_ids.entry((contract, scope.id())).or_insert_with(|| {
-            keys.push((contract, scope, periods.clone()));
-            next
-        });
-        jobs.push(Job {
-            sub,
-            contract,
-            scope: id,
-            own: [(0, 0); 2],
-        });
-    }
-    (jobs, keys)
 }
 
 /// The result of a scoped thread; a panic there goes on here.
