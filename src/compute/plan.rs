@@ -12,8 +12,16 @@ use crate::scope::Scope;
 use crate::subscription::Subscription;
 use std::sync::Arc;
 
+/// Each subscription with its contract and full scope.
+pub(super) struct Resolved<'a> {
+    /// In input order: the subscription, its contract, the position of its full scope.
+    rows: Vec<(&'a Subscription, &'a Contract, u32)>,
+    /// The distinct full scopes: one per (contract, subscription scope).
+    scopes: Vec<Scope>,
+}
+
 /// Each subscription's contract and full scope, or every problem found.
-pub(super) fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, Scope)>, Error> {
+pub(super) fn resolve(inputs: &Inputs) -> Result<Resolved<'_>, Error> {
     let contracts: FxHashMap<&str, &Contract> =
         inputs.contracts.iter().map(|c| (c.id(), c)).collect();
     let mut problems = Problems::new();
@@ -27,9 +35,11 @@ pub(super) fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, 
     };
     let mut known: Vec<&str> = contracts.keys().copied().collect();
     known.sort_unstable();
-    // Full scopes repeat: one per (contract, subscription scope).
-    let mut full: FxHashMap<(&str, usize), Result<Scope, String>> = FxHashMap::default();
-    let mut out = Vec::with_capacity(inputs.subscriptions.len());
+    // Full scopes repeat: one per (contract, subscription scope); subscription scopes are
+    // interned, so identity is enough.
+    let mut full: FxHashMap<(*const Contract, usize), Result<u32, String>> = FxHashMap::default();
+    let mut scopes: Vec<Scope> = Vec::new();
+    let mut rows = Vec::with_capacity(inputs.subscriptions.len());
     for (index, sub) in inputs.subscriptions.iter().enumerate() {
         let Some(contract) = contracts.get(&*sub.contract) else {
             problems.push(located(
@@ -44,11 +54,14 @@ pub(super) fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, 
             ));
             continue;
         };
-        let scope = full
-            .entry((contract.id(), sub.scope.id()))
-            .or_insert_with(|| engine::full_scope(contract, sub));
+        let scope = full.entry((*contract, sub.scope.id())).or_insert_with(|| {
+            engine::full_scope(contract, sub).map(|scope| {
+                scopes.push(scope);
+                scopes.len() as u32 - 1
+            })
+        });
         match scope {
-            Ok(scope) => out.push((sub, *contract, scope.clone())),
+            Ok(scope) => rows.push((sub, *contract, *scope)),
             Err(e) => problems.push(located(index, "scope", e.clone())),
         }
     }
@@ -91,7 +104,7 @@ pub(super) fn resolve(inputs: &Inputs) -> Result<Vec<(&Subscription, &Contract, 
             }
         }
     }
-    problems.into_result(out)
+    problems.into_result(Resolved { rows, scopes })
 }
 
 /// A (contract, full scope) every subscription of which shares its windows, with the periods
@@ -102,15 +115,15 @@ pub(super) type ScopeKey<'a> = (&'a Contract, Scope, Arc<[Period]>);
 /// returned beside them.
 pub(super) fn plan<'a>(
     inputs: &'a Inputs,
-    resolved: Vec<(&'a Subscription, &'a Contract, Scope)>,
+    resolved: Resolved<'a>,
     selection: &Selection,
 ) -> (Vec<Job<'a>>, Vec<ScopeKey<'a>>) {
     let mut periods_of: FxHashMap<*const Contract, Arc<[Period]>> = FxHashMap::default();
-    // Full scopes are shared per (contract, subscription scope), so identity is enough here.
-    let mut scope_ids: FxHashMap<(*const Contract, usize), usize> = FxHashMap::default();
+    // The key of each full scope, once a selected subscription has it.
+    let mut key_of: Vec<Option<usize>> = vec![None; resolved.scopes.len()];
     let mut keys: Vec<ScopeKey<'a>> = Vec::new();
-    let mut jobs = Vec::with_capacity(resolved.len());
-    for (sub, contract, scope) in resolved {
+    let mut jobs = Vec::with_capacity(resolved.rows.len());
+    for (sub, contract, scope) in resolved.rows {
         if selection
             .subscription
             .as_ref()
@@ -122,17 +135,17 @@ pub(super) fn plan<'a>(
         {
             continue;
         }
-        let periods = periods_of.entry(contract).or_insert_with(|| {
-            let ids = match &selection.periods {
-                Some(span) => span.periods(contract.period()),
-                None => touched_periods(contract, &inputs.windows),
-            };
-            ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
-        });
-        let next = keys.len();
-        let id = *scope_ids.entry((contract, scope.id())).or_insert_with(|| {
-            keys.push((contract, scope, periods.clone()));
-            next
+        let id = *key_of[scope as usize].get_or_insert_with(|| {
+            let periods = periods_of.entry(contract).or_insert_with(|| {
+                let ids = match &selection.periods {
+                    Some(span) => span.periods(contract.period()),
+                    None => touched_periods(contract, &inputs.windows),
+                };
+                ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
+            });
+            let full = resolved.scopes[scope as usize].clone();
+            keys.push((contract, full, periods.clone()));
+            keys.len() - 1
         });
         jobs.push(Job {
             sub,
