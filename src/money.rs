@@ -14,8 +14,6 @@ pub struct Currency {
     minor_units: u8,
 }
 
-/// ISO 4217 codes with their minor units (digits after the decimal point). Codes not listed
-/// here are rejected: a typo such as `UDS` must not silently round to 2 places.
 /// The table's codes as big-endian numbers, which order like the strings: a million subscriptions
 /// look their currency up.
 const ISO_4217_KEYS: [u32; ISO_4217.len()] = {
@@ -29,6 +27,8 @@ const ISO_4217_KEYS: [u32; ISO_4217.len()] = {
     keys
 };
 
+/// ISO 4217 codes with their minor units (digits after the decimal point). Codes not listed
+/// here are rejected: a typo such as `UDS` must not silently round to 2 places.
 const ISO_4217: &[(&str, u8)] = &[
     ("AED", 2),
     ("AFN", 2),
@@ -271,8 +271,8 @@ impl fmt::Display for Currency {
 }
 
 /// `d` rounded to `dp` decimals with `strategy`, its scale set to `dp`: what
-/// `round_dp_with_strategy` and `rescale` give, computed on the mantissa in one division for the
-/// non-negative values every credit, minute and percent is (a billing run rounds millions).
+/// `round_dp_with_strategy` and `rescale` give, computed on the mantissa with 64-bit divisors for
+/// the non-negative values every credit, minute and percent is (a billing run rounds millions).
 pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decimal {
     let fallback = |d: Decimal| {
         let mut r = d.round_dp_with_strategy(dp, strategy);
