@@ -261,6 +261,22 @@ pub(crate) fn csv_header(
     ok.then_some(header)
 }
 
+/// Where each of the `known` columns is in `header`, and every other column with its name: the
+/// scope labels of a subscriptions or outages file.
+pub(crate) fn split_columns<'h, const N: usize>(
+    header: &'h [String],
+    known: [&str; N],
+) -> ([Option<usize>; N], Vec<(usize, &'h str)>) {
+    let columns = known.map(|c| header.iter().position(|h| h == c));
+    let labels = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !known.contains(&h.as_str()))
+        .map(|(i, h)| (i, h.as_str()))
+        .collect();
+    (columns, labels)
+}
+
 /// Calls `row` with every record of `reader` after a header of `columns` fields, and its line;
 /// a record that cannot be read becomes a problem and reading goes on, so one run reports every
 /// bad line.

@@ -4,7 +4,7 @@
 use crate::contract::parse_date;
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
-use crate::input::{csv_header, each_record, non_empty, CsvReader, Format};
+use crate::input::{csv_header, each_record, non_empty, split_columns, CsvReader, Format};
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
 use crate::scope::{Interner, Scope};
@@ -229,13 +229,7 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
                     "active_from",
                     "active_to",
                 ];
-                let columns = COLUMNS.map(|c| header.iter().position(|h| h == c));
-                let labels: Vec<(usize, &str)> = header
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, h)| !COLUMNS.contains(&h.as_str()))
-                    .map(|(i, h)| (i, h.as_str()))
-                    .collect();
+                let (columns, labels) = split_columns(&header, COLUMNS);
                 let rows = memchr::memchr_iter(b'\n', text.as_bytes()).count();
                 subscriptions.reserve(rows);
                 lines.reserve(rows);

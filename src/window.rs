@@ -1,7 +1,7 @@
 //! Measured outage windows (SPEC 2.3): what was down, when, how badly, and who said so.
 
 use crate::error::{Error, Problem, Problems};
-use crate::input::{csv_header, each_record, non_empty, CsvReader, Format};
+use crate::input::{csv_header, each_record, non_empty, split_columns, CsvReader, Format};
 use crate::money::parse_decimal;
 use crate::scope::{Interner, Scope};
 use crate::time::Instant;
@@ -210,13 +210,7 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
             let mut reader = CsvReader::new(text);
             if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
                 out.reserve(memchr::memchr_iter(b'\n', text.as_bytes()).count());
-                let columns = FIELDS.map(|f| header.iter().position(|h| h == f));
-                let labels: Vec<(usize, &str)> = header
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, h)| !FIELDS.contains(&h.as_str()))
-                    .map(|(i, h)| (i, h.as_str()))
-                    .collect();
+                let (columns, labels) = split_columns(&header, FIELDS);
                 each_record(
                     file,
                     &mut reader,
