@@ -113,8 +113,6 @@ struct ScopeData<'a> {
     /// The selected periods of the contract, with their measurement and assessment for a
     /// subscription that is active throughout and has no windows of its own.
     periods: Vec<Shared>,
-    /// Whether the model owes anything in each of `periods` (by their assessments).
-    owes: Vec<bool>,
 }
 
 /// One period as every subscription of a scope without windows of its own sees it.
@@ -205,10 +203,6 @@ impl<'a> Run<'a> {
                         }
                     })
                     .collect();
-                let owes = periods
-                    .iter()
-                    .map(|s| !s.assessment.owes_nothing())
-                    .collect();
                 let covers = if index.scopes.len() <= MAX_TABULATED_SCOPES {
                     index.scopes.iter().map(|s| s.covers(&scope)).collect()
                 } else {
@@ -220,7 +214,6 @@ impl<'a> Run<'a> {
                     shared,
                     covers,
                     periods,
-                    owes,
                 }
             })
             .collect();

@@ -93,7 +93,9 @@ impl Run<'_> {
             data.periods
                 .iter()
                 .enumerate()
-                .filter(move |&(k, s)| !only_owing || data.owes[k] || !whole(&s.period))
+                .filter(move |(_, s)| {
+                    !only_owing || !s.assessment.owes_nothing() || !whole(&s.period)
+                })
                 .map(|(k, s)| (s.period, Some((k, s)))),
         );
         let currency = sub.fee.currency;
