@@ -132,6 +132,20 @@ impl WindowIndex {
         (start as u32, end as u32)
     }
 
+    /// Reads the windows naming `jobs` ahead of computing them. They sit wherever the file put
+    /// them, so each is a cache miss; read in one tight loop the misses overlap, where inside
+    /// each job's computation they would be waited for one by one.
+    pub(super) fn prefetch(&self, windows: &[Window], jobs: &[Job<'_>]) {
+        for job in jobs {
+            let [(a, b), (c, d)] = job.own;
+            for k in (a as usize..b as usize).chain(c as usize..d as usize) {
+                let w = &windows[self.named[k].window as usize];
+                // The fields a rebuild reads first; `black_box` keeps the reads.
+                std::hint::black_box((w.start(), w.end(), w.impact(), w.cause.is_some()));
+            }
+        }
+    }
+
     /// Windows naming a job's subscription by id or customer whose scope `covers` (by position
     /// in [`WindowIndex::scopes`]), each once, in input order.
     pub(super) fn own<'a>(

@@ -34,8 +34,11 @@ impl Run<'_> {
         let work = |jobs: &[Job<'_>], local: &Local| -> (T, BTreeMap<Currency, Decimal>) {
             // A few claims per subscription: room for them up front, not copied as it grows.
             let mut claims = Vec::with_capacity(jobs.len() * 4);
-            for job in jobs {
-                self.subscription_claims(job, local, &mut claims);
+            for group in jobs.chunks(32) {
+                self.index.prefetch(&self.inputs.windows, group);
+                for job in group {
+                    self.subscription_claims(job, local, &mut claims);
+                }
             }
             let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
             for c in &claims {
