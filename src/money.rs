@@ -8,11 +8,20 @@ use std::fmt;
 use std::str::FromStr;
 
 /// An ISO 4217 currency code that slacredit knows the minor unit of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Currency {
-    code: [u8; 3],
-    minor_units: u8,
+    /// Its row in [`ISO_4217`], which is sorted by code: currencies order by code.
+    row: u8,
 }
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Currency").field(&self.code()).finish()
+    }
+}
+
+// A currency is its row of the table, in a byte.
+const _: () = assert!(ISO_4217.len() <= 256);
 
 /// The table's codes as big-endian numbers, which order like the strings: a million subscriptions
 /// look their currency up.
@@ -223,28 +232,20 @@ impl Currency {
         ISO_4217_KEYS
             .binary_search(&wanted)
             .ok()
-            .map(|i| ISO_4217[i])
-            .map(|(c, minor_units)| {
-                let b = c.as_bytes();
-                Currency {
-                    code: [b[0], b[1], b[2]],
-                    minor_units,
-                }
-            })
+            .map(|row| Currency { row: row as u8 })
             .ok_or_else(|| {
                 format!("expected an ISO 4217 currency code such as USD or KRW, found {code:?}")
             })
     }
 
     /// The three-letter code.
-    pub fn code(&self) -> &str {
-        // Built only from the ASCII table above.
-        std::str::from_utf8(&self.code).unwrap_or("???")
+    pub fn code(&self) -> &'static str {
+        ISO_4217[usize::from(self.row)].0
     }
 
     /// Digits after the decimal point of the minor unit (USD 2, KRW 0, BHD 3).
     pub fn minor_units(&self) -> u32 {
-        u32::from(self.minor_units)
+        u32::from(ISO_4217[usize::from(self.row)].1)
     }
 
     /// `amount` rounded to the minor unit with `mode`, always carrying exactly the minor-unit

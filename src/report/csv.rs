@@ -159,7 +159,11 @@ fn cell(out: &mut String, c: &Claim, col: usize) {
 /// Appends a text field, quoted as RFC 4180 wants when it holds a comma, a quote or a line
 /// break.
 fn field(out: &mut String, text: &str) {
-    if text.contains([',', '"', '\n', '\r']) {
+    // Byte by byte: all four are ASCII, and ids are short.
+    if text
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
         out.push('"');
         out.push_str(&text.replace('"', "\"\""));
         out.push('"');

@@ -109,35 +109,48 @@ fn push_decimal(out: &mut String, d: Decimal) {
         at -= 1;
         buf[at] = b;
     };
-    let mut n = 0;
-    // 128-bit division is slow; amounts and minutes fit in 64 bits, and are printed two digits
-    // at a time where no point falls between them.
-    if let Ok(mut small) = u64::try_from(m) {
-        while small > 0 || n <= scale {
-            if small >= 100 && (n + 1 < scale || n > scale) {
-                let pair = (small % 100) as usize * 2;
+    // 128-bit division is slow; amounts, minutes and percents fit in 64 bits: split once at the
+    // point, then each side two digits at a time.
+    match (u64::try_from(m), POWERS_OF_TEN.get(scale)) {
+        (Ok(small), Some(&power)) => {
+            let (mut whole, mut fraction) = (small / power, small % power);
+            if scale > 0 {
+                for _ in 0..scale / 2 {
+                    let pair = (fraction % 100) as usize * 2;
+                    put(DIGIT_PAIRS[pair + 1]);
+                    put(DIGIT_PAIRS[pair]);
+                    fraction /= 100;
+                }
+                if scale % 2 == 1 {
+                    put(b'0' + fraction as u8);
+                }
+                put(b'.');
+            }
+            while whole >= 100 {
+                let pair = (whole % 100) as usize * 2;
                 put(DIGIT_PAIRS[pair + 1]);
                 put(DIGIT_PAIRS[pair]);
-                small /= 100;
-                n += 2;
-                continue;
+                whole /= 100;
             }
-            if n == scale && scale > 0 {
-                put(b'.');
+            if whole >= 10 {
+                let pair = whole as usize * 2;
+                put(DIGIT_PAIRS[pair + 1]);
+                put(DIGIT_PAIRS[pair]);
+            } else {
+                put(b'0' + whole as u8);
             }
-            put(b'0' + (small % 10) as u8);
-            small /= 10;
-            n += 1;
         }
-    } else {
-        let mut big = m;
-        while big > 0 || n <= scale {
-            if n == scale && scale > 0 {
-                put(b'.');
+        _ => {
+            let mut big = m;
+            let mut n = 0;
+            while big > 0 || n <= scale {
+                if n == scale && scale > 0 {
+                    put(b'.');
+                }
+                put(b'0' + (big % 10) as u8);
+                big /= 10;
+                n += 1;
             }
-            put(b'0' + (big % 10) as u8);
-            big /= 10;
-            n += 1;
         }
     }
     if d.is_sign_negative() && !d.is_zero() {
@@ -146,6 +159,17 @@ fn push_decimal(out: &mut String, d: Decimal) {
     // Only ASCII digits, '.' and '-' were written.
     out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
+
+/// 10^0 to 10^19: every power of ten a `u64` holds.
+const POWERS_OF_TEN: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut k = 1;
+    while k < 20 {
+        p[k] = p[k - 1] * 10;
+        k += 1;
+    }
+    p
+};
 
 #[cfg(test)]
 mod tests {
