@@ -295,16 +295,27 @@ pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decim
     }
     // scale <= 28, so the divisor fits; credits and minutes fit in 64 bits, where division is
     // one instruction.
-    let p = 10u128.pow(scale - dp);
-    let (q, r) = match (u64::try_from(m), u64::try_from(p)) {
-        (Ok(m), Ok(p)) => (u128::from(m / p), u128::from(m % p)),
-        // An exact percent has 28 digits: dividing by 10^19 first keeps both divisors in 64
-        // bits, which the 128-bit division routine takes its fast path for.
-        _ if scale - dp > 19 => {
-            let low = 10u128.pow(19);
-            let high = 10u128.pow(scale - dp - 19);
-            let (q1, r1) = (m / low, m % low);
-            (q1 / high, (q1 % high) * low + r1)
+    let k = (scale - dp) as usize;
+    let p = POWERS_OF_TEN[k];
+    let (q, r) = match u64::try_from(m) {
+        Ok(m) if k < 20 => {
+            let p = p as u64;
+            (u128::from(m / p), u128::from(m % p))
+        }
+        // An exact percent has 28 digits: one division by 10^19 leaves a quotient of 64 bits
+        // (the mantissa has 96), which the rest is divided in.
+        _ if k > 19 => {
+            let low = POWERS_OF_TEN[19];
+            let q1 = m / low;
+            let r1 = m - q1 * low;
+            match u64::try_from(q1) {
+                Ok(q1) => {
+                    let high = POWERS_OF_TEN[k - 19] as u64;
+                    let q = q1 / high;
+                    (u128::from(q), u128::from(q1 - q * high) * low + r1)
+                }
+                Err(_) => (m / p, m % p),
+            }
         }
         _ => (m / p, m % p),
     };
@@ -323,6 +334,17 @@ pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decim
         Err(_) => fallback(d),
     }
 }
+
+/// 10^0 to 10^28: every divisor a decimal's scale calls for.
+const POWERS_OF_TEN: [u128; 29] = {
+    let mut p = [1u128; 29];
+    let mut k = 1;
+    while k < 29 {
+        p[k] = p[k - 1] * 10;
+        k += 1;
+    }
+    p
+};
 
 /// How an amount is rounded to the minor unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
