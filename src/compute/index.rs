@@ -171,40 +171,40 @@ impl WindowIndex {
     }
 }
 
-/// A Bloom filter of names (two bits each, about 16 bits per name): a name not in it is surely
-/// not in the index; one in it is looked up. Small enough to stay in cache where a hash map of
-/// half a million names would not.
+/// A Bloom filter of names (two bits each, both in one 64-bit word, about 16 bits per name): a
+/// name not in it is surely not in the index; one in it is looked up. Small enough to stay in
+/// cache where a hash map of half a million names would not, and one read per name asked.
 struct NameFilter {
-    bits: Vec<u64>,
+    words: Vec<u64>,
     mask: u64,
 }
 
 impl NameFilter {
     fn new(named: &[Named]) -> NameFilter {
-        let size = (named.len() * 16).next_power_of_two().max(64);
+        let words = (named.len() / 4).next_power_of_two();
         let mut filter = NameFilter {
-            bits: vec![0; size / 64],
-            mask: size as u64 - 1,
+            words: vec![0; words],
+            mask: words as u64 - 1,
         };
         for n in named {
-            for bit in filter.bits_of(&n.name) {
-                filter.bits[(bit / 64) as usize] |= 1 << (bit % 64);
-            }
+            let (word, bits) = filter.bits_of(&n.name);
+            filter.words[word] |= bits;
         }
         filter
     }
 
-    fn bits_of(&self, name: &str) -> [u64; 2] {
+    /// The word of `name` and its two bits there.
+    fn bits_of(&self, name: &str) -> (usize, u64) {
         let mut h = FxHasher::default();
         h.write(name.as_bytes());
         let h = h.finish();
-        [h & self.mask, (h >> 32) & self.mask]
+        let word = ((h >> 12) & self.mask) as usize;
+        (word, 1 << (h & 63) | 1 << ((h >> 6) & 63))
     }
 
     fn may_hold(&self, name: &str) -> bool {
-        self.bits_of(name)
-            .iter()
-            .all(|&bit| self.bits[(bit / 64) as usize] & (1 << (bit % 64)) != 0)
+        let (word, bits) = self.bits_of(name);
+        self.words[word] & bits == bits
     }
 }
 

@@ -40,8 +40,18 @@ pub(super) fn resolve(inputs: &Inputs) -> Result<Resolved<'_>, Error> {
     let mut full: FxHashMap<(*const Contract, usize), Result<u32, String>> = FxHashMap::default();
     let mut scopes: Vec<Scope> = Vec::new();
     let mut rows = Vec::with_capacity(inputs.subscriptions.len());
+    // A provider has a handful of contracts: comparing a name with each costs less than
+    // hashing it, a million times over.
+    let few = inputs.contracts.len() <= 8;
+    let find = |name: &str| -> Option<&Contract> {
+        if few {
+            inputs.contracts.iter().find(|c| c.id() == name)
+        } else {
+            contracts.get(name).copied()
+        }
+    };
     for (index, sub) in inputs.subscriptions.iter().enumerate() {
-        let Some(contract) = contracts.get(&*sub.contract) else {
+        let Some(contract) = find(&sub.contract) else {
             problems.push(located(
                 index,
                 "contract",
@@ -54,14 +64,14 @@ pub(super) fn resolve(inputs: &Inputs) -> Result<Resolved<'_>, Error> {
             ));
             continue;
         };
-        let scope = full.entry((*contract, sub.scope.id())).or_insert_with(|| {
+        let scope = full.entry((contract, sub.scope.id())).or_insert_with(|| {
             engine::full_scope(contract, sub).map(|scope| {
                 scopes.push(scope);
                 scopes.len() as u32 - 1
             })
         });
         match scope {
-            Ok(scope) => rows.push((sub, *contract, *scope)),
+            Ok(scope) => rows.push((sub, contract, *scope)),
             Err(e) => problems.push(located(index, "scope", e.clone())),
         }
     }
