@@ -2,7 +2,7 @@
 //! folder holding them. Every file is fingerprinted; every problem of every file is collected
 //! before giving up.
 
-use crate::compute::{Inputs, WindowIndex};
+use crate::compute::Inputs;
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::input::{decode, read_bytes, InputFile};
@@ -90,13 +90,6 @@ impl Sources {
     /// # Errors
     /// [`Error::Io`] for unreadable files, [`Error::Invalid`] with every problem found.
     pub fn load(&self) -> Result<Inputs, Error> {
-        self.load_indexed(false).map(|(inputs, _)| inputs)
-    }
-
-    /// As [`Sources::load`]; with `index`, also the index of the windows of a single outages
-    /// file, built on its thread while the subscriptions are still being read (for
-    /// [`crate::Run`]: the CLI's runs over a provider's base).
-    pub(crate) fn load_indexed(&self, index: bool) -> Result<(Inputs, Option<WindowIndex>), Error> {
         let mut inputs = Inputs::default();
         let mut problems = Problems::new();
         let mut collect = |r: Result<(), Error>| -> Result<(), Error> {
@@ -111,7 +104,7 @@ impl Sources {
         collect(load_contracts(&self.contracts, &mut inputs))?;
         // The two big files parse at the same time, one per core.
         type Subs = Result<(InputFile, Arc<str>, Parsed), Error>;
-        let (subscriptions, outages, index) = std::thread::scope(|s| {
+        let (subscriptions, outages) = std::thread::scope(|s| {
             let subs = s.spawn(|| -> Option<Subs> {
                 self.subscriptions.as_ref().map(|path| {
                     let (file, name, text) = read(path)?;
@@ -127,15 +120,11 @@ impl Sources {
                     Ok((file, parse_windows(&name, &text, self.input_timezone)?))
                 })
                 .collect();
-            let index = match outages.as_slice() {
-                [Ok((_, windows))] if index => Some(WindowIndex::new(windows)),
-                _ => None,
-            };
             let subs = match subs.join() {
                 Ok(r) => r,
                 Err(panic) => std::panic::resume_unwind(panic),
             };
-            (subs, outages, index)
+            (subs, outages)
         });
         if let Some(result) = subscriptions {
             collect(result.map(|(file, name, parsed)| {
@@ -163,7 +152,7 @@ impl Sources {
                 Ok(())
             }))?;
         }
-        problems.into_result((inputs, index))
+        problems.into_result(inputs)
     }
 }
 

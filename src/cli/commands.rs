@@ -156,7 +156,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         }
     };
     let clock = std::time::Instant::now();
-    let (inputs, index) = sources.load_indexed(true)?;
+    let inputs = sources.load()?;
     timing("load", clock);
     let selection = Selection {
         periods,
@@ -171,7 +171,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
             _ => Detail::Full,
         },
     };
-    let run = with_bar(Run::with_index(&inputs, &selection, index)?);
+    let run = with_bar(Run::new(&inputs, &selection)?);
     timing("prepare", clock);
     let mut out = Sink::open(args.output.as_deref())?;
     match args.format {
@@ -203,12 +203,12 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
 }
 
 pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
-    let (inputs, index) = sources(&args.input, true)?.load_indexed(true)?;
+    let inputs = sources(&args.input, true)?.load()?;
     let selection = Selection {
         periods: Some(year_span(args.year)?),
         ..Selection::default()
     };
-    let run = Run::with_index(&inputs, &selection, index)?;
+    let run = Run::new(&inputs, &selection)?;
     let mut out = Sink::open(args.output.as_deref())?;
     let year = args.year;
     match args.format {

@@ -9,11 +9,9 @@ use smallvec::SmallVec;
 use smol_str::SmolStr;
 use std::hash::Hasher;
 
-/// Windows indexed so that a subscription finds its own without scanning all of them. It refers
-/// to windows by position, so it can be built as soon as they are read (see `load`).
+/// Windows indexed so that a subscription finds its own without scanning all of them, referred
+/// to by position.
 pub(crate) struct WindowIndex {
-    /// How many windows it was built from: an index of other windows is not used.
-    len: usize,
     /// Windows without `customers`.
     global: Vec<usize>,
     /// Each name a window is limited to (subscription id or customer), sorted by name, then
@@ -60,12 +58,21 @@ impl WindowIndex {
                 scope,
             }));
         }
+        // Ordering the names is most of the work, and the filter does not need it: for a
+        // provider's million windows, the filter is built on a second core meanwhile.
         // Stable: equal names keep window order.
-        let order = crate::textsort::order_by_text(named.iter().map(|n| n.name.as_str()));
+        let order =
+            |named: &[Named]| crate::textsort::order_by_text(named.iter().map(|n| n.name.as_str()));
+        let (order, filter) = if named.len() > 50_000 {
+            std::thread::scope(|s| {
+                let filter = s.spawn(|| NameFilter::new(&named));
+                (order(&named), super::join(filter))
+            })
+        } else {
+            (order(&named), NameFilter::new(&named))
+        };
         crate::textsort::permute(&mut named, &order);
-        let filter = NameFilter::new(&named);
         WindowIndex {
-            len: windows.len(),
             global,
             named,
             filter,
@@ -83,11 +90,6 @@ impl WindowIndex {
             .iter()
             .map(move |&i| &windows[i])
             .filter(move |w| w.scope.covers(scope))
-    }
-
-    /// Whether this is an index of `windows` (built from as many).
-    pub(super) fn is_of(&self, windows: &[Window]) -> bool {
-        self.len == windows.len()
     }
 
     /// For `names` in ascending byte order, the range of `named` entries equal to each.

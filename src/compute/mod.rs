@@ -24,7 +24,7 @@ use crate::scope::Scope;
 use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
 use crate::window::Window;
-pub(crate) use index::WindowIndex;
+use index::WindowIndex;
 use plan::{plan, resolve};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -152,32 +152,19 @@ impl<'a> Run<'a> {
     /// # Errors
     /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
     pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
-        Run::with_index(inputs, selection, None)
-    }
-
-    /// As [`Run::new`], with the index of `inputs.windows` when it was built already (the CLI
-    /// builds it while the subscriptions are still being read).
-    pub(crate) fn with_index(
-        inputs: &'a Inputs,
-        selection: &Selection,
-        index: Option<WindowIndex>,
-    ) -> Result<Run<'a>, Error> {
         // A provider's base, worth a second thread at each step of preparing.
         let large = inputs.subscriptions.len() + inputs.windows.len() > 50_000;
-        let index = index.filter(|i| i.is_of(&inputs.windows));
         // Resolving subscriptions into jobs and indexing windows are independent: for a
         // provider's base they run side by side.
-        let (planned, index) = match index {
-            Some(index) => (resolve(inputs).map(|r| plan(inputs, r, selection)), index),
-            None if large => std::thread::scope(|s| {
+        let (planned, index) = if large {
+            std::thread::scope(|s| {
                 let index = s.spawn(|| WindowIndex::new(&inputs.windows));
                 let planned = resolve(inputs).map(|r| plan(inputs, r, selection));
                 (planned, join(index))
-            }),
-            None => {
-                let planned = resolve(inputs).map(|r| plan(inputs, r, selection));
-                (planned, WindowIndex::new(&inputs.windows))
-            }
+            })
+        } else {
+            let planned = resolve(inputs).map(|r| plan(inputs, r, selection));
+            (planned, WindowIndex::new(&inputs.windows))
         };
         let (mut jobs, keys) = planned?;
         let always = (
