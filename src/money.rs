@@ -336,7 +336,7 @@ pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decim
 }
 
 /// 10^0 to 10^28: every divisor a decimal's scale calls for.
-const POWERS_OF_TEN: [u128; 29] = {
+pub(crate) const POWERS_OF_TEN: [u128; 29] = {
     let mut p = [1u128; 29];
     let mut k = 1;
     while k < 29 {
@@ -491,6 +491,24 @@ mod tests {
         let up = RoundingStrategy::MidpointAwayFromZero;
         assert_eq!(round_to(d("672.3195"), 2, up).to_string(), "672.32");
         assert_eq!(round_to(d("672.3"), 2, up).to_string(), "672.30");
+        // Exact halves of 28-digit percents, where the remainder is put together from two
+        // divisions (by 10^19, then by 10^1): even stays, odd goes up.
+        assert_eq!(
+            round_to(d("99.80555650000000000000000000"), 6, even).to_string(),
+            "99.805556"
+        );
+        assert_eq!(
+            round_to(d("99.80555750000000000000000000"), 6, even).to_string(),
+            "99.805558"
+        );
+        assert_eq!(
+            round_to(d("99.80555750000000000000000001"), 6, even).to_string(),
+            "99.805558"
+        );
+        assert_eq!(
+            round_to(d("99.80555649999999999999999999"), 6, even).to_string(),
+            "99.805556"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ pub mod letter;
 pub mod reconcile;
 pub mod table;
 
-use crate::money::{round_to, Currency};
+use crate::money::{round_to, Currency, POWERS_OF_TEN};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The tool's name and version, as printed in reports.
@@ -111,8 +111,11 @@ fn push_decimal(out: &mut String, d: Decimal) {
     };
     // 128-bit division is slow; amounts, minutes and percents fit in 64 bits: split once at the
     // point, then each side two digits at a time.
-    match (u64::try_from(m), POWERS_OF_TEN.get(scale)) {
-        (Ok(small), Some(&power)) => {
+    let power = POWERS_OF_TEN
+        .get(scale)
+        .and_then(|&p| u64::try_from(p).ok());
+    match (u64::try_from(m), power) {
+        (Ok(small), Some(power)) => {
             let (mut whole, mut fraction) = (small / power, small % power);
             if scale > 0 {
                 for _ in 0..scale / 2 {
@@ -159,17 +162,6 @@ fn push_decimal(out: &mut String, d: Decimal) {
     // Only ASCII digits, '.' and '-' were written.
     out.push_str(std::str::from_utf8(&buf[at..]).unwrap_or_default());
 }
-
-/// 10^0 to 10^19: every power of ten a `u64` holds.
-const POWERS_OF_TEN: [u64; 20] = {
-    let mut p = [1u64; 20];
-    let mut k = 1;
-    while k < 20 {
-        p[k] = p[k - 1] * 10;
-        k += 1;
-    }
-    p
-};
 
 #[cfg(test)]
 mod tests {
