@@ -2,7 +2,7 @@
 //! folder holding them. Every file is fingerprinted; every problem of every file is collected
 //! before giving up.
 
-use crate::compute::Inputs;
+use crate::compute::{resolve_subscriptions, Early, Inputs, Resolution, WindowIndex};
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::input::{decode, read_bytes, InputFile};
@@ -90,6 +90,14 @@ impl Sources {
     /// # Errors
     /// [`Error::Io`] for unreadable files, [`Error::Invalid`] with every problem found.
     pub fn load(&self) -> Result<Inputs, Error> {
+        self.load_early(false).map(|(inputs, _)| inputs)
+    }
+
+    /// As [`Sources::load`]; with `early`, also what a [`crate::Run`] needs of the inputs that
+    /// can be worked out while they are read: where each subscription's contract and scope are
+    /// (on the subscriptions' thread once they are read), and the index of the windows of a
+    /// single outages file (on its thread). The CLI's runs over a provider's base.
+    pub(crate) fn load_early(&self, early: bool) -> Result<(Inputs, Early), Error> {
         let mut inputs = Inputs::default();
         let mut problems = Problems::new();
         let mut collect = |r: Result<(), Error>| -> Result<(), Error> {
@@ -102,14 +110,20 @@ impl Sources {
             }
         };
         collect(load_contracts(&self.contracts, &mut inputs))?;
+        let contracts = &inputs.contracts;
         // The two big files parse at the same time, one per core.
-        type Subs = Result<(InputFile, Arc<str>, Parsed), Error>;
-        let (subscriptions, outages) = std::thread::scope(|s| {
+        type Subs = Result<(InputFile, Arc<str>, Parsed, Option<Resolved>), Error>;
+        type Resolved = Result<Resolution, Problems>;
+        let (subscriptions, outages, index) = std::thread::scope(|s| {
             let subs = s.spawn(|| -> Option<Subs> {
                 self.subscriptions.as_ref().map(|path| {
                     let (file, name, text) = read(path)?;
                     let subs = parse_located(&name, &text)?;
-                    Ok((file, Arc::from(name.as_str()), subs))
+                    let resolved = early.then(|| {
+                        let (all, lines) = (&subs.subscriptions, &subs.lines);
+                        resolve_subscriptions(contracts, all, Some(&name), lines)
+                    });
+                    Ok((file, Arc::from(name.as_str()), subs, resolved))
                 })
             });
             let outages: Vec<Result<(InputFile, Vec<Window>), Error>> = self
@@ -120,14 +134,20 @@ impl Sources {
                     Ok((file, parse_windows(&name, &text, self.input_timezone)?))
                 })
                 .collect();
+            let index = match outages.as_slice() {
+                [Ok((_, windows))] if early => Some(WindowIndex::new(windows)),
+                _ => None,
+            };
             let subs = match subs.join() {
                 Ok(r) => r,
                 Err(panic) => std::panic::resume_unwind(panic),
             };
-            (subs, outages)
+            (subs, outages, index)
         });
+        let mut resolution = None;
         if let Some(result) = subscriptions {
-            collect(result.map(|(file, name, parsed)| {
+            collect(result.map(|(file, name, parsed, resolved)| {
+                resolution = resolved;
                 inputs.files.push(file);
                 inputs.subscriptions_file = Some(name);
                 inputs.subscription_lines = parsed.lines;
@@ -152,7 +172,7 @@ impl Sources {
                 Ok(())
             }))?;
         }
-        problems.into_result(inputs)
+        problems.into_result((inputs, Early { index, resolution }))
     }
 }
 

@@ -156,7 +156,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         }
     };
     let clock = std::time::Instant::now();
-    let inputs = sources.load()?;
+    let (inputs, early) = sources.load_early(true)?;
     timing("load", clock);
     let selection = Selection {
         periods,
@@ -171,7 +171,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
             _ => Detail::Full,
         },
     };
-    let run = with_bar(Run::new(&inputs, &selection)?);
+    let run = with_bar(Run::with_early(&inputs, &selection, early)?);
     timing("prepare", clock);
     let mut out = Sink::open(args.output.as_deref())?;
     match args.format {
@@ -203,12 +203,12 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
 }
 
 pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
-    let inputs = sources(&args.input, true)?.load()?;
+    let (inputs, early) = sources(&args.input, true)?.load_early(true)?;
     let selection = Selection {
         periods: Some(year_span(args.year)?),
         ..Selection::default()
     };
-    let run = Run::new(&inputs, &selection)?;
+    let run = Run::with_early(&inputs, &selection, early)?;
     let mut out = Sink::open(args.output.as_deref())?;
     let year = args.year;
     match args.format {

@@ -12,6 +12,8 @@ use std::hash::Hasher;
 /// Windows indexed so that a subscription finds its own without scanning all of them, referred
 /// to by position.
 pub(crate) struct WindowIndex {
+    /// How many windows it was built from: an index of other windows is not used.
+    len: usize,
     /// Windows without `customers`.
     global: Vec<usize>,
     /// Each name a window is limited to (subscription id or customer), sorted by name, then
@@ -73,6 +75,7 @@ impl WindowIndex {
         };
         crate::textsort::permute(&mut named, &order);
         WindowIndex {
+            len: windows.len(),
             global,
             named,
             filter,
@@ -90,6 +93,11 @@ impl WindowIndex {
             .iter()
             .map(move |&i| &windows[i])
             .filter(move |w| w.scope.covers(scope))
+    }
+
+    /// Whether this is an index of `windows` (built from as many).
+    pub(super) fn is_of(&self, windows: &[Window]) -> bool {
+        self.len == windows.len()
     }
 
     /// For `names` in ascending byte order, the range of `named` entries equal to each.

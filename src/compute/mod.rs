@@ -16,7 +16,7 @@ use crate::calculator::{self, Assessment};
 use crate::claim::{Claim, Detail};
 use crate::contract::Contract;
 use crate::engine::{self, Measured, SharedTimeline};
-use crate::error::Error;
+use crate::error::{Error, Problems};
 use crate::input::InputFile;
 use crate::money::Currency;
 use crate::period::{Period, PeriodSpan};
@@ -24,8 +24,9 @@ use crate::scope::Scope;
 use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
 use crate::window::Window;
-use index::WindowIndex;
+pub(crate) use index::WindowIndex;
 use plan::{plan, resolve};
+pub(crate) use plan::{resolve_subscriptions, Resolution};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -88,6 +89,15 @@ pub struct Claims {
     pub inputs: Vec<InputFile>,
 }
 
+/// What the CLI works out while the inputs are still being read (see `load`): the index of the
+/// windows of a single outages file, and where each subscription's contract and full scope
+/// are. Each is used only if it was made from as many windows or subscriptions as the run has.
+#[derive(Default)]
+pub(crate) struct Early {
+    pub(crate) index: Option<WindowIndex>,
+    pub(crate) resolution: Option<Result<Resolution, Problems>>,
+}
+
 /// A subscription ready to compute: its contract and the index of its full scope.
 struct Job<'a> {
     sub: &'a Subscription,
@@ -129,7 +139,7 @@ struct Shared {
 /// # Errors
 /// [`Error::Invalid`] with every problem, located where the inputs came from files.
 pub fn validate(inputs: &Inputs) -> Result<(), Error> {
-    resolve(inputs).map(|_| ())
+    resolve(inputs, None).map(|_| ())
 }
 
 /// A computation ready to run: inputs checked, subscriptions sorted, scopes measured.
@@ -152,19 +162,31 @@ impl<'a> Run<'a> {
     /// # Errors
     /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
     pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
+        Run::with_early(inputs, selection, Early::default())
+    }
+
+    /// As [`Run::new`], with what was worked out while the inputs were read (the CLI's runs).
+    pub(crate) fn with_early(
+        inputs: &'a Inputs,
+        selection: &Selection,
+        early: Early,
+    ) -> Result<Run<'a>, Error> {
         // A provider's base, worth a second thread at each step of preparing.
         let large = inputs.subscriptions.len() + inputs.windows.len() > 50_000;
+        let index = early.index.filter(|i| i.is_of(&inputs.windows));
+        let resolution = early
+            .resolution
+            .filter(|r| r.as_ref().map_or(true, |r| r.is_of(&inputs.subscriptions)));
         // Resolving subscriptions into jobs and indexing windows are independent: for a
         // provider's base they run side by side.
-        let (planned, index) = if large {
-            std::thread::scope(|s| {
+        let planned = |resolution| resolve(inputs, resolution).map(|r| plan(inputs, r, selection));
+        let (planned, index) = match index {
+            Some(index) => (planned(resolution), index),
+            None if large => std::thread::scope(|s| {
                 let index = s.spawn(|| WindowIndex::new(&inputs.windows));
-                let planned = resolve(inputs).map(|r| plan(inputs, r, selection));
-                (planned, join(index))
-            })
-        } else {
-            let planned = resolve(inputs).map(|r| plan(inputs, r, selection));
-            (planned, WindowIndex::new(&inputs.windows))
+                (planned(resolution), join(index))
+            }),
+            None => (planned(resolution), WindowIndex::new(&inputs.windows)),
         };
         let (mut jobs, keys) = planned?;
         let always = (

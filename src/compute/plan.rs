@@ -12,46 +12,65 @@ use crate::scope::Scope;
 use crate::subscription::Subscription;
 use std::sync::Arc;
 
-/// Each subscription with its contract and full scope.
-pub(super) struct Resolved<'a> {
-    /// In input order: the subscription, its contract, the position of its full scope.
-    rows: Vec<(&'a Subscription, &'a Contract, u32)>,
+/// Each subscription's contract and full scope, by position. It needs only the contracts and
+/// the subscriptions, so the CLI works it out as soon as the subscriptions are read, while the
+/// windows are still being indexed.
+pub(crate) struct Resolution {
+    /// Per subscription, in input order: the positions of its contract and of its full scope.
+    rows: Vec<(u32, u32)>,
     /// The distinct full scopes: one per (contract, subscription scope).
     scopes: Vec<Scope>,
 }
 
-/// Each subscription's contract and full scope, or every problem found.
-pub(super) fn resolve(inputs: &Inputs) -> Result<Resolved<'_>, Error> {
-    let contracts: FxHashMap<&str, &Contract> =
-        inputs.contracts.iter().map(|c| (c.id(), c)).collect();
+impl Resolution {
+    /// Whether this is the resolution of `subscriptions` (as many).
+    pub(crate) fn is_of(&self, subscriptions: &[Subscription]) -> bool {
+        self.rows.len() == subscriptions.len()
+    }
+}
+
+/// The contract and full scope of each of `subscriptions` (read from `file`, at `lines`), or
+/// every problem found.
+pub(crate) fn resolve_subscriptions(
+    contracts: &[Contract],
+    subscriptions: &[Subscription],
+    file: Option<&str>,
+    lines: &[Option<usize>],
+) -> Result<Resolution, Problems> {
     let mut problems = Problems::new();
     let located = |index: usize, field: &str, message: String| -> Problem {
-        let file = inputs
-            .subscriptions_file
-            .as_deref()
-            .unwrap_or("<subscriptions>");
-        let line = inputs.subscription_lines.get(index).copied().flatten();
-        Problem::new(file, message).at(line).field(field)
+        let line = lines.get(index).copied().flatten();
+        Problem::new(file.unwrap_or("<subscriptions>"), message)
+            .at(line)
+            .field(field)
     };
-    let mut known: Vec<&str> = contracts.keys().copied().collect();
+    // A provider has a handful of contracts: comparing a name with each costs less than
+    // hashing it, a million times over.
+    let by_name: FxHashMap<&str, usize> = if contracts.len() > 8 {
+        contracts
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id(), i))
+            .collect()
+    } else {
+        FxHashMap::default()
+    };
+    let find = |name: &str| -> Option<usize> {
+        if contracts.len() > 8 {
+            by_name.get(name).copied()
+        } else {
+            contracts.iter().position(|c| c.id() == name)
+        }
+    };
+    let mut known: Vec<&str> = contracts.iter().map(Contract::id).collect();
     known.sort_unstable();
     // Full scopes repeat: one per (contract, subscription scope); subscription scopes are
     // interned, so identity is enough.
-    let mut full: FxHashMap<(*const Contract, usize), Result<u32, String>> = FxHashMap::default();
+    let mut full: FxHashMap<(usize, usize), Result<u32, String>> = FxHashMap::default();
     let mut scopes: Vec<Scope> = Vec::new();
-    let mut rows = Vec::with_capacity(inputs.subscriptions.len());
-    // A provider has a handful of contracts: comparing a name with each costs less than
-    // hashing it, a million times over.
-    let few = inputs.contracts.len() <= 8;
-    let find = |name: &str| -> Option<&Contract> {
-        if few {
-            inputs.contracts.iter().find(|c| c.id() == name)
-        } else {
-            contracts.get(name).copied()
-        }
-    };
-    for (index, sub) in inputs.subscriptions.iter().enumerate() {
-        let Some(contract) = find(&sub.contract) else {
+    let mut rows = Vec::with_capacity(subscriptions.len());
+    for (index, sub) in subscriptions.iter().enumerate() {
+        let Some(c) = find(&sub.contract) else {
             problems.push(located(
                 index,
                 "contract",
@@ -64,17 +83,44 @@ pub(super) fn resolve(inputs: &Inputs) -> Result<Resolved<'_>, Error> {
             ));
             continue;
         };
-        let scope = full.entry((contract, sub.scope.id())).or_insert_with(|| {
-            engine::full_scope(contract, sub).map(|scope| {
+        let scope = full.entry((c, sub.scope.id())).or_insert_with(|| {
+            engine::full_scope(&contracts[c], sub).map(|scope| {
                 scopes.push(scope);
                 scopes.len() as u32 - 1
             })
         });
         match scope {
-            Ok(scope) => rows.push((sub, contract, *scope)),
+            Ok(scope) => rows.push((c as u32, *scope)),
             Err(e) => problems.push(located(index, "scope", e.clone())),
         }
     }
+    if problems.is_empty() {
+        Ok(Resolution { rows, scopes })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Each subscription's contract and full scope (`early` when already worked out), with the
+/// charges checked against them; or every problem found.
+pub(super) fn resolve(
+    inputs: &Inputs,
+    early: Option<Result<Resolution, Problems>>,
+) -> Result<Resolution, Error> {
+    let resolved = early.unwrap_or_else(|| {
+        resolve_subscriptions(
+            &inputs.contracts,
+            &inputs.subscriptions,
+            inputs.subscriptions_file.as_deref(),
+            &inputs.subscription_lines,
+        )
+    });
+    let (resolution, mut problems) = match resolved {
+        Ok(r) => (Some(r), Problems::new()),
+        Err(p) => (None, p),
+    };
+    let contracts: FxHashMap<&str, &Contract> =
+        inputs.contracts.iter().map(|c| (c.id(), c)).collect();
     let by_id: FxHashMap<&str, &Subscription> = if inputs.charges.rows().is_empty() {
         FxHashMap::default()
     } else {
@@ -114,7 +160,13 @@ pub(super) fn resolve(inputs: &Inputs) -> Result<Resolved<'_>, Error> {
             }
         }
     }
-    problems.into_result(Resolved { rows, scopes })
+    match resolution {
+        Some(r) if problems.is_empty() => Ok(r),
+        _ => problems.into_result(Resolution {
+            rows: Vec::new(),
+            scopes: Vec::new(),
+        }),
+    }
 }
 
 /// A (contract, full scope) every subscription of which shares its windows, with the periods
@@ -125,7 +177,7 @@ pub(super) type ScopeKey<'a> = (&'a Contract, Scope, Arc<[Period]>);
 /// returned beside them.
 pub(super) fn plan<'a>(
     inputs: &'a Inputs,
-    resolved: Resolved<'a>,
+    resolved: Resolution,
     selection: &Selection,
 ) -> (Vec<Job<'a>>, Vec<ScopeKey<'a>>) {
     let mut periods_of: FxHashMap<*const Contract, Arc<[Period]>> = FxHashMap::default();
@@ -133,7 +185,8 @@ pub(super) fn plan<'a>(
     let mut key_of: Vec<Option<usize>> = vec![None; resolved.scopes.len()];
     let mut keys: Vec<ScopeKey<'a>> = Vec::new();
     let mut jobs = Vec::with_capacity(resolved.rows.len());
-    for (sub, contract, scope) in resolved.rows {
+    for (sub, (contract, scope)) in inputs.subscriptions.iter().zip(resolved.rows) {
+        let contract = &inputs.contracts[contract as usize];
         if selection
             .subscription
             .as_ref()
@@ -146,13 +199,15 @@ pub(super) fn plan<'a>(
             continue;
         }
         let id = *key_of[scope as usize].get_or_insert_with(|| {
-            let periods = periods_of.entry(contract).or_insert_with(|| {
-                let ids = match &selection.periods {
-                    Some(span) => span.periods(contract.period()),
-                    None => touched_periods(contract, &inputs.windows),
-                };
-                ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
-            });
+            let periods = periods_of
+                .entry(contract as *const Contract)
+                .or_insert_with(|| {
+                    let ids = match &selection.periods {
+                        Some(span) => span.periods(contract.period()),
+                        None => touched_periods(contract, &inputs.windows),
+                    };
+                    ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
+                });
             let full = resolved.scopes[scope as usize].clone();
             keys.push((contract, full, periods.clone()));
             keys.len() - 1
