@@ -166,27 +166,24 @@ impl PeriodId {
 impl PeriodId {
     /// Appends the name, as `Display` writes it, without the formatting machinery (a provider's
     /// billing run prints millions).
-    pub(crate) fn push_to(&self, out: &mut String) {
+    pub(crate) fn push_to(&self, out: &mut Vec<u8>) {
         let year = match u32::try_from(self.year) {
             Ok(y) if y < 10_000 => y,
             _ => {
-                out.push_str(&self.to_string());
+                out.extend_from_slice(self.to_string().as_bytes());
                 return;
             }
         };
         for d in [year / 1000, year / 100 % 10, year / 10 % 10, year % 10] {
-            out.push(char::from(b'0' + d as u8));
+            out.push(b'0' + d as u8);
         }
         match self.kind {
             PeriodKind::Month => {
                 let m = self.first_month + 1;
-                out.push('-');
-                out.push(char::from(b'0' + (m / 10) as u8));
-                out.push(char::from(b'0' + (m % 10) as u8));
+                out.extend_from_slice(&[b'-', b'0' + (m / 10) as u8, b'0' + (m % 10) as u8]);
             }
             PeriodKind::Quarter => {
-                out.push_str("-Q");
-                out.push(char::from(b'1' + (self.first_month / 3) as u8));
+                out.extend_from_slice(&[b'-', b'Q', b'1' + (self.first_month / 3) as u8]);
             }
             PeriodKind::Year => {}
         }
@@ -267,18 +264,18 @@ mod tests {
             for (y, m, d) in [(1900, 1, 1), (2018, 11, 22), (2024, 12, 31), (2199, 6, 30)] {
                 let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
                 let p = PeriodId::containing(kind, date);
-                let mut pushed = String::new();
+                let mut pushed = Vec::new();
                 p.push_to(&mut pushed);
-                assert_eq!(pushed, p.to_string());
+                assert_eq!(pushed, p.to_string().as_bytes());
             }
         }
-        let mut out = String::new();
+        let mut out = Vec::new();
         PeriodId::containing(
             PeriodKind::Month,
             NaiveDate::from_ymd_opt(2018, 9, 1).unwrap(),
         )
         .push_to(&mut out);
-        assert_eq!(out, "2018-09");
+        assert_eq!(out, b"2018-09");
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! CSV: one row per claim with the JSON's scalar fields, same names, order and printed forms;
 //! `next_tier` flattened, `incidents` as a count (SPEC 5).
 
-use super::{push_minutes, push_money, push_percent, push_uptime};
+use super::{push_minutes, push_money, push_percent, push_uptime, text};
 use crate::claim::Claim;
 use crate::compute::Claims;
-use std::fmt::Write;
+use std::io::Write;
 
 /// The header line's columns.
 pub const COLUMNS: [&str; 22] = [
@@ -92,22 +92,22 @@ impl Columns {
 
     /// One line per claim.
     pub fn rows(&self, claims: &[Claim]) -> String {
-        let mut out = String::with_capacity(claims.len() * 24 * self.0.len());
+        let mut out = Vec::with_capacity(claims.len() * 24 * self.0.len());
         for c in claims {
             for (n, &col) in self.0.iter().enumerate() {
                 if n > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 cell(&mut out, c, col);
             }
-            out.push('\n');
+            out.push(b'\n');
         }
-        out
+        text(out)
     }
 }
 
 /// Appends column `col` of `c`, in its printed form.
-fn cell(out: &mut String, c: &Claim, col: usize) {
+fn cell(out: &mut Vec<u8>, c: &Claim, col: usize) {
     match col {
         0 => field(out, &c.subscription),
         1 => field(out, &c.customer),
@@ -124,7 +124,7 @@ fn cell(out: &mut String, c: &Claim, col: usize) {
         8 => push_minutes(out, c.excluded_minutes),
         9 => push_uptime(out, c.uptime_percent),
         10 => push_percent(out, c.commitment_percent),
-        11 => out.push_str(if c.breached { "true" } else { "false" }),
+        11 => out.extend_from_slice(if c.breached { b"true" } else { b"false" }),
         12 => {
             if let Some(p) = c.credit_percent {
                 push_percent(out, p);
@@ -132,8 +132,8 @@ fn cell(out: &mut String, c: &Claim, col: usize) {
         }
         13 => push_money(out, c.basis, c.currency),
         14 => push_money(out, c.credit, c.currency),
-        15 => out.push_str(c.currency.code()),
-        16 => out.push_str(if c.capped { "true" } else { "false" }),
+        15 => out.extend_from_slice(c.currency.code().as_bytes()),
+        16 => out.extend_from_slice(if c.capped { b"true" } else { b"false" }),
         17 => {
             if let Some(d) = c.claim_deadline {
                 let _ = write!(out, "{d}");
@@ -158,17 +158,17 @@ fn cell(out: &mut String, c: &Claim, col: usize) {
 
 /// Appends a text field, quoted as RFC 4180 wants when it holds a comma, a quote or a line
 /// break.
-fn field(out: &mut String, text: &str) {
+fn field(out: &mut Vec<u8>, text: &str) {
     // Byte by byte: all four are ASCII, and ids are short.
     if text
         .bytes()
         .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
     {
-        out.push('"');
-        out.push_str(&text.replace('"', "\"\""));
-        out.push('"');
+        out.push(b'"');
+        out.extend_from_slice(text.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
     } else {
-        out.push_str(text);
+        out.extend_from_slice(text.as_bytes());
     }
 }
 
@@ -178,13 +178,13 @@ mod tests {
 
     #[test]
     fn text_with_commas_quotes_or_line_breaks_is_quoted() {
-        let mut out = String::new();
-        for text in ["Shop, Inc.", "The \"Best\" Shop", "two\nlines", "plain"] {
-            field(&mut out, text);
-            out.push('|');
+        let mut out = Vec::new();
+        for t in ["Shop, Inc.", "The \"Best\" Shop", "two\nlines", "plain"] {
+            field(&mut out, t);
+            out.push(b'|');
         }
         assert_eq!(
-            out,
+            text(out),
             "\"Shop, Inc.\"|\"The \"\"Best\"\" Shop\"|\"two\nlines\"|plain|"
         );
     }
