@@ -88,13 +88,16 @@ impl Run<'_> {
         let whole = |p: &Period| active.0 <= p.start && active.1 >= p.end;
         // A run that books credits only need not look at a shared period the scope's assessment
         // pays nothing for, where that assessment holds.
-        let only_owing = self.credited_only && quiet && shareable && affected.is_empty();
+        let only_owing = self.credited_only && quiet && shareable;
         let periods = earlier.into_iter().map(|p| (p, None)).chain(
             data.periods
                 .iter()
                 .enumerate()
                 .filter(move |(_, s)| {
-                    !only_owing || !s.assessment.owes_nothing() || !whole(&s.period)
+                    !only_owing
+                        || !s.assessment.owes_nothing()
+                        || !whole(&s.period)
+                        || !untouched(&s.period)
                 })
                 .map(|(k, s)| (s.period, Some((k, s)))),
         );
