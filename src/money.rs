@@ -281,7 +281,11 @@ pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decim
         r
     };
     let scale = d.scale();
-    if scale <= dp {
+    if scale == dp {
+        // Fees and charges come with their minor unit's digits already.
+        return d;
+    }
+    if scale < dp {
         // Nothing to round: only the scale grows.
         let mut r = d;
         r.rescale(dp);
