@@ -9,8 +9,8 @@ use smallvec::SmallVec;
 use smol_str::SmolStr;
 use std::hash::Hasher;
 
-/// Windows indexed so that a subscription finds its own without scanning all of them, referred
-/// to by position.
+/// Windows indexed so that a subscription finds its own without scanning all of them. It refers
+/// to windows by position, so it can be built as soon as they are read (see `load`).
 pub(crate) struct WindowIndex {
     /// How many windows it was built from: an index of other windows is not used.
     len: usize,

@@ -160,13 +160,13 @@ pub(super) fn resolve(
             }
         }
     }
-    match resolution {
-        Some(r) if problems.is_empty() => Ok(r),
-        _ => problems.into_result(Resolution {
-            rows: Vec::new(),
-            scopes: Vec::new(),
-        }),
-    }
+    // Without a resolution there were problems; should there be none, say so rather than go on.
+    problems.into_result(resolution)?.ok_or_else(|| {
+        Error::problem(Problem::new(
+            "<subscriptions>",
+            "the subscriptions could not be resolved",
+        ))
+    })
 }
 
 /// A (contract, full scope) every subscription of which shares its windows, with the periods
