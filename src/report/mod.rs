@@ -122,7 +122,14 @@ fn push_decimal(out: &mut Vec<u8>, d: Decimal) {
         .and_then(|&p| u64::try_from(p).ok());
     match (u64::try_from(m), power) {
         (Ok(small), Some(power)) => {
-            let (mut whole, mut fraction) = (small / power, small % power);
+            // The scales numbers come in (whole minutes and won, cents, six places of a
+            // percent) divide by a constant, which costs a multiplication, not a division.
+            let (mut whole, mut fraction) = match scale {
+                0 => (small, 0),
+                2 => (small / 100, small % 100),
+                6 => (small / 1_000_000, small % 1_000_000),
+                _ => (small / power, small % power),
+            };
             if scale > 0 {
                 for _ in 0..scale / 2 {
                     let pair = (fraction % 100) as usize * 2;
