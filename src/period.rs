@@ -174,18 +174,32 @@ impl PeriodId {
                 return;
             }
         };
-        for d in [year / 1000, year / 100 % 10, year / 10 % 10, year % 10] {
-            out.push(b'0' + d as u8);
-        }
+        let digit = |d: u32| b'0' + d as u8;
+        let y = [
+            digit(year / 1000),
+            digit(year / 100 % 10),
+            digit(year / 10 % 10),
+            digit(year % 10),
+        ];
+        // Whole arrays, so each is appended in one move.
         match self.kind {
             PeriodKind::Month => {
                 let m = self.first_month + 1;
-                out.extend_from_slice(&[b'-', b'0' + (m / 10) as u8, b'0' + (m % 10) as u8]);
+                out.extend_from_slice(&[
+                    y[0],
+                    y[1],
+                    y[2],
+                    y[3],
+                    b'-',
+                    digit(m / 10),
+                    digit(m % 10),
+                ]);
             }
             PeriodKind::Quarter => {
-                out.extend_from_slice(&[b'-', b'Q', b'1' + (self.first_month / 3) as u8]);
+                let q = self.first_month / 3 + 1;
+                out.extend_from_slice(&[y[0], y[1], y[2], y[3], b'-', b'Q', digit(q)]);
             }
-            PeriodKind::Year => {}
+            PeriodKind::Year => out.extend_from_slice(&y),
         }
     }
 }
