@@ -1,9 +1,11 @@
 //! Micro-benchmarks of the core: merging and clipping windows, counting, and one subscription's
-//! year through the engine and the calculator. `cargo bench --bench core`.
+//! year through the engine and the calculator, and printing claims as CSV rows. `cargo bench
+//! --bench core`.
 
 use divan::{black_box, Bencher};
 use rust_decimal::Decimal;
 use slacredit::contract::Counting;
+use slacredit::report::csv::Columns;
 use slacredit::timeline::{self, Segment};
 use slacredit::{
     compute, Contract, Currency, Inputs, Instant, Money, PeriodId, PeriodSpan, Selection,
@@ -59,9 +61,8 @@ fn clip_and_count_a_month(bencher: Bencher, n: usize) {
 
 const CONTRACT: &str = "id: c\nperiod: month\ntimezone: America/Los_Angeles\ncommitment: 99.99\ndowntime: { counting: touched-minutes, min_duration: 1m }\nexclusions: { causes: [maintenance], maintenance_notice: 5d }\ncredits:\n  tiers: [{ below: 99.99, percent: 10 }, { below: 99.0, percent: 30 }, { below: 95.0, percent: 100 }]\n  cap: { percent: 100 }\n  annual_cap: { percent: 50 }\n  minimum: { above: 1 }\nclaim:\n  deadline: { periods_after: 2 }\n";
 
-/// One subscription's year of 12 periods, from windows to priced claims.
-#[divan::bench(args = [10, 100])]
-fn one_subscription_year(bencher: Bencher, n: usize) {
+/// A year's inputs: one subscription of `CONTRACT` and `n` windows.
+fn year_inputs(n: usize) -> (Inputs, Selection) {
     let contract = Contract::from_yaml("c.yaml", CONTRACT).unwrap();
     let fee = Money::new(
         Decimal::new(1_000_000, 2),
@@ -88,10 +89,31 @@ fn one_subscription_year(bencher: Bencher, n: usize) {
         periods: Some(PeriodSpan::new(year, year).unwrap()),
         ..Selection::default()
     };
+    (inputs, selection)
+}
+
+/// One subscription's year of 12 periods, from windows to priced claims.
+#[divan::bench(args = [10, 100])]
+fn one_subscription_year(bencher: Bencher, n: usize) {
+    let (inputs, selection) = year_inputs(n);
     bencher.bench(|| {
         compute(black_box(&inputs), &selection)
             .unwrap()
             .claims
             .len()
     });
+}
+
+/// Printing a year's claims as the billing CSV (a third of a provider's run is printing).
+#[divan::bench]
+fn print_billing_rows(bencher: Bencher) {
+    let (inputs, selection) = year_inputs(100);
+    let claims = compute(&inputs, &selection).unwrap().claims;
+    let columns = Columns::parse(
+        "subscription,period,downtime_minutes,uptime_percent,credit_percent,credit,currency",
+    )
+    .unwrap();
+    bencher
+        .counter(divan::counter::ItemsCount::new(claims.len()))
+        .bench(|| columns.rows(black_box(&claims)).len());
 }
