@@ -190,7 +190,12 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         )?,
         Format::Csv => {
             out.write(&columns.header())?;
-            run.stream(|chunk| columns.rows(&chunk), |text| out.write(&text))?;
+            // Rows printed as the claims are computed: no claim is built.
+            run.stream_with(
+                |n| columns.writer(n),
+                |rows| rows.finish(),
+                |text| out.write(&text),
+            )?;
         }
     }
     out.finish()?;

@@ -8,6 +8,7 @@
 //! chunk's claims are handed to the caller (and can be dropped) before the next is computed.
 
 mod index;
+mod parts;
 mod plan;
 mod stream;
 mod subscription;
@@ -25,6 +26,7 @@ use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
 use crate::window::Window;
 pub(crate) use index::WindowIndex;
+pub(crate) use parts::{Emit, Parts};
 use plan::{plan, resolve};
 pub(crate) use plan::{resolve_subscriptions, Resolution};
 use rust_decimal::Decimal;

@@ -1,5 +1,6 @@
 //! Running a computation: chunks of subscriptions on every core, handed over in order.
 
+use super::parts::{Emit, Parts};
 use super::subscription::Local;
 use super::{Job, Run, Total};
 use crate::claim::Claim;
@@ -20,6 +21,19 @@ impl Run<'_> {
     pub fn stream<T: Send>(
         &self,
         map: impl Fn(Vec<Claim>) -> T + Sync,
+        sink: impl FnMut(T) -> Result<(), Error>,
+    ) -> Result<Vec<Total>, Error> {
+        // A few claims per subscription: room for them up front, not copied as it grows.
+        self.stream_with(|n| Vec::with_capacity(n * 4), map, sink)
+    }
+
+    /// As [`Run::stream`], with each chunk's claims going to an [`Emit`] as they are computed:
+    /// `start(n)` makes one for a chunk of `n` subscriptions, `finish` turns it into what `sink`
+    /// takes. A report that prints claims as they come need not build them.
+    pub(crate) fn stream_with<E: Emit, T: Send>(
+        &self,
+        start: impl Fn(usize) -> E + Sync,
+        finish: impl Fn(E) -> T + Sync,
         mut sink: impl FnMut(T) -> Result<(), Error>,
     ) -> Result<Vec<Total>, Error> {
         // Workers take chunks in order and send results back; this thread writes them in order
@@ -32,19 +46,17 @@ impl Run<'_> {
         let ahead = 4 * threads;
         let chunks: Vec<&[Job<'_>]> = self.jobs.chunks(CHUNK).collect();
         let work = |jobs: &[Job<'_>], local: &Local| -> (T, BTreeMap<Currency, Decimal>) {
-            // A few claims per subscription: room for them up front, not copied as it grows.
-            let mut claims = Vec::with_capacity(jobs.len() * 4);
+            let mut out = Totaled {
+                inner: start(jobs.len()),
+                totals: BTreeMap::new(),
+            };
             for group in jobs.chunks(32) {
                 self.index.prefetch(&self.inputs.windows, group);
                 for job in group {
-                    self.subscription_claims(job, local, &mut claims);
+                    self.subscription_claims(job, local, &mut out);
                 }
             }
-            let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
-            for c in &claims {
-                *totals.entry(c.currency).or_insert(Decimal::ZERO) += c.credit;
-            }
-            (map(claims), totals)
+            (finish(out.inner), out.totals)
         };
         if chunks.len() <= 1 {
             // Not worth a thread: a billing system's call for one customer stays on its thread.
@@ -134,5 +146,18 @@ impl Run<'_> {
             .collect();
         out.sort_by(|a, b| a.currency.code().cmp(b.currency.code()));
         out
+    }
+}
+
+/// An [`Emit`] adding up the credits it passes on, per currency.
+struct Totaled<E> {
+    inner: E,
+    totals: BTreeMap<Currency, Decimal>,
+}
+
+impl<E: Emit> Emit for Totaled<E> {
+    fn emit(&mut self, parts: Parts<'_>) {
+        *self.totals.entry(parts.currency).or_insert(Decimal::ZERO) += parts.credit;
+        self.inner.emit(parts);
     }
 }

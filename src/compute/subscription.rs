@@ -1,9 +1,10 @@
 //! One subscription's claims: its timeline, each period measured (or shared), assessed, priced,
 //! and the annual cap applied in period order.
 
+use super::parts::{Emit, Parts};
 use super::{Job, Run};
 use crate::calculator::{self, Basis};
-use crate::claim::{Claim, ClaimIncident};
+use crate::claim::ClaimIncident;
 use crate::contract::{Contract, CreditModel};
 use crate::engine::{self, Incident};
 use crate::period::{Period, PeriodId};
@@ -19,7 +20,7 @@ use std::sync::Arc;
 impl Run<'_> {
     /// The claims of one subscription, in period order, with the annual cap applied from the
     /// start of each year.
-    pub(super) fn subscription_claims(&self, job: &Job<'_>, local: &Local, out: &mut Vec<Claim>) {
+    pub(super) fn subscription_claims(&self, job: &Job<'_>, local: &Local, out: &mut impl Emit) {
         let (sub, contract) = (job.sub, job.contract);
         let data = &self.scopes[job.scope];
         let active = engine::active_range(contract, sub);
@@ -53,7 +54,7 @@ impl Run<'_> {
         (incidents, excluded): (&[I], &[Span]),
         affected: &[Span],
         local: &Local,
-        out: &mut Vec<Claim>,
+        out: &mut impl Emit,
     ) {
         let shared_incidents = &local.scopes[job.scope];
         let (sub, contract) = (job.sub, job.contract);
@@ -185,36 +186,21 @@ impl Run<'_> {
             {
                 continue;
             }
-            let assessment = assessment.into_owned();
             let incidents = match (&measured, shared) {
-                (Cow::Borrowed(_), Some((k, _))) => shared_incidents[k].clone(),
-                _ => measured.incidents.clone(),
+                (Cow::Borrowed(_), Some((k, _))) => &shared_incidents[k],
+                _ => &measured.incidents,
             };
-            out.push(Claim {
-                subscription: sub.id.clone(),
-                customer: sub.customer.clone(),
-                contract: sub.contract.clone(),
-                period: period.id,
-                period_start: period.start,
-                period_end: period.end,
-                eligible_minutes: measured.minutes[0],
-                downtime_minutes: measured.minutes[1],
-                excluded_minutes: measured.minutes[2],
-                eligible_seconds: measured.eligible,
-                downtime_seconds: measured.downtime,
-                excluded_seconds: measured.excluded,
-                uptime_percent: assessment.uptime_percent,
-                commitment_percent: contract.commitment(),
-                breached: assessment.breached,
-                credit_percent: assessment.credit_percent,
+            out.emit(Parts {
+                sub,
+                contract,
+                period: &period,
+                measured: &measured,
+                assessment: &assessment,
+                incidents,
                 basis: b.amount,
                 credit,
                 currency,
                 capped,
-                claim_deadline: assessment.deadline,
-                note: assessment.note,
-                next_tier: assessment.next_tier,
-                incidents,
                 steps,
             });
         }

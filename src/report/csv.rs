@@ -2,8 +2,13 @@
 //! `next_tier` flattened, `incidents` as a count (SPEC 5).
 
 use super::{push_minutes, push_money, push_percent, push_uptime, text};
-use crate::claim::Claim;
-use crate::compute::Claims;
+use crate::claim::{Claim, NextTier};
+use crate::compute::{Claims, Emit, Parts};
+use crate::money::Currency;
+use crate::period::PeriodId;
+use crate::time::Instant;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use std::io::Write;
 
 /// The header line's columns.
@@ -94,24 +99,131 @@ impl Columns {
     pub fn rows(&self, claims: &[Claim]) -> String {
         let mut out = Vec::with_capacity(claims.len() * 24 * self.0.len());
         for c in claims {
-            for (n, &col) in self.0.iter().enumerate() {
-                if n > 0 {
-                    out.push(b',');
-                }
-                cell(&mut out, c, col);
-            }
-            out.push(b'\n');
+            self.push_row(&mut out, &Row::of_claim(c));
         }
         text(out)
+    }
+
+    /// Rows printed as the claims are computed, without building them (see
+    /// [`crate::Run::stream`]); `subscriptions` sizes the buffer.
+    pub(crate) fn writer(&self, subscriptions: usize) -> RowWriter<'_> {
+        RowWriter {
+            columns: self,
+            out: Vec::with_capacity(subscriptions * 4 * 24 * self.0.len()),
+        }
+    }
+
+    fn push_row(&self, out: &mut Vec<u8>, row: &Row<'_>) {
+        for (n, &col) in self.0.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            cell(out, row, col);
+        }
+        out.push(b'\n');
+    }
+}
+
+/// CSV rows of claims as they are computed.
+pub(crate) struct RowWriter<'c> {
+    columns: &'c Columns,
+    out: Vec<u8>,
+}
+
+impl RowWriter<'_> {
+    /// The rows written.
+    pub(crate) fn finish(self) -> String {
+        text(self.out)
+    }
+}
+
+impl Emit for RowWriter<'_> {
+    fn emit(&mut self, parts: Parts<'_>) {
+        self.columns.push_row(&mut self.out, &Row::of_parts(&parts));
+    }
+}
+
+/// What a row prints of a claim, borrowed from the claim or from the parts it is computed from.
+struct Row<'a> {
+    subscription: &'a str,
+    customer: &'a str,
+    contract: &'a str,
+    period: PeriodId,
+    period_start: Instant,
+    period_end: Instant,
+    minutes: [Decimal; 3],
+    uptime_percent: Decimal,
+    commitment_percent: Decimal,
+    breached: bool,
+    credit_percent: Option<Decimal>,
+    basis: Decimal,
+    credit: Decimal,
+    currency: Currency,
+    capped: bool,
+    claim_deadline: Option<NaiveDate>,
+    note: Option<&'a str>,
+    next_tier: Option<NextTier>,
+    incidents: usize,
+}
+
+impl<'a> Row<'a> {
+    fn of_claim(c: &'a Claim) -> Row<'a> {
+        Row {
+            subscription: &c.subscription,
+            customer: &c.customer,
+            contract: &c.contract,
+            period: c.period,
+            period_start: c.period_start,
+            period_end: c.period_end,
+            minutes: [c.eligible_minutes, c.downtime_minutes, c.excluded_minutes],
+            uptime_percent: c.uptime_percent,
+            commitment_percent: c.commitment_percent,
+            breached: c.breached,
+            credit_percent: c.credit_percent,
+            basis: c.basis,
+            credit: c.credit,
+            currency: c.currency,
+            capped: c.capped,
+            claim_deadline: c.claim_deadline,
+            note: c.note.as_deref(),
+            next_tier: c.next_tier,
+            incidents: c.incidents.len(),
+        }
+    }
+
+    /// The same as [`Row::of_claim`] of the claim `p` makes (`Parts::claim`).
+    fn of_parts(p: &Parts<'a>) -> Row<'a> {
+        let a = p.assessment;
+        Row {
+            subscription: &p.sub.id,
+            customer: &p.sub.customer,
+            contract: &p.sub.contract,
+            period: p.period.id,
+            period_start: p.period.start,
+            period_end: p.period.end,
+            minutes: p.measured.minutes,
+            uptime_percent: a.uptime_percent,
+            commitment_percent: p.contract.commitment(),
+            breached: a.breached,
+            credit_percent: a.credit_percent,
+            basis: p.basis,
+            credit: p.credit,
+            currency: p.currency,
+            capped: p.capped,
+            claim_deadline: a.deadline,
+            note: a.note.as_deref(),
+            next_tier: a.next_tier,
+            incidents: p.incidents.len(),
+        }
     }
 }
 
 /// Appends column `col` of `c`, in its printed form.
-fn cell(out: &mut Vec<u8>, c: &Claim, col: usize) {
+fn cell(out: &mut Vec<u8>, c: &Row<'_>, col: usize) {
     match col {
-        0 => field(out, &c.subscription),
-        1 => field(out, &c.customer),
-        2 => field(out, &c.contract),
+        0 => field(out, c.subscription),
+        1 => field(out, c.customer),
+        2 => field(out, c.contract),
         3 => c.period.push_to(out),
         4 => {
             let _ = write!(out, "{}", c.period_start);
@@ -119,9 +231,9 @@ fn cell(out: &mut Vec<u8>, c: &Claim, col: usize) {
         5 => {
             let _ = write!(out, "{}", c.period_end);
         }
-        6 => push_minutes(out, c.eligible_minutes),
-        7 => push_minutes(out, c.downtime_minutes),
-        8 => push_minutes(out, c.excluded_minutes),
+        6 => push_minutes(out, c.minutes[0]),
+        7 => push_minutes(out, c.minutes[1]),
+        8 => push_minutes(out, c.minutes[2]),
         9 => push_uptime(out, c.uptime_percent),
         10 => push_percent(out, c.commitment_percent),
         11 => out.extend_from_slice(if c.breached { b"true" } else { b"false" }),
@@ -139,7 +251,7 @@ fn cell(out: &mut Vec<u8>, c: &Claim, col: usize) {
                 let _ = write!(out, "{d}");
             }
         }
-        18 => field(out, c.note.as_deref().unwrap_or("")),
+        18 => field(out, c.note.unwrap_or("")),
         19 => {
             if let Some(n) = c.next_tier {
                 push_percent(out, n.credit_percent);
@@ -151,7 +263,7 @@ fn cell(out: &mut Vec<u8>, c: &Claim, col: usize) {
             }
         }
         _ => {
-            let _ = write!(out, "{}", c.incidents.len());
+            let _ = write!(out, "{}", c.incidents);
         }
     }
 }
@@ -175,6 +287,105 @@ fn field(out: &mut Vec<u8>, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compute::{Inputs, Run, Selection};
+    use crate::{Contract, Detail, Money, PeriodSpan, Subscription, Window};
+    use proptest::prelude::*;
+
+    /// Every column of `inputs`' claims, printed from built claims and as they are computed.
+    fn both_ways(inputs: &Inputs, selection: &Selection) -> (String, String) {
+        let all = Columns::all();
+        let run = Run::new(inputs, selection).unwrap();
+        let built = all.rows(&run.collect().claims);
+        let mut streamed = String::new();
+        run.stream_with(
+            |n| all.writer(n),
+            |rows| rows.finish(),
+            |text| {
+                streamed.push_str(&text);
+                Ok(())
+            },
+        )
+        .unwrap();
+        (built, streamed)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// A row printed as its claim is computed is the row printed from the claim: shared and
+        /// own windows, excluded time, partial impact, notes, next tiers, capped credits, both
+        /// levels of detail, credited-only or not.
+        #[test]
+        fn streamed_rows_are_the_rows_of_the_claims(
+            windows in prop::collection::vec(
+                (0i64..90 * 86_400, 60i64..20_000, 0usize..4, prop::bool::ANY, 1u8..=10),
+                0..12,
+            ),
+            figures in prop::bool::ANY,
+            credited_only in prop::bool::ANY,
+            february_in_maintenance in prop::bool::ANY,
+        ) {
+            let contract = Contract::from_yaml(
+                "c.yaml",
+                "id: c\nperiod: month\ntimezone: Asia/Seoul\ncommitment: 99.99\n\
+                 exclusions: { causes: [maintenance], maintenance_notice: 0s, excluded_time: removed-from-period }\n\
+                 credits:\n  tiers: [{ below: 99.99, percent: 10 }, { below: 99.0, percent: 30 }]\n  \
+                 cap: { amount: 30 }\n  minimum: { above: 0.50 }\n\
+                 claim:\n  deadline: { periods_after: 2 }\n",
+            )
+            .unwrap();
+            let usd = crate::Currency::from_code("USD").unwrap();
+            let subscriptions: Vec<Subscription> = (0..3)
+                .map(|k| {
+                    // s0's 2.00 earns credits below the minimum.
+                    let fee = Money::new(Decimal::new(200 + 17_333 * k, 2), usd);
+                    Subscription::new(&format!("s{k}"), &format!("Customer, {k}"), "c", fee)
+                })
+                .collect();
+            let jan = 1_514_764_800;
+            let mut windows: Vec<Window> = windows
+                .into_iter()
+                .map(|(start, len, who, maintenance, impact)| {
+                    let at = |s| Instant::from_unix_seconds(jan + s);
+                    let mut w = Window::new(at(start), at(start + len))
+                        .unwrap()
+                        .with_impact(Decimal::new(i64::from(impact), 1))
+                        .unwrap();
+                    if who < 3 {
+                        w.customers.push(format!("s{who}").into());
+                    }
+                    if maintenance {
+                        w.cause = Some("maintenance".into());
+                        w.announced_at = Some(at(start - 60));
+                    }
+                    w
+                })
+                .collect();
+            if february_in_maintenance {
+                // All of February in Seoul: no eligible time left, a claim with a note.
+                let at = |s| Instant::from_unix_seconds(s);
+                let mut w = Window::new(at(1_517_410_800), at(1_519_830_000)).unwrap();
+                w.cause = Some("maintenance".into());
+                w.announced_at = Some(at(1_517_410_800));
+                windows.push(w);
+            }
+            let inputs = Inputs {
+                contracts: vec![contract],
+                subscriptions,
+                windows,
+                ..Inputs::default()
+            };
+            let q1 = crate::PeriodId::parse("2018-Q1").unwrap();
+            let selection = Selection {
+                periods: Some(PeriodSpan::new(q1, q1).unwrap()),
+                credited_only,
+                detail: if figures { Detail::Figures } else { Detail::Full },
+                ..Selection::default()
+            };
+            let (built, streamed) = both_ways(&inputs, &selection);
+            prop_assert_eq!(built, streamed);
+        }
+    }
 
     #[test]
     fn text_with_commas_quotes_or_line_breaks_is_quoted() {

@@ -1,0 +1,74 @@
+//! A claim as the parts it is computed from, borrowed: a [`Claim`] is built from them, and a
+//! streamed report can print them without building one (a provider's run prints millions).
+
+use crate::calculator::Assessment;
+use crate::claim::{Claim, ClaimIncident, CreditSteps};
+use crate::contract::Contract;
+use crate::engine::Measured;
+use crate::money::Currency;
+use crate::period::Period;
+use crate::subscription::Subscription;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// One claim's parts, where the computation has them.
+pub(crate) struct Parts<'a> {
+    pub(crate) sub: &'a Subscription,
+    pub(crate) contract: &'a Contract,
+    pub(crate) period: &'a Period,
+    pub(crate) measured: &'a Measured,
+    pub(crate) assessment: &'a Assessment,
+    /// The incidents to list: the measurement's, or this thread's copy of a shared one's.
+    pub(crate) incidents: &'a Arc<[ClaimIncident]>,
+    pub(crate) basis: Decimal,
+    pub(crate) credit: Decimal,
+    pub(crate) currency: Currency,
+    pub(crate) capped: bool,
+    pub(crate) steps: CreditSteps,
+}
+
+impl Parts<'_> {
+    /// The claim they make.
+    pub(crate) fn claim(self) -> Claim {
+        let (m, a) = (self.measured, self.assessment);
+        Claim {
+            subscription: self.sub.id.clone(),
+            customer: self.sub.customer.clone(),
+            contract: self.sub.contract.clone(),
+            period: self.period.id,
+            period_start: self.period.start,
+            period_end: self.period.end,
+            eligible_minutes: m.minutes[0],
+            downtime_minutes: m.minutes[1],
+            excluded_minutes: m.minutes[2],
+            eligible_seconds: m.eligible,
+            downtime_seconds: m.downtime,
+            excluded_seconds: m.excluded,
+            uptime_percent: a.uptime_percent,
+            commitment_percent: self.contract.commitment(),
+            breached: a.breached,
+            credit_percent: a.credit_percent,
+            basis: self.basis,
+            credit: self.credit,
+            currency: self.currency,
+            capped: self.capped,
+            claim_deadline: a.deadline,
+            note: a.note.clone(),
+            next_tier: a.next_tier,
+            incidents: self.incidents.clone(),
+            steps: self.steps,
+        }
+    }
+}
+
+/// Where the claims of a chunk of subscriptions go as they are computed, in order.
+pub(crate) trait Emit {
+    /// Takes one claim.
+    fn emit(&mut self, parts: Parts<'_>);
+}
+
+impl Emit for Vec<Claim> {
+    fn emit(&mut self, parts: Parts<'_>) {
+        self.push(parts.claim());
+    }
+}
