@@ -1,7 +1,7 @@
 //! Bad input: exit 1 and every problem listed, each naming file, line, field and what was
 //! expected. Messages are checked word for word.
 
-use assert_cmd::Command;
+use crate::common::run_in;
 
 const GOOD_CONTRACT: &str = "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.99\ncredits:\n  tiers: [{ below: 99.99, percent: 10 }]\n";
 const GOOD_SUBS: &str = "id,customer,contract,currency,fee,region\na,A,c,USD,100.00,x\n";
@@ -16,37 +16,33 @@ fn run(
     outages: (&str, &str),
     extra: &[&str],
 ) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::create_dir(root.join("contracts")).unwrap();
-    for (name, text) in contracts {
-        std::fs::write(root.join("contracts").join(name), text).unwrap();
-    }
-    std::fs::write(root.join("subs.csv"), subs).unwrap();
-    std::fs::write(root.join(outages.0), outages.1).unwrap();
-    let out = Command::cargo_bin("slacredit")
-        .unwrap()
-        .current_dir(root)
-        .args([
-            "claim",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            outages.0,
-        ])
-        .args(extra)
-        .output()
-        .unwrap();
-    if !out.status.success() {
+    let paths: Vec<String> = contracts
+        .iter()
+        .map(|(name, _)| format!("contracts/{name}"))
+        .collect();
+    let mut files: Vec<(&str, &[u8])> = paths
+        .iter()
+        .zip(contracts)
+        .map(|(path, (_, text))| (path.as_str(), text.as_bytes()))
+        .collect();
+    files.push(("subs.csv", subs.as_bytes()));
+    files.push((outages.0, outages.1.as_bytes()));
+    let mut args = vec![
+        "claim",
+        "--subscriptions",
+        "subs.csv",
+        "--outages",
+        outages.0,
+    ];
+    args.extend_from_slice(extra);
+    let out = run_in(&files, &args);
+    if out.code != 0 {
         assert!(
             out.stdout.is_empty(),
             "nothing may be printed on stdout on error"
         );
     }
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    (out.code, out.stderr)
 }
 
 fn contract_error(yaml: &str) -> String {
@@ -274,17 +270,15 @@ fn duplicate_ids() {
 
 #[test]
 fn charges_in_another_currency_or_for_an_unknown_subscription() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::create_dir(root.join("contracts")).unwrap();
-    std::fs::write(root.join("contracts/c.yaml"), GOOD_CONTRACT).unwrap();
-    std::fs::write(root.join("subs.csv"), GOOD_SUBS).unwrap();
-    std::fs::write(root.join("out.csv"), GOOD_OUTAGES).unwrap();
-    std::fs::write(root.join("charges.csv"), "subscription,period,amount,currency\na,2018-11,120.00,EUR\nb,2018-11,1.00,USD\na,2018-Q4,1.00,USD\n").unwrap();
-    let out = Command::cargo_bin("slacredit")
-        .unwrap()
-        .current_dir(root)
-        .args([
+    let charges = "subscription,period,amount,currency\na,2018-11,120.00,EUR\nb,2018-11,1.00,USD\na,2018-Q4,1.00,USD\n";
+    let out = run_in(
+        &[
+            ("contracts/c.yaml", GOOD_CONTRACT.as_bytes()),
+            ("subs.csv", GOOD_SUBS.as_bytes()),
+            ("out.csv", GOOD_OUTAGES.as_bytes()),
+            ("charges.csv", charges.as_bytes()),
+        ],
+        &[
             "claim",
             "--subscriptions",
             "subs.csv",
@@ -292,12 +286,11 @@ fn charges_in_another_currency_or_for_an_unknown_subscription() {
             "out.csv",
             "--charges",
             "charges.csv",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+        ],
+    );
+    assert_eq!(out.code, 1);
     assert_eq!(
-        String::from_utf8(out.stderr).unwrap(),
+        out.stderr,
         "error: charges.csv:2: currency: charges are in EUR, but subscription a is billed in USD\n\
          error: charges.csv:3: subscription: no subscription \"b\" is loaded\n\
          error: charges.csv:4: period: period 2018-Q4 is not a month of contract c\n\

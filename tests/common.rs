@@ -78,3 +78,32 @@ pub fn one(
     assert_eq!(c.len(), 1, "expected one claim");
     c.remove(0)
 }
+
+/// What a run of the binary did.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Writes `files` (paths inside a new temporary folder, such as `contracts/c.yaml`; a
+/// `contracts` folder is always made) and runs `slacredit` there with `args`.
+pub fn run_in(files: &[(&str, &[u8])], args: &[&str]) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("contracts")).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(root.join(name), bytes).unwrap();
+    }
+    let out = assert_cmd::Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(root)
+        .args(args)
+        .output()
+        .unwrap();
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}

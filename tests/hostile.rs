@@ -1,64 +1,49 @@
 //! Hostile and broken input, one test per row of the matrix: each ends in a located error
 //! (exit 1, or 2 for a bad command line) or a correct result, never a panic.
 
-use assert_cmd::Command;
+use crate::common::{run_in, Outcome};
 
 const CONTRACT: &str = "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n";
 const SUBS: &str = "id,customer,contract,currency,fee,region\na,A,c,USD,100.00,x\n";
 const OUTAGES: &str = "start,end,region\n2018-11-22T08:00:00Z,2018-11-22T10:00:00Z,x\n";
 
-struct Outcome {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Writes `files` (contract files go under `contracts/`) and runs `claim` on subs.* and out.*.
+/// Writes `files` (contract files go under `contracts/`) and runs `claim` on subs.* and out.*,
+/// with the defaults above for whichever is not given.
 fn claim(files: &[(&str, &[u8])], extra: &[&str]) -> Outcome {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::create_dir(root.join("contracts")).unwrap();
-    let mut subs = "subs.csv".to_owned();
-    let mut outages = "out.csv".to_owned();
-    let mut wrote_contract = false;
-    for (name, bytes) in files {
-        std::fs::write(root.join(name), bytes).unwrap();
-        if name.starts_with("subs.") {
-            subs = (*name).to_owned();
+    let named = |prefix: &str, default: &'static str| {
+        files
+            .iter()
+            .map(|(name, _)| *name)
+            .find(|name| name.starts_with(prefix))
+            .unwrap_or(default)
+    };
+    let (subs, outages) = (named("subs.", "subs.csv"), named("out.", "out.csv"));
+    let mut all: Vec<(&str, &[u8])> = files.to_vec();
+    for (name, default) in [
+        ("contracts/c.yaml", CONTRACT),
+        (subs, SUBS),
+        (outages, OUTAGES),
+    ] {
+        let given = if name == "contracts/c.yaml" {
+            files.iter().any(|(n, _)| n.starts_with("contracts/"))
+        } else {
+            files.iter().any(|(n, _)| *n == name)
+        };
+        if !given {
+            all.push((name, default.as_bytes()));
         }
-        if name.starts_with("out.") {
-            outages = (*name).to_owned();
-        }
-        wrote_contract |= name.starts_with("contracts/");
     }
-    if !wrote_contract {
-        std::fs::write(root.join("contracts/c.yaml"), CONTRACT).unwrap();
-    }
-    for (name, default) in [(&subs, SUBS), (&outages, OUTAGES)] {
-        if !root.join(name).exists() {
-            std::fs::write(root.join(name), default).unwrap();
-        }
-    }
-    let out = Command::cargo_bin("slacredit")
-        .unwrap()
-        .current_dir(root)
-        .args([
-            "claim",
-            "--subscriptions",
-            &subs,
-            "--outages",
-            &outages,
-            "--format",
-            "csv",
-        ])
-        .args(extra)
-        .output()
-        .unwrap();
-    Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut args = vec![
+        "claim",
+        "--subscriptions",
+        subs,
+        "--outages",
+        outages,
+        "--format",
+        "csv",
+    ];
+    args.extend_from_slice(extra);
+    run_in(&all, &args)
 }
 
 /// Asserts exit 1 and that the first error line is `expected`.
@@ -393,7 +378,7 @@ fn a_one_gigabyte_line() {
         }
         f.write_all(b"\n").unwrap();
     }
-    let out = Command::cargo_bin("slacredit")
+    let out = assert_cmd::Command::cargo_bin("slacredit")
         .unwrap()
         .current_dir(dir.path())
         .args(["check", "--contracts", env!("CARGO_MANIFEST_DIR")])
