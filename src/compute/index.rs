@@ -146,14 +146,19 @@ impl WindowIndex {
     /// them, so each is a cache miss; read in one tight loop the misses overlap, where inside
     /// each job's computation they would be waited for one by one.
     pub(super) fn prefetch(&self, windows: &[Window], jobs: &[Job<'_>]) {
-        for job in jobs {
-            let [(a, b), (c, d)] = job.own;
-            for k in (a as usize..b as usize).chain(c as usize..d as usize) {
-                let w = &windows[self.named[k].window as usize];
-                // The fields a rebuild reads first; `black_box` keeps the reads.
-                std::hint::black_box((w.start(), w.end(), w.impact(), w.cause.is_some()));
-            }
+        for n in jobs.iter().flat_map(|job| self.naming(job)) {
+            let w = &windows[n.window as usize];
+            // The fields a rebuild reads first; `black_box` keeps the reads.
+            std::hint::black_box((w.start(), w.end(), w.impact(), w.cause.is_some()));
         }
+    }
+
+    /// The entries naming a job's subscription: by id, then by customer.
+    fn naming<'s>(&'s self, job: &Job<'_>) -> impl Iterator<Item = &'s Named> {
+        let [(a, b), (c, d)] = job.own;
+        let by_id = &self.named[a as usize..b as usize];
+        let by_customer = &self.named[c as usize..d as usize];
+        by_id.iter().chain(by_customer)
     }
 
     /// Windows naming a job's subscription by id or customer whose scope `covers` (by position
@@ -164,15 +169,13 @@ impl WindowIndex {
         job: &Job<'_>,
         covers: impl Fn(usize) -> bool,
     ) -> SmallVec<[&'a Window; 4]> {
-        let [(a, b), (c, d)] = job.own;
-        let by_id = &self.named[a as usize..b as usize];
-        let by_customer = &self.named[c as usize..d as usize];
-        let mut out: SmallVec<[u32; 4]> = by_id
-            .iter()
-            .chain(by_customer)
+        let mut out: SmallVec<[u32; 4]> = self
+            .naming(job)
             .filter(|n| covers(n.scope as usize))
             .map(|n| n.window)
             .collect();
+        // Named by both id and customer: the same window may be there twice.
+        let [(a, b), (c, d)] = job.own;
         if c < d && a < b {
             out.sort_unstable();
             out.dedup();
