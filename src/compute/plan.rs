@@ -46,20 +46,14 @@ pub(crate) fn resolve_subscriptions(
     };
     // A provider has a handful of contracts: comparing a name with each costs less than
     // hashing it, a million times over.
-    let by_name: FxHashMap<&str, usize> = if contracts.len() > 8 {
-        contracts
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id(), i))
-            .collect()
-    } else {
-        FxHashMap::default()
-    };
+    let by_name: Option<FxHashMap<&str, usize>> = (contracts.len() > 8).then(|| {
+        let ids = contracts.iter().map(Contract::id);
+        ids.enumerate().map(|(i, id)| (id, i)).collect()
+    });
     let find = |name: &str| -> Option<usize> {
-        if contracts.len() > 8 {
-            by_name.get(name).copied()
-        } else {
-            contracts.iter().position(|c| c.id() == name)
+        match &by_name {
+            Some(map) => map.get(name).copied(),
+            None => contracts.iter().position(|c| c.id() == name),
         }
     };
     let mut known: Vec<&str> = contracts.iter().map(Contract::id).collect();
