@@ -497,22 +497,18 @@ mod tests {
         assert_eq!(round_to(d("672.3"), 2, up).to_string(), "672.30");
         // Exact halves of 28-digit percents, where the remainder is put together from two
         // divisions (by 10^19, then by 10^1): even stays, odd goes up.
-        assert_eq!(
-            round_to(d("99.80555650000000000000000000"), 6, even).to_string(),
-            "99.805556"
-        );
-        assert_eq!(
-            round_to(d("99.80555750000000000000000000"), 6, even).to_string(),
-            "99.805558"
-        );
-        assert_eq!(
-            round_to(d("99.80555750000000000000000001"), 6, even).to_string(),
-            "99.805558"
-        );
-        assert_eq!(
-            round_to(d("99.80555649999999999999999999"), 6, even).to_string(),
-            "99.805556"
-        );
+        for (percent, rounded) in [
+            ("99.80555650000000000000000000", "99.805556"),
+            ("99.80555750000000000000000000", "99.805558"),
+            ("99.80555750000000000000000001", "99.805558"),
+            ("99.80555649999999999999999999", "99.805556"),
+        ] {
+            assert_eq!(
+                round_to(d(percent), 6, even).to_string(),
+                rounded,
+                "{percent}"
+            );
+        }
     }
 
     #[test]
