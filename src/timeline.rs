@@ -23,16 +23,27 @@ pub type Span = (i64, i64);
 
 /// The union of `spans` as sorted disjoint spans; touching spans join.
 pub fn union(mut spans: Vec<Span>) -> Vec<Span> {
-    spans.retain(|(a, b)| a < b);
-    spans.sort_unstable();
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
-    for (a, b) in spans {
-        match out.last_mut() {
-            Some(last) if a <= last.1 => last.1 = last.1.max(b),
-            _ => out.push((a, b)),
+    join(&mut spans, |&s| s, |s, end| s.1 = end);
+    spans
+}
+
+/// Drops empty stretches, sorts the rest and joins those that overlap or touch, in place;
+/// `span` reads an item's stretch, `set_end` extends it.
+fn join<T>(items: &mut Vec<T>, span: impl Fn(&T) -> Span, set_end: impl Fn(&mut T, i64)) {
+    items.retain(|t| {
+        let (a, b) = span(t);
+        a < b
+    });
+    items.sort_unstable_by_key(&span);
+    items.dedup_by(|next, last| {
+        let ((a, b), end) = (span(next), span(last).1);
+        if a <= end {
+            set_end(last, end.max(b));
+            true
+        } else {
+            false
         }
-    }
-    out
+    });
 }
 
 /// The union of weighted windows: where windows overlap, the highest impact holds. Adjacent
@@ -43,22 +54,13 @@ pub fn merge(windows: &[(Span, Decimal)]) -> Vec<Segment> {
         // Fully down everywhere: the union of the spans, built in place.
         let mut out: Vec<Segment> = windows
             .iter()
-            .filter(|((a, b), _)| a < b)
             .map(|&((start, end), _)| Segment {
                 start,
                 end,
                 impact: Decimal::ONE,
             })
             .collect();
-        out.sort_unstable_by_key(|s| (s.start, s.end));
-        out.dedup_by(|next, last| {
-            if next.start <= last.end {
-                last.end = last.end.max(next.end);
-                true
-            } else {
-                false
-            }
-        });
+        join(&mut out, |s| (s.start, s.end), |s, end| s.end = end);
         return out;
     }
     // Sweep over boundaries with the multiset of impacts active between them.
