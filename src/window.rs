@@ -179,17 +179,15 @@ fn build<'a>(
     w.cause = cause.map(|c| shared.word(c));
     w.reference = reference.map(SmolStr::new);
     w.source = source.map(|s| shared.word(s));
-    w.customers = match customers {
-        // One name, as nearly every window naming someone has: no splitting.
-        Some(c) if !c.contains(';') => std::iter::once(SmolStr::new(c)).collect(),
-        Some(c) => c
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(SmolStr::new)
-            .collect(),
-        None => SmallVec::new(),
-    };
+    w.customers = customers
+        .map(|c| {
+            c.split(';')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(SmolStr::new)
+                .collect()
+        })
+        .unwrap_or_default();
     w.scope = shared.scopes.intern(
         labels
             .map(|(k, v)| (k, v.trim()))
