@@ -90,14 +90,20 @@ impl Sources {
     /// # Errors
     /// [`Error::Io`] for unreadable files, [`Error::Invalid`] with every problem found.
     pub fn load(&self) -> Result<Inputs, Error> {
-        self.load_early(false).map(|(inputs, _)| inputs)
+        self.load_early(false, Fingerprints::Taken)
+            .map(|(inputs, _)| inputs)
     }
 
     /// As [`Sources::load`]; with `early`, also what a [`crate::Run`] needs of the inputs that
     /// can be worked out while they are read: where each subscription's contract and scope are
     /// (on the subscriptions' thread once they are read), and the index of the windows of a
-    /// single outages file (on its thread). The CLI's runs over a provider's base.
-    pub(crate) fn load_early(&self, early: bool) -> Result<(Inputs, Early), Error> {
+    /// single outages file (on its thread). The CLI's runs over a provider's base. Without
+    /// fingerprints, `files` stays empty: for runs whose reports print none.
+    pub(crate) fn load_early(
+        &self,
+        early: bool,
+        fingerprints: Fingerprints,
+    ) -> Result<(Inputs, Early), Error> {
         let mut inputs = Inputs::default();
         let mut problems = Problems::new();
         let mut collect = |r: Result<(), Error>| -> Result<(), Error> {
@@ -109,15 +115,16 @@ impl Sources {
                 other => other,
             }
         };
-        collect(load_contracts(&self.contracts, &mut inputs))?;
+        collect(load_contracts(&self.contracts, &mut inputs, fingerprints))?;
         let contracts = &inputs.contracts;
         // The two big files parse at the same time, one per core.
-        type Subs = Result<(InputFile, Arc<str>, Parsed, Option<Resolved>), Error>;
+        type Subs = Result<(Option<InputFile>, Arc<str>, Parsed, Option<Resolved>), Error>;
         type Resolved = Result<Resolution, Problems>;
+        type Outages = Result<(Option<InputFile>, Vec<Window>), Error>;
         let (subscriptions, outages, index) = std::thread::scope(|s| {
             let subs = s.spawn(|| -> Option<Subs> {
                 self.subscriptions.as_ref().map(|path| {
-                    let (file, name, text) = read(path)?;
+                    let (file, name, text) = read(path, fingerprints)?;
                     let subs = parse_located(&name, &text)?;
                     let resolved = early.then(|| {
                         let (all, lines) = (&subs.subscriptions, &subs.lines);
@@ -126,11 +133,11 @@ impl Sources {
                     Ok((file, Arc::from(name.as_str()), subs, resolved))
                 })
             });
-            let outages: Vec<Result<(InputFile, Vec<Window>), Error>> = self
+            let outages: Vec<Outages> = self
                 .outages
                 .iter()
                 .map(|path| {
-                    let (file, name, text) = read(path)?;
+                    let (file, name, text) = read(path, fingerprints)?;
                     Ok((file, parse_windows(&name, &text, self.input_timezone)?))
                 })
                 .collect();
@@ -148,7 +155,7 @@ impl Sources {
         if let Some(result) = subscriptions {
             collect(result.map(|(file, name, parsed, resolved)| {
                 resolution = resolved;
-                inputs.files.push(file);
+                inputs.files.extend(file);
                 inputs.subscriptions_file = Some(name);
                 inputs.subscription_lines = parsed.lines;
                 inputs.subscriptions = parsed.subscriptions;
@@ -156,7 +163,7 @@ impl Sources {
         }
         for result in outages {
             collect(result.map(|(file, windows)| {
-                inputs.files.push(file);
+                inputs.files.extend(file);
                 // The first file's windows are moved in, not copied.
                 if inputs.windows.is_empty() {
                     inputs.windows = windows;
@@ -166,8 +173,8 @@ impl Sources {
             }))?;
         }
         if let Some(path) = &self.charges {
-            collect(read(path).and_then(|(file, name, text)| {
-                inputs.files.push(file);
+            collect(read(path, fingerprints).and_then(|(file, name, text)| {
+                inputs.files.extend(file);
                 inputs.charges = Charges::parse_csv(&name, &text)?;
                 Ok(())
             }))?;
@@ -176,18 +183,33 @@ impl Sources {
     }
 }
 
-/// Reads a file: its fingerprint, its name as given, its text.
-fn read(path: &Path) -> Result<(InputFile, String, String), Error> {
+/// Whether a load fingerprints the files it reads. Hashing a provider's 145 MB costs a tenth
+/// of a second of CPU; a run that prints no fingerprints (a billing CSV, `check`) skips it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fingerprints {
+    Taken,
+    Skipped,
+}
+
+/// Reads a file: its fingerprint (when taken), its name as given, its text.
+fn read(
+    path: &Path,
+    fingerprints: Fingerprints,
+) -> Result<(Option<InputFile>, String, String), Error> {
     let name = path.display().to_string();
     let bytes = read_bytes(path)?;
     crate::input::check_lines(&name, &bytes)?;
-    let file = InputFile::new(&name, &bytes);
+    let file = (fingerprints == Fingerprints::Taken).then(|| InputFile::new(&name, &bytes));
     let text = decode(&name, bytes)?;
     Ok((file, name, text))
 }
 
 /// Loads every `*.yaml`/`*.yml` contract in `dir` in file-name order; duplicate ids are errors.
-fn load_contracts(dir: &Path, inputs: &mut Inputs) -> Result<(), Error> {
+fn load_contracts(
+    dir: &Path,
+    inputs: &mut Inputs,
+    fingerprints: Fingerprints,
+) -> Result<(), Error> {
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
         path: dir.display().to_string(),
         source,
@@ -203,8 +225,8 @@ fn load_contracts(dir: &Path, inputs: &mut Inputs) -> Result<(), Error> {
     let mut first_file: std::collections::HashMap<String, String> =
         std::collections::HashMap::new();
     for path in paths {
-        let result = read(&path).and_then(|(file, name, text)| {
-            inputs.files.push(file);
+        let result = read(&path, fingerprints).and_then(|(file, name, text)| {
+            inputs.files.extend(file);
             Contract::from_yaml(&name, &text)
         });
         match result {
@@ -238,6 +260,6 @@ fn load_contracts(dir: &Path, inputs: &mut Inputs) -> Result<(), Error> {
 /// As [`Sources::load`].
 pub fn contracts(dir: &Path) -> Result<(Vec<Contract>, Vec<InputFile>), Error> {
     let mut inputs = Inputs::default();
-    load_contracts(dir, &mut inputs)?;
+    load_contracts(dir, &mut inputs, Fingerprints::Taken)?;
     Ok((inputs.contracts, inputs.files))
 }

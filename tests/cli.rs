@@ -155,4 +155,13 @@ fn check_of_the_contract_library_is_clean() {
         String::from_utf8(out.get_output().stdout.clone()).unwrap(),
         "ok: 9 contracts, 0 subscriptions, 0 outage windows, 9 files checked\n"
     );
+    // The Seoul case: the nine contract files, subscriptions.yaml and outages.csv.
+    let out = slacredit()
+        .args(["check", "docs/cases/aws-seoul-2018"])
+        .assert()
+        .success();
+    assert_eq!(
+        String::from_utf8(out.get_output().stdout.clone()).unwrap(),
+        "ok: 9 contracts, 5 subscriptions, 2 outage windows, 11 files checked\n"
+    );
 }

@@ -4,7 +4,7 @@ use super::output::{self, Sink};
 use super::{AuditArgs, ClaimArgs, Failure, Format, InputArgs, ReconcileArgs};
 use crate::claim::Detail;
 use crate::compute::{Inputs, Run, Selection, Total};
-use crate::load::Sources;
+use crate::load::{Fingerprints, Sources};
 use crate::period::{PeriodId, PeriodSpan};
 use crate::reconcile::reconcile as compare;
 use crate::report;
@@ -115,14 +115,20 @@ fn stream_json(
 
 pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
     // `check` alone (or with only --contracts) validates the contracts.
-    let inputs = sources(args, false)?.load()?;
+    // Nothing here prints a fingerprint.
+    let sources = sources(args, false)?;
+    let (inputs, _) = sources.load_early(false, Fingerprints::Skipped)?;
     crate::compute::validate(&inputs)?;
+    // A contract per contract file (two with one id are an error).
+    let files = inputs.contracts.len()
+        + usize::from(sources.subscriptions.is_some())
+        + sources.outages.len()
+        + usize::from(sources.charges.is_some());
     println!(
-        "ok: {} contracts, {} subscriptions, {} outage windows, {} files checked",
+        "ok: {} contracts, {} subscriptions, {} outage windows, {files} files checked",
         inputs.contracts.len(),
         inputs.subscriptions.len(),
         inputs.windows.len(),
-        inputs.files.len()
     );
     // As in `claim`: the process ends here.
     std::mem::forget(inputs);
@@ -155,8 +161,13 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
             ))
         }
     };
+    // Tables and CSV print no fingerprints of the inputs; the other reports do.
+    let fingerprints = match args.format {
+        Format::Csv | Format::Table => Fingerprints::Skipped,
+        _ => Fingerprints::Taken,
+    };
     let clock = std::time::Instant::now();
-    let (inputs, early) = sources.load_early(true)?;
+    let (inputs, early) = sources.load_early(true, fingerprints)?;
     timing("load", clock);
     let selection = Selection {
         periods,
@@ -208,7 +219,8 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
 }
 
 pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
-    let (inputs, early) = sources(&args.input, true)?.load_early(true)?;
+    // An audit fingerprints its inputs whatever the format: reproducing it starts from them.
+    let (inputs, early) = sources(&args.input, true)?.load_early(true, Fingerprints::Taken)?;
     let selection = Selection {
         periods: Some(year_span(args.year)?),
         ..Selection::default()

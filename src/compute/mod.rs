@@ -44,7 +44,8 @@ pub struct Inputs {
     pub windows: Vec<Window>,
     /// Actual charges, overriding fees.
     pub charges: Charges,
-    /// The files read, with fingerprints (empty for inputs built in code).
+    /// The files read, with fingerprints (empty for inputs built in code, and for loads that
+    /// took no fingerprints).
     pub files: Vec<InputFile>,
     /// The file the subscriptions came from, for messages; `None` for subscriptions built in code.
     pub subscriptions_file: Option<Arc<str>>,
