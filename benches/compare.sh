@@ -24,6 +24,9 @@ columns=subscription,period,downtime_minutes,uptime_percent,credit_percent,credi
 # kept beside its `time -v` report.
 timed() {
   local name=$1; shift
+  # Each side starts with nothing left to write back from the build or the side before it (a
+  # release build leaves hundreds of megabytes dirty; L's output is 123 MB): not timed.
+  sync
   local t0=$EPOCHREALTIME
   /usr/bin/time -v -o "$out/$name.time" "$@"
   awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f\n", b - a }' > "$out/$name.wall"
