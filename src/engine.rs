@@ -2,7 +2,7 @@
 //! (SPEC 2.4, 3.1-3.3). Period-independent work (merging, exclusions, minimum durations) is done
 //! once per subscription; each period then only clips and counts.
 
-use crate::claim::{ClaimIncident, Detail};
+use crate::claim::{ClaimIncident, Detail, Labels};
 use crate::contract::{Contract, Counting, ExcludedTime, PartialImpact};
 use crate::period::{midnight, Period};
 use crate::scope::Scope;
@@ -57,9 +57,9 @@ pub struct Incident {
     /// The incident's stretches of downtime, contiguous, at their impacts.
     pub segments: Arc<[Segment]>,
     /// References of its windows.
-    pub references: Arc<[SmolStr]>,
+    pub references: Labels,
     /// Sources of its windows.
-    pub sources: Arc<[SmolStr]>,
+    pub sources: Labels,
 }
 
 impl Incident {
@@ -80,15 +80,6 @@ pub struct Timeline {
     pub incidents: Vec<Incident>,
     /// Excluded time, sorted disjoint.
     pub excluded: Arc<[Span]>,
-}
-
-/// No references or sources: one shared empty list per thread, so unlabelled incidents allocate
-/// none and two cores never count references on the same one.
-fn no_labels() -> Arc<[SmolStr]> {
-    thread_local! {
-        static EMPTY: Arc<[SmolStr]> = Arc::from([]);
-    }
-    EMPTY.with(Arc::clone)
 }
 
 /// Whether `w` is excluded time under `contract` (SPEC 3.6, maintenance).
@@ -159,15 +150,14 @@ fn incidents(
     } else {
         timeline::subtract(&merged, excluded)
     };
-    let no_labels = no_labels();
     let mut incidents: Vec<Incident> = timeline::runs(&segments)
         .filter(|p| p[p.len() - 1].end - p[0].start >= rules.min_duration.0)
         .map(|segments| Incident {
             start: segments[0].start,
             end: segments[segments.len() - 1].end,
             segments: Arc::from(segments),
-            references: no_labels.clone(),
-            sources: no_labels.clone(),
+            references: Labels::default(),
+            sources: Labels::default(),
         })
         .collect();
     if detail == Detail::Figures {
@@ -175,8 +165,8 @@ fn incidents(
     }
     // Attach each counted window's reference and source to the incidents it overlaps.
     // (references, sources) of each incident.
-    type Labels = (Vec<SmolStr>, Vec<SmolStr>);
-    let mut labels: Vec<Labels> = vec![(Vec::new(), Vec::new()); incidents.len()];
+    type Found = (Vec<SmolStr>, Vec<SmolStr>);
+    let mut labels: Vec<Found> = vec![(Vec::new(), Vec::new()); incidents.len()];
     for w in counted {
         let (a, b) = span(w);
         let first = incidents.partition_point(|i| i.end() <= a);
@@ -194,8 +184,8 @@ fn incidents(
         refs.dedup();
         sources.sort();
         sources.dedup();
-        inc.references = Arc::from(refs);
-        inc.sources = Arc::from(sources);
+        inc.references = Labels::from(refs);
+        inc.sources = Labels::from(sources);
     }
     incidents
 }
@@ -443,6 +433,9 @@ pub struct Measured {
 
 /// Seconds as minutes, for display.
 pub fn minutes(seconds: Decimal) -> Decimal {
+    // Whole minutes of whole seconds (most of them: windows are given to the minute) need no
+    // decimal division; the result is the one the division gives, scale 0.
+
     seconds / Decimal::from(60)
 }
 

@@ -92,7 +92,7 @@ pub(crate) fn claim(c: &Claim) -> JsonClaim<'_> {
                 start: i.start.to_string(),
                 end: i.end.to_string(),
                 downtime_minutes: minutes(i.downtime_minutes),
-                references: &i.references,
+                references: &i.references[..],
             })
             .collect(),
     }
