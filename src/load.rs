@@ -1,6 +1,6 @@
 //! Loading inputs from files: contracts folder, subscriptions, outage windows, charges, or a case
-//! folder holding them. Every file is fingerprinted; every problem of every file is collected
-//! before giving up.
+//! folder holding them. Every file is fingerprinted (unless the run prints no fingerprints);
+//! every problem of every file is collected before giving up.
 
 use crate::compute::{resolve_subscriptions, Early, Inputs, Resolution, WindowIndex};
 use crate::contract::Contract;
