@@ -169,10 +169,7 @@ impl<'t> CsvReader<'t> {
                 self.core
                     .read_record(self.input, &mut self.out[nout..], &mut self.ends[nend..]);
             self.input = &self.input[nin..];
-            // Field ends are counted from the start of the output given to this call.
-            for end in &mut self.ends[nend..nend + e] {
-                *end += nout;
-            }
+            // Field ends are counted from the start of the record, across calls.
             nout += o;
             nend += e;
             match result {

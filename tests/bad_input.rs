@@ -297,3 +297,38 @@ fn charges_in_another_currency_or_for_an_unknown_subscription() {
          3 problems found; nothing was written\n"
     );
 }
+
+#[test]
+fn a_last_line_without_a_line_end_and_a_long_record_are_read_whole() {
+    // Both make the CSV reader read a record in more than one step: the last line ends with
+    // the file; a reference of 3,000 characters overflows the first buffer. The claim is the
+    // one of the files written the usual way: 84 minutes of 43,200, 10 % of USD 100.00.
+    let subs = GOOD_SUBS.trim_end();
+    let long = "r".repeat(3000);
+    let outages = format!(
+        "start,end,region,reference\n2018-11-22T08:19:00+09:00,2018-11-22T09:43:00+09:00,x,{long}"
+    );
+    let out = run_in(
+        &[
+            ("contracts/c.yaml", GOOD_CONTRACT.as_bytes()),
+            ("subs.csv", subs.as_bytes()),
+            ("out.csv", outages.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--format",
+            "csv",
+            "--columns",
+            "subscription,period,downtime_minutes,credit",
+        ],
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert_eq!(
+        out.stdout,
+        "subscription,period,downtime_minutes,credit\na,2018-11,84,10.00\n"
+    );
+}
