@@ -120,11 +120,22 @@ impl Format {
 /// A CSV reader over text already in memory (RFC 4180 quoting, CRLF or LF, blank lines
 /// skipped), keeping line numbers. It drives `csv_core` directly: the `csv` crate's reader would
 /// copy every byte through its buffer and check UTF-8 once more per record, the bulk of reading
-/// a million-line file. Fields are not trimmed here; readers trim each field they use.
+/// a million-line file. A line with no quote and no carriage return (almost every line of a
+/// provider's export) is split at its commas where it lies, which is what `csv_core` reads from
+/// it; any other line goes through `csv_core`. Fields are not trimmed here; readers trim each
+/// field they use.
 pub(crate) struct CsvReader<'t> {
     core: csv_core::Reader,
-    input: &'t [u8],
-    /// Unquoted field bytes of the current record, and where each field ends.
+    text: &'t str,
+    /// Where reading is in `text` (at the start of a line, between records).
+    at: usize,
+    /// Whether the last record `csv_core` read ended at a carriage return: the line feed that
+    /// may follow is its to read.
+    after_cr: bool,
+    /// Whether lines are split where they lie (always, but in the tests that compare it with
+    /// `csv_core` reading everything).
+    split: bool,
+    /// Unquoted field bytes of a record `csv_core` read, and where each field ends.
     out: Vec<u8>,
     ends: Vec<usize>,
 }
@@ -133,13 +144,20 @@ pub(crate) struct CsvReader<'t> {
 pub(crate) struct CsvRecord<'r> {
     text: &'r str,
     ends: &'r [usize],
+    /// Bytes between a field's end and the next one's start: the comma of a line split where
+    /// it lies; none in `csv_core`'s output.
+    gap: usize,
 }
 
 impl<'r> CsvRecord<'r> {
     /// Field `i`, when the record has it.
     pub(crate) fn get(&self, i: usize) -> Option<&'r str> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] + self.gap
+        };
         self.text.get(start..end)
     }
 
@@ -154,7 +172,10 @@ impl<'t> CsvReader<'t> {
     pub(crate) fn new(text: &'t str) -> CsvReader<'t> {
         CsvReader {
             core: csv_core::Reader::new(),
-            input: text.as_bytes(),
+            text,
+            at: 0,
+            after_cr: false,
+            split: true,
             out: vec![0; 1024],
             ends: vec![0; 16],
         }
@@ -162,14 +183,67 @@ impl<'t> CsvReader<'t> {
 
     /// The next record and the line it starts on; `None` at the end.
     fn next(&mut self) -> Option<(Result<CsvRecord<'_>, String>, usize)> {
+        // As `csv_core` counts it: blank lines before a record are the record's.
         let line = self.core.line() as usize;
-        let (mut nout, mut nend) = (0, 0);
+        if self.split && !self.after_cr {
+            while let Some((text, ends)) = self.split_line() {
+                if ends > 0 {
+                    let record = CsvRecord {
+                        text,
+                        ends: &self.ends[..ends],
+                        gap: 1,
+                    };
+                    return Some((Ok(record), line.max(1)));
+                }
+            }
+        }
+        self.read_by_core(line)
+    }
+
+    /// The next line, when it is blank (no fields: skipped, as `csv_core` skips it) or holds
+    /// neither a quote nor a carriage return: its text, with where each field ends in `ends`.
+    /// `None` at the end of the text and for a line that `csv_core` must read.
+    fn split_line(&mut self) -> Option<(&'t str, usize)> {
+        let rest = &self.text.as_bytes()[self.at..];
+        let newline = memchr::memchr(b'\n', rest);
+        let len = newline.unwrap_or(rest.len());
+        if len == 0 && newline.is_none() {
+            return None;
+        }
+        if memchr::memchr2(b'"', b'\r', &rest[..len]).is_some() {
+            return None;
+        }
+        // Both ends are ASCII, so this is text; checked all the same rather than assumed.
+        let text = self.text.get(self.at..self.at + len)?;
+        self.at += len + usize::from(newline.is_some());
+        if newline.is_some() {
+            self.core.set_line(self.core.line() + 1);
+        }
+        if len == 0 {
+            return Some((text, 0));
+        }
+        let mut n = 0;
+        let commas = memchr::memchr_iter(b',', text.as_bytes());
+        for end in commas.chain(std::iter::once(len)) {
+            if n == self.ends.len() {
+                self.ends.resize(n * 2, 0);
+            }
+            self.ends[n] = end;
+            n += 1;
+        }
+        Some((text, n))
+    }
+
+    /// The next record as `csv_core` reads it, reported at `line`.
+    fn read_by_core(&mut self, line: usize) -> Option<(Result<CsvRecord<'_>, String>, usize)> {
+        let input = &self.text.as_bytes()[self.at..];
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
         loop {
-            let (result, nin, o, e) =
+            let (result, i, o, e) =
                 self.core
-                    .read_record(self.input, &mut self.out[nout..], &mut self.ends[nend..]);
-            self.input = &self.input[nin..];
+                    .read_record(&input[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
             // Field ends are counted from the start of the record, across calls.
+            nin += i;
             nout += o;
             nend += e;
             match result {
@@ -183,15 +257,21 @@ impl<'t> CsvReader<'t> {
                     self.ends.resize(len * 2, 0);
                 }
                 csv_core::ReadRecordResult::Record => break,
-                csv_core::ReadRecordResult::End => return None,
+                csv_core::ReadRecordResult::End => {
+                    self.at += nin;
+                    return None;
+                }
             }
         }
+        self.at += nin;
+        self.after_cr = nin > 0 && input[nin - 1] == b'\r';
         // The text is UTF-8 and unquoting only removes ASCII quotes, so this holds; it is
         // checked all the same rather than assumed.
         let record = match std::str::from_utf8(&self.out[..nout]) {
             Ok(text) => Ok(CsvRecord {
                 text,
                 ends: &self.ends[..nend],
+                gap: 0,
             }),
             Err(_) => Err("field is not valid UTF-8".to_owned()),
         };
@@ -307,4 +387,88 @@ pub(crate) fn non_empty(value: Option<&str>) -> Option<&str> {
     value
         .map(str::trim)
         .filter(|v| !v.is_empty() && *v != "~" && *v != "null")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every record of `reader` as its fields, with its line; errors as text.
+    fn records(mut reader: CsvReader<'_>) -> Vec<(Result<Vec<String>, String>, usize)> {
+        let mut out = Vec::new();
+        while let Some((record, line)) = reader.next() {
+            let fields =
+                record.map(|r| (0..r.len()).map(|i| r.get(i).unwrap().to_owned()).collect());
+            out.push((fields, line));
+        }
+        out
+    }
+
+    proptest! {
+        /// Lines split where they lie read as `csv_core` reads them: the same fields and line
+        /// numbers, whatever quotes, carriage returns, blank lines and commas are around.
+        #[test]
+        fn split_lines_read_as_csv_core_reads_them(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    Just("\n"), Just("\r\n"), Just("\r"), Just(","), Just("\""),
+                    Just("sub-0001"), Just(" a b "), Just("é"), Just(""), Just("\"x,\ny\""),
+                ],
+                0..40,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            let mut core = CsvReader::new(&text);
+            core.split = false;
+            prop_assert_eq!(records(CsvReader::new(&text)), records(core));
+        }
+    }
+
+    #[test]
+    fn a_provider_export_is_split_at_its_commas() {
+        let text = "id,customer\nsub-1,acme\n\nsub-2,\"Smith, J\"\r\nsub-3,b\n,\n";
+        let read = records(CsvReader::new(text));
+        let fields = |f: &[&str]| Ok(f.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            read,
+            vec![
+                (fields(&["id", "customer"]), 1),
+                (fields(&["sub-1", "acme"]), 2),
+                // The blank line before it is the record's, as csv_core counts.
+                (fields(&["sub-2", "Smith, J"]), 3),
+                // After a carriage return, csv_core reads on and counts as it does.
+                (fields(&["sub-3", "b"]), 4),
+                (fields(&["", ""]), 6),
+            ]
+        );
+    }
+
+    #[test]
+    fn records_read_in_several_calls_keep_their_fields() {
+        // The last record without a line end, and a record longer than the first output
+        // buffer: `csv_core` reads each in more than one call.
+        let long = "x".repeat(3000);
+        for text in [
+            "id,fee\nsub-1,100".to_owned(),
+            format!("id,\"reference\",fee\nsub-1,\"{long}\",100\n"),
+            format!("id,\"reference\",fee\nsub-1,\"{long}\",100"),
+        ] {
+            for split in [true, false] {
+                let mut reader = CsvReader::new(&text);
+                reader.split = split;
+                let read = records(reader);
+                let last = read.last().unwrap().0.as_ref().unwrap();
+                assert_eq!(
+                    last.first().map(String::as_str),
+                    Some("sub-1"),
+                    "{text:.20}"
+                );
+                assert_eq!(last.last().map(String::as_str), Some("100"), "{text:.20}");
+                if last.len() == 3 {
+                    assert_eq!(last[1], long);
+                }
+            }
+        }
+    }
 }
