@@ -433,9 +433,6 @@ pub struct Measured {
 
 /// Seconds as minutes, for display.
 pub fn minutes(seconds: Decimal) -> Decimal {
-    // Whole minutes of whole seconds (most of them: windows are given to the minute) need no
-    // decimal division; the result is the one the division gives, scale 0.
-
     seconds / Decimal::from(60)
 }
 
