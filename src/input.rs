@@ -183,10 +183,13 @@ impl<'t> CsvReader<'t> {
 
     /// The next record and the line it starts on; `None` at the end.
     fn next(&mut self) -> Option<(Result<CsvRecord<'_>, String>, usize)> {
-        // As `csv_core` counts it: blank lines before a record are the record's.
-        let line = self.core.line() as usize;
         if self.split && !self.after_cr {
-            while let Some((text, ends)) = self.split_line() {
+            loop {
+                // The line this one starts on: blank lines before it have been counted.
+                let line = self.core.line() as usize;
+                let Some((text, ends)) = self.split_line() else {
+                    break;
+                };
                 if ends > 0 {
                     let record = CsvRecord {
                         text,
@@ -197,7 +200,7 @@ impl<'t> CsvReader<'t> {
                 }
             }
         }
-        self.read_by_core(line)
+        self.read_by_core()
     }
 
     /// The next line, when it is blank (no fields: skipped, as `csv_core` skips it) or holds
@@ -234,9 +237,17 @@ impl<'t> CsvReader<'t> {
         Some((text, n))
     }
 
-    /// The next record as `csv_core` reads it, reported at `line`.
-    fn read_by_core(&mut self, line: usize) -> Option<(Result<CsvRecord<'_>, String>, usize)> {
+    /// The next record as `csv_core` reads it, and the line it starts on.
+    fn read_by_core(&mut self) -> Option<(Result<CsvRecord<'_>, String>, usize)> {
         let input = &self.text.as_bytes()[self.at..];
+        // `csv_core` reads the blank lines before a record, and the line feed of a record that
+        // ended at a carriage return, with the record: the record starts after them.
+        let before = input
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .filter(|&&b| b == b'\n')
+            .count();
+        let line = self.core.line() as usize + before;
         let (mut nin, mut nout, mut nend) = (0, 0, 0);
         loop {
             let (result, i, o, e) =
@@ -435,10 +446,9 @@ mod tests {
             vec![
                 (fields(&["id", "customer"]), 1),
                 (fields(&["sub-1", "acme"]), 2),
-                // The blank line before it is the record's, as csv_core counts.
-                (fields(&["sub-2", "Smith, J"]), 3),
-                // After a carriage return, csv_core reads on and counts as it does.
-                (fields(&["sub-3", "b"]), 4),
+                // After a blank line, and after a line ending in CRLF: each on its own line.
+                (fields(&["sub-2", "Smith, J"]), 4),
+                (fields(&["sub-3", "b"]), 5),
                 (fields(&["", ""]), 6),
             ]
         );
