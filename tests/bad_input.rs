@@ -338,23 +338,15 @@ fn errors_in_a_crlf_file_name_their_own_lines() {
     // A spreadsheet's export: CRLF line ends, a blank line. The bad fees are on lines 3 and 5.
     let subs = "id,customer,contract,currency,fee,region\r\na,A,c,USD,100.00,x\r\n\
                 b,B,c,USD,abc,x\r\n\r\nd,D,c,USD,xyz,x\r\n";
-    let out = run_in(
-        &[
-            ("contracts/c.yaml", GOOD_CONTRACT.as_bytes()),
-            ("subs.csv", subs.as_bytes()),
-            ("out.csv", GOOD_OUTAGES.as_bytes()),
-        ],
-        &[
-            "check",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            "out.csv",
-        ],
+    let (code, stderr) = run(
+        &[("c.yaml", GOOD_CONTRACT)],
+        subs,
+        ("out.csv", GOOD_OUTAGES),
+        &[],
     );
-    assert_eq!(out.code, 1);
+    assert_eq!(code, 1);
     assert_eq!(
-        out.stderr,
+        stderr,
         "error: subs.csv:3: fee: expected a decimal number such as 99.99, found \"abc\"\n\
          error: subs.csv:5: fee: expected a decimal number such as 99.99, found \"xyz\"\n\
          2 problems found; nothing was written\n"
