@@ -25,6 +25,10 @@ pub(crate) struct Parts<'a> {
     pub(crate) currency: Currency,
     pub(crate) capped: bool,
     pub(crate) steps: CreditSteps,
+    /// Which shared period of the run `measured` and `assessment` are (scope, period), when they
+    /// are one: every subscription of the scope gets the same, so what a report prints of them it
+    /// can print once. `None` for a subscription's own measurement.
+    pub(crate) shared: Option<(u32, u32)>,
 }
 
 impl Parts<'_> {

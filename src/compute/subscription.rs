@@ -186,9 +186,11 @@ impl Run<'_> {
             {
                 continue;
             }
-            let incidents = match (&measured, shared) {
-                (Cow::Borrowed(_), Some((k, _))) => &shared_incidents[k],
-                _ => &measured.incidents,
+            let (incidents, shared) = match (&measured, shared) {
+                (Cow::Borrowed(_), Some((k, _))) => {
+                    (&shared_incidents[k], Some((job.scope as u32, k as u32)))
+                }
+                _ => (&measured.incidents, None),
             };
             out.emit(Parts {
                 sub,
@@ -202,6 +204,7 @@ impl Run<'_> {
                 currency,
                 capped,
                 steps,
+                shared,
             });
         }
     }

@@ -4,6 +4,7 @@
 use super::{push_minutes, push_money, push_percent, push_uptime, text};
 use crate::claim::{Claim, NextTier};
 use crate::compute::{Claims, Emit, Parts};
+use crate::fxhash::FxHashMap;
 use crate::money::Currency;
 use crate::period::PeriodId;
 use crate::time::Instant;
@@ -107,9 +108,21 @@ impl Columns {
     /// Rows printed as the claims are computed, without building them (see
     /// [`crate::Run::stream`]); `subscriptions` sizes the buffer.
     pub(crate) fn writer(&self, subscriptions: usize) -> RowWriter<'_> {
+        let mut segments: Vec<Segment> = Vec::new();
+        for (n, &col) in self.0.iter().enumerate() {
+            match segments.last_mut() {
+                Some(Segment::Shared(run)) if !of_subscription(col) => run.end = n + 1,
+                _ if of_subscription(col) => segments.push(Segment::Own(col)),
+                _ => segments.push(Segment::Shared(n..n + 1)),
+            }
+        }
         RowWriter {
             columns: self,
             out: Vec::with_capacity(subscriptions * 4 * 24 * self.0.len()),
+            segments,
+            shared: FxHashMap::default(),
+            runs: Vec::new(),
+            printed: Vec::new(),
         }
     }
 
@@ -128,6 +141,27 @@ impl Columns {
 pub(crate) struct RowWriter<'c> {
     columns: &'c Columns,
     out: Vec<u8>,
+    /// The chosen columns as they depend on the claim: one column of the subscription's own, or
+    /// a run of columns that depend on the period's measurement and assessment only.
+    segments: Vec<Segment>,
+    /// For each shared period met (see [`Parts::shared`]), where its printed runs start in `runs`.
+    shared: FxHashMap<(u32, u32), usize>,
+    /// Each printed run of a shared period, as a range of `printed`.
+    runs: Vec<(usize, usize)>,
+    printed: Vec<u8>,
+}
+
+/// Part of a row: see [`RowWriter::segments`].
+enum Segment {
+    Own(usize),
+    /// Positions in the chosen columns, consecutive.
+    Shared(std::ops::Range<usize>),
+}
+
+/// Whether column `col` depends on the subscription or the price of its claim, not only on the
+/// period's measurement and assessment.
+fn of_subscription(col: usize) -> bool {
+    matches!(col, 0 | 1 | 2 | 13 | 14 | 15 | 16)
 }
 
 impl RowWriter<'_> {
@@ -139,7 +173,50 @@ impl RowWriter<'_> {
 
 impl Emit for RowWriter<'_> {
     fn emit(&mut self, parts: Parts<'_>) {
-        self.columns.push_row(&mut self.out, &Row::of_parts(&parts));
+        let row = Row::of_parts(&parts);
+        let Some(key) = parts.shared else {
+            return self.columns.push_row(&mut self.out, &row);
+        };
+        // A billing run prints each shared period for thousands of subscriptions: its columns
+        // are printed once and copied after.
+        let (columns, segments, printed, runs) = (
+            &self.columns.0,
+            &self.segments,
+            &mut self.printed,
+            &mut self.runs,
+        );
+        let first = *self.shared.entry(key).or_insert_with(|| {
+            let first = runs.len();
+            for segment in segments {
+                if let Segment::Shared(run) = segment {
+                    let start = printed.len();
+                    for (n, &col) in columns[run.clone()].iter().enumerate() {
+                        if n > 0 {
+                            printed.push(b',');
+                        }
+                        cell(printed, &row, col);
+                    }
+                    runs.push((start, printed.len()));
+                }
+            }
+            first
+        });
+        let out = &mut self.out;
+        let mut run = first;
+        for (n, segment) in segments.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            match *segment {
+                Segment::Own(col) => cell(out, &row, col),
+                Segment::Shared(_) => {
+                    let (a, b) = runs[run];
+                    out.extend_from_slice(&printed[a..b]);
+                    run += 1;
+                }
+            }
+        }
+        out.push(b'\n');
     }
 }
 
@@ -291,9 +368,8 @@ mod tests {
     use crate::{Contract, Detail, Money, PeriodSpan, Subscription, Window};
     use proptest::prelude::*;
 
-    /// Every column of `inputs`' claims, printed from built claims and as they are computed.
-    fn both_ways(inputs: &Inputs, selection: &Selection) -> (String, String) {
-        let all = Columns::all();
+    /// `columns` of `inputs`' claims, printed from built claims and as they are computed.
+    fn both_ways(inputs: &Inputs, selection: &Selection, all: &Columns) -> (String, String) {
         let run = Run::new(inputs, selection).unwrap();
         let built = all.rows(&run.collect().claims);
         let mut streamed = String::new();
@@ -313,17 +389,20 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
         /// A row printed as its claim is computed is the row printed from the claim: shared and
-        /// own windows, excluded time, partial impact, notes, next tiers, capped credits, both
-        /// levels of detail, credited-only or not.
+        /// own windows, two scopes, excluded time, partial impact, notes, next tiers, capped
+        /// credits, both levels of detail, credited-only or not, any choice and order of columns
+        /// (a shared period's columns are printed once per chunk, in runs between the others).
         #[test]
         fn streamed_rows_are_the_rows_of_the_claims(
             windows in prop::collection::vec(
-                (0i64..90 * 86_400, 60i64..20_000, 0usize..4, prop::bool::ANY, 1u8..=10),
+                (0i64..90 * 86_400, 60i64..20_000, 0usize..6, prop::bool::ANY, 1u8..=10),
                 0..12,
             ),
             figures in prop::bool::ANY,
             credited_only in prop::bool::ANY,
             february_in_maintenance in prop::bool::ANY,
+            columns in Just((0..COLUMNS.len()).collect::<Vec<usize>>()).prop_shuffle(),
+            chosen in 1..=COLUMNS.len(),
         ) {
             let contract = Contract::from_yaml(
                 "c.yaml",
@@ -335,11 +414,19 @@ mod tests {
             )
             .unwrap();
             let usd = crate::Currency::from_code("USD").unwrap();
+            // Scopes shared as the loaders share them (interned): s0 and s1 share their scope's
+            // periods, s2 has its own.
+            let (mut a, mut b) = (crate::Scope::new(), crate::Scope::new());
+            a.insert("region", "a");
+            b.insert("region", "b");
             let subscriptions: Vec<Subscription> = (0..3)
                 .map(|k| {
-                    // s0's 2.00 earns credits below the minimum.
-                    let fee = Money::new(Decimal::new(200 + 17_333 * k, 2), usd);
-                    Subscription::new(&format!("s{k}"), &format!("Customer, {k}"), "c", fee)
+                    // s0's 2.00 earns credits below the minimum, s1's 352.00 credits over the cap.
+                    let fee = Money::new(Decimal::new([200, 35_200, 17_533][k], 2), usd);
+                    Subscription {
+                        scope: if k == 2 { b.clone() } else { a.clone() },
+                        ..Subscription::new(&format!("s{k}"), &format!("Customer, {k}"), "c", fee)
+                    }
                 })
                 .collect();
             let jan = 1_514_764_800;
@@ -353,6 +440,9 @@ mod tests {
                         .unwrap();
                     if who < 3 {
                         w.customers.push(format!("s{who}").into());
+                    } else if who == 5 {
+                        // Shared by s2's region only: its scope's periods differ from s0's and s1's.
+                        w = w.with_scope("region", "b");
                     }
                     if maintenance {
                         w.cause = Some("maintenance".into());
@@ -382,7 +472,8 @@ mod tests {
                 detail: if figures { Detail::Figures } else { Detail::Full },
                 ..Selection::default()
             };
-            let (built, streamed) = both_ways(&inputs, &selection);
+            let columns = Columns(columns[..chosen].to_vec());
+            let (built, streamed) = both_ways(&inputs, &selection, &columns);
             prop_assert_eq!(built, streamed);
         }
     }
