@@ -24,16 +24,27 @@ impl Run<'_> {
         sink: impl FnMut(T) -> Result<(), Error>,
     ) -> Result<Vec<Total>, Error> {
         // A few claims per subscription: room for them up front, not copied as it grows.
-        self.stream_with(|n| Vec::with_capacity(n * 4), map, sink)
+        self.stream_with(
+            |n| Vec::with_capacity(n * 4),
+            |claims| {
+                map(std::mem::replace(
+                    claims,
+                    Vec::with_capacity(claims.capacity()),
+                ))
+            },
+            sink,
+        )
     }
 
     /// As [`Run::stream`], with each chunk's claims going to an [`Emit`] as they are computed:
-    /// `start(n)` makes one for a chunk of `n` subscriptions, `finish` turns it into what `sink`
-    /// takes. A report that prints claims as they come need not build them.
+    /// `start(n)` makes one for each thread, for chunks of up to `n` subscriptions; `finish` takes
+    /// what it holds of a chunk as what `sink` takes, and leaves it ready for the next. A report
+    /// that prints claims as they come need not build them, and can keep what it prints for
+    /// every chunk once per thread.
     pub(crate) fn stream_with<E: Emit, T: Send>(
         &self,
         start: impl Fn(usize) -> E + Sync,
-        finish: impl Fn(E) -> T + Sync,
+        finish: impl Fn(&mut E) -> T + Sync,
         mut sink: impl FnMut(T) -> Result<(), Error>,
     ) -> Result<Vec<Total>, Error> {
         // Workers take chunks in order and send results back; this thread writes them in order
@@ -45,9 +56,9 @@ impl Run<'_> {
             .clamp(1, 16);
         let ahead = 4 * threads;
         let chunks: Vec<&[Job<'_>]> = self.jobs.chunks(CHUNK).collect();
-        let work = |jobs: &[Job<'_>], local: &Local| -> (T, BTreeMap<Currency, Decimal>) {
+        let work = |jobs: &[Job<'_>], local: &Local, emit: &mut E| {
             let mut out = Totaled {
-                inner: start(jobs.len()),
+                inner: emit,
                 totals: BTreeMap::new(),
             };
             for group in jobs.chunks(32) {
@@ -62,8 +73,9 @@ impl Run<'_> {
             // Not worth a thread: a billing system's call for one customer stays on its thread.
             let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
             let local = self.local();
+            let mut emit = start(CHUNK);
             for (i, chunk) in chunks.iter().enumerate() {
-                let (t, part) = work(chunk, &local);
+                let (t, part) = work(chunk, &local, &mut emit);
                 for (currency, credit) in part {
                     *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
                 }
@@ -81,9 +93,11 @@ impl Run<'_> {
             let (tx, rx) = mpsc::channel();
             for _ in 0..threads {
                 let tx = tx.clone();
-                let (next, stop, written, chunks, work) = (&next, &stop, &written, &chunks, &work);
+                let (next, stop, written, chunks) = (&next, &stop, &written, &chunks);
+                let (work, start) = (&work, &start);
                 s.spawn(move || {
                     let local = self.local();
+                    let mut emit = start(CHUNK);
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if i >= chunks.len() {
@@ -95,7 +109,7 @@ impl Run<'_> {
                         }
                         drop(done);
                         if stop.load(Ordering::Relaxed)
-                            || tx.send((i, work(chunks[i], &local))).is_err()
+                            || tx.send((i, work(chunks[i], &local, &mut emit))).is_err()
                         {
                             break;
                         }
@@ -150,12 +164,12 @@ impl Run<'_> {
 }
 
 /// An [`Emit`] adding up the credits it passes on, per currency.
-struct Totaled<E> {
-    inner: E,
+struct Totaled<'e, E> {
+    inner: &'e mut E,
     totals: BTreeMap<Currency, Decimal>,
 }
 
-impl<E: Emit> Emit for Totaled<E> {
+impl<E: Emit> Emit for Totaled<'_, E> {
     fn emit(&mut self, parts: Parts<'_>) {
         *self.totals.entry(parts.currency).or_insert(Decimal::ZERO) += parts.credit;
         self.inner.emit(parts);

@@ -106,7 +106,7 @@ impl Columns {
     }
 
     /// Rows printed as the claims are computed, without building them (see
-    /// [`crate::Run::stream`]); `subscriptions` sizes the buffer.
+    /// [`crate::Run::stream`]), on one thread; `subscriptions` in a chunk sizes the buffer.
     pub(crate) fn writer(&self, subscriptions: usize) -> RowWriter<'_> {
         let mut segments: Vec<Segment> = Vec::new();
         for (n, &col) in self.0.iter().enumerate() {
@@ -140,16 +140,22 @@ impl Columns {
 /// CSV rows of claims as they are computed.
 pub(crate) struct RowWriter<'c> {
     columns: &'c Columns,
+    /// The rows of the chunk being computed.
     out: Vec<u8>,
     /// The chosen columns as they depend on the claim: one column of the subscription's own, or
     /// a run of columns that depend on the period's measurement and assessment only.
     segments: Vec<Segment>,
-    /// For each shared period met (see [`Parts::shared`]), where its printed runs start in `runs`.
+    /// For each shared period met (see [`Parts::shared`]), where its printed runs start in
+    /// `runs`. Kept from chunk to chunk: a scope's periods come back in every chunk.
     shared: FxHashMap<(u32, u32), usize>,
     /// Each printed run of a shared period, as a range of `printed`.
     runs: Vec<(usize, usize)>,
     printed: Vec<u8>,
 }
+
+/// How many bytes of shared periods' columns a writer keeps before starting over: a provider's
+/// few hundred (scope, period) pairs fit many times, a million distinct scopes would not.
+const SHARED_BYTES: usize = 1 << 20;
 
 /// Part of a row: see [`RowWriter::segments`].
 enum Segment {
@@ -165,9 +171,18 @@ fn of_subscription(col: usize) -> bool {
 }
 
 impl RowWriter<'_> {
-    /// The rows written.
-    pub(crate) fn finish(self) -> String {
-        text(self.out)
+    /// The rows written since the last call.
+    pub(crate) fn finish(&mut self) -> String {
+        if self.printed.len() > SHARED_BYTES {
+            self.shared.clear();
+            self.runs.clear();
+            self.printed.clear();
+        }
+        let capacity = self.out.capacity();
+        text(std::mem::replace(
+            &mut self.out,
+            Vec::with_capacity(capacity),
+        ))
     }
 }
 
