@@ -123,6 +123,7 @@ impl Columns {
             shared: FxHashMap::default(),
             runs: Vec::new(),
             printed: Vec::new(),
+            limit: SHARED_BYTES,
         }
     }
 
@@ -151,6 +152,8 @@ pub(crate) struct RowWriter<'c> {
     /// Each printed run of a shared period, as a range of `printed`.
     runs: Vec<(usize, usize)>,
     printed: Vec<u8>,
+    /// How many bytes of `printed` to keep before starting over ([`SHARED_BYTES`]).
+    limit: usize,
 }
 
 /// How many bytes of shared periods' columns a writer keeps before starting over: a provider's
@@ -173,16 +176,38 @@ fn of_subscription(col: usize) -> bool {
 impl RowWriter<'_> {
     /// The rows written since the last call.
     pub(crate) fn finish(&mut self) -> String {
-        if self.printed.len() > SHARED_BYTES {
-            self.shared.clear();
-            self.runs.clear();
-            self.printed.clear();
-        }
         let capacity = self.out.capacity();
         text(std::mem::replace(
             &mut self.out,
             Vec::with_capacity(capacity),
         ))
+    }
+}
+
+impl RowWriter<'_> {
+    /// Prints the shared columns of `row`, the first of shared period `key`, and remembers them;
+    /// returns where its runs start.
+    fn print_shared(&mut self, key: (u32, u32), row: &Row<'_>) -> usize {
+        if self.printed.len() > self.limit {
+            self.shared.clear();
+            self.runs.clear();
+            self.printed.clear();
+        }
+        let first = self.runs.len();
+        for segment in &self.segments {
+            if let Segment::Shared(run) = segment {
+                let start = self.printed.len();
+                for (n, &col) in self.columns.0[run.clone()].iter().enumerate() {
+                    if n > 0 {
+                        self.printed.push(b',');
+                    }
+                    cell(&mut self.printed, row, col);
+                }
+                self.runs.push((start, self.printed.len()));
+            }
+        }
+        self.shared.insert(key, first);
+        first
     }
 }
 
@@ -194,28 +219,11 @@ impl Emit for RowWriter<'_> {
         };
         // A billing run prints each shared period for thousands of subscriptions: its columns
         // are printed once and copied after.
-        let (columns, segments, printed, runs) = (
-            &self.columns.0,
-            &self.segments,
-            &mut self.printed,
-            &mut self.runs,
-        );
-        let first = *self.shared.entry(key).or_insert_with(|| {
-            let first = runs.len();
-            for segment in segments {
-                if let Segment::Shared(run) = segment {
-                    let start = printed.len();
-                    for (n, &col) in columns[run.clone()].iter().enumerate() {
-                        if n > 0 {
-                            printed.push(b',');
-                        }
-                        cell(printed, &row, col);
-                    }
-                    runs.push((start, printed.len()));
-                }
-            }
-            first
-        });
+        let first = match self.shared.get(&key) {
+            Some(&first) => first,
+            None => self.print_shared(key, &row),
+        };
+        let (segments, runs, printed) = (&self.segments, &self.runs, &self.printed);
         let out = &mut self.out;
         let mut run = first;
         for (n, segment) in segments.iter().enumerate() {
@@ -384,12 +392,21 @@ mod tests {
     use proptest::prelude::*;
 
     /// `columns` of `inputs`' claims, printed from built claims and as they are computed.
-    fn both_ways(inputs: &Inputs, selection: &Selection, all: &Columns) -> (String, String) {
+    /// With `limit`, the writers keep that many bytes of shared periods' columns.
+    fn both_ways(
+        inputs: &Inputs,
+        selection: &Selection,
+        all: &Columns,
+        limit: usize,
+    ) -> (String, String) {
         let run = Run::new(inputs, selection).unwrap();
         let built = all.rows(&run.collect().claims);
         let mut streamed = String::new();
         run.stream_with(
-            |n| all.writer(n),
+            |n| RowWriter {
+                limit,
+                ..all.writer(n)
+            },
             |rows| rows.finish(),
             |text| {
                 streamed.push_str(&text);
@@ -406,7 +423,8 @@ mod tests {
         /// A row printed as its claim is computed is the row printed from the claim: shared and
         /// own windows, two scopes, excluded time, partial impact, notes, next tiers, capped
         /// credits, both levels of detail, credited-only or not, any choice and order of columns
-        /// (a shared period's columns are printed once per chunk, in runs between the others).
+        /// (a shared period's columns are printed once per thread, in runs between the others, and
+        /// forgotten when too many).
         #[test]
         fn streamed_rows_are_the_rows_of_the_claims(
             windows in prop::collection::vec(
@@ -418,6 +436,7 @@ mod tests {
             february_in_maintenance in prop::bool::ANY,
             columns in Just((0..COLUMNS.len()).collect::<Vec<usize>>()).prop_shuffle(),
             chosen in 1..=COLUMNS.len(),
+            forgetful in prop::bool::ANY,
         ) {
             let contract = Contract::from_yaml(
                 "c.yaml",
@@ -488,7 +507,9 @@ mod tests {
                 ..Selection::default()
             };
             let columns = Columns(columns[..chosen].to_vec());
-            let (built, streamed) = both_ways(&inputs, &selection, &columns);
+            // A forgetful writer starts over at each shared period it has not printed yet.
+            let limit = if forgetful { 0 } else { SHARED_BYTES };
+            let (built, streamed) = both_ways(&inputs, &selection, &columns, limit);
             prop_assert_eq!(built, streamed);
         }
     }
