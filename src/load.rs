@@ -179,7 +179,13 @@ impl Sources {
                 Ok(())
             }))?;
         }
-        problems.into_result((inputs, Early { index, resolution }))
+        // Subscriptions come from one file at most, sorted by `parse_located`.
+        let early = Early {
+            index,
+            resolution,
+            sorted: true,
+        };
+        problems.into_result((inputs, early))
     }
 }
 

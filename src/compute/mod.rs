@@ -99,6 +99,9 @@ pub struct Claims {
 pub(crate) struct Early {
     pub(crate) index: Option<WindowIndex>,
     pub(crate) resolution: Option<Result<Resolution, Problems>>,
+    /// The subscriptions are in id order, as the loader leaves them: a million of them need not
+    /// be compared again.
+    pub(crate) sorted: bool,
 }
 
 /// A subscription ready to compute: its contract and the index of its full scope.
@@ -230,7 +233,7 @@ impl<'a> Run<'a> {
             })
             .collect();
         // Loaded files come sorted already (see `load`); inputs built in code may not.
-        if !jobs.is_sorted_by(|a, b| a.sub.id.as_bytes() <= b.sub.id.as_bytes()) {
+        if !early.sorted && !jobs.is_sorted_by(|a, b| a.sub.id.as_bytes() <= b.sub.id.as_bytes()) {
             jobs.sort_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
         }
         // Windows naming subscriptions are found by walking two sorted lists side by side (ids in
