@@ -19,9 +19,6 @@ pub(crate) struct WindowIndex {
     /// Each name a window is limited to (subscription id or customer), sorted by name, then
     /// window.
     pub(super) named: Vec<Named>,
-    /// Which names may be in `named`: most customers name no window, and are ruled out without
-    /// searching.
-    filter: NameFilter,
     /// The distinct scopes of windows naming someone. A million windows carry a few dozen label
     /// sets, so which of them cover a subscription is decided once per scope, not per window.
     pub(super) scopes: Vec<Scope>,
@@ -60,25 +57,13 @@ impl WindowIndex {
                 scope,
             }));
         }
-        // Ordering the names is most of the work, and the filter does not need it: for a
-        // provider's million windows, the filter is built on a second core meanwhile.
         // Stable: equal names keep window order.
-        let order =
-            |named: &[Named]| crate::textsort::order_by_text(named.iter().map(|n| n.name.as_str()));
-        let (order, filter) = if named.len() > 50_000 {
-            std::thread::scope(|s| {
-                let filter = s.spawn(|| NameFilter::new(&named));
-                (order(&named), super::join(filter))
-            })
-        } else {
-            (order(&named), NameFilter::new(&named))
-        };
+        let order = crate::textsort::order_by_text(named.iter().map(|n| n.name.as_str()));
         crate::textsort::permute(&mut named, &order);
         WindowIndex {
             len: windows.len(),
             global,
             named,
-            filter,
             scopes,
         }
     }
@@ -126,11 +111,58 @@ impl WindowIndex {
             .collect()
     }
 
-    /// The range of `named` equal to `name` (empty when no window names it).
-    pub(super) fn range_of(&self, name: &str) -> (u32, u32) {
-        if !self.filter.may_hold(name) {
-            return (0, 0);
+    /// The names in the index that `customers` may hold, each with its range of `named`: most
+    /// windows name subscriptions, so a few names at most are left to look customers up among.
+    pub(super) fn customer_names(&self, customers: &NameFilter) -> CustomerNames<'_> {
+        self.customer_names_in(customers, self.named.len() > 100_000)
+    }
+
+    /// As [`WindowIndex::customer_names`], in `halves` on two cores or not.
+    fn customer_names_in(&self, customers: &NameFilter, halves: bool) -> CustomerNames<'_> {
+        let named = &self.named;
+        // From `start` (where a name begins) to `end`, the names `customers` may hold.
+        let among = |mut start: usize, end: usize| {
+            let mut ranges = FxHashMap::default();
+            while start < end {
+                let name = named[start].name.as_str();
+                let mut to = start + 1;
+                while to < named.len() && named[to].name == name {
+                    to += 1;
+                }
+                if customers.may_hold(name) {
+                    ranges.insert(name, (start as u32, to as u32));
+                }
+                start = to;
+            }
+            ranges
+        };
+        let ranges = if halves && named.len() > 1 {
+            // A provider's million names, half on each core; the second half starts at a name.
+            let mut half = named.len() / 2;
+            while half < named.len() && named[half].name == named[half - 1].name {
+                half += 1;
+            }
+            let (mut first, second) = std::thread::scope(|s| {
+                let first = s.spawn(|| among(0, half));
+                let second = among(half, named.len());
+                (super::join(first), second)
+            });
+            first.extend(second);
+            first
+        } else {
+            among(0, named.len())
+        };
+        // Room for 64 bits a name: a customer not among them is ruled out in one read, in cache.
+        let mut filter = NameFilter::with_room(ranges.len() * 8);
+        for name in ranges.keys() {
+            filter.add(name);
         }
+        CustomerNames { filter, ranges }
+    }
+
+    /// The range of `named` equal to `name` (empty when no window names it).
+    #[cfg(test)]
+    fn range_of(&self, name: &str) -> (u32, u32) {
         let start = self
             .named
             .partition_point(|n| n.name.as_bytes() < name.as_bytes());
@@ -184,26 +216,45 @@ impl WindowIndex {
     }
 }
 
-/// A Bloom filter of names (two bits each, both in one 64-bit word, about 16 bits per name): a
-/// name not in it is surely not in the index; one in it is looked up. Small enough to stay in
-/// cache where a hash map of half a million names would not, and one read per name asked.
-struct NameFilter {
+/// The names of a window index that may be customers', with their ranges of
+/// [`WindowIndex::named`].
+pub(super) struct CustomerNames<'i> {
+    filter: NameFilter,
+    ranges: FxHashMap<&'i str, (u32, u32)>,
+}
+
+impl CustomerNames<'_> {
+    /// The range of [`WindowIndex::named`] naming `customer` (empty when none does).
+    pub(super) fn range_of(&self, customer: &str) -> (u32, u32) {
+        if !self.filter.may_hold(customer) {
+            return (0, 0);
+        }
+        self.ranges.get(customer).copied().unwrap_or((0, 0))
+    }
+}
+
+/// A Bloom filter of names (two bits each, both in one 64-bit word, 8 bits per name added): a
+/// name not in it is surely not among them. A million customers' names (a provider's ten
+/// subscriptions each name the same customer) fit in a megabyte, read once per name asked.
+pub(super) struct NameFilter {
     words: Vec<u64>,
     mask: u64,
 }
 
 impl NameFilter {
-    fn new(named: &[Named]) -> NameFilter {
-        let words = (named.len() / 4).next_power_of_two();
-        let mut filter = NameFilter {
+    /// An empty filter for up to `names` names.
+    pub(super) fn with_room(names: usize) -> NameFilter {
+        let words = (names / 8).next_power_of_two();
+        NameFilter {
             words: vec![0; words],
             mask: words as u64 - 1,
-        };
-        for n in named {
-            let (word, bits) = filter.bits_of(&n.name);
-            filter.words[word] |= bits;
         }
-        filter
+    }
+
+    /// Adds `name`.
+    pub(super) fn add(&mut self, name: &str) {
+        let (word, bits) = self.bits_of(name);
+        self.words[word] |= bits;
     }
 
     /// The word of `name` and its two bits there.
@@ -215,7 +266,8 @@ impl NameFilter {
         (word, 1 << (h & 63) | 1 << ((h >> 6) & 63))
     }
 
-    fn may_hold(&self, name: &str) -> bool {
+    /// Whether `name` may have been added (surely not when false).
+    pub(super) fn may_hold(&self, name: &str) -> bool {
         let (word, bits) = self.bits_of(name);
         self.words[word] & bits == bits
     }
@@ -225,6 +277,36 @@ impl NameFilter {
 mod tests {
     use super::*;
     use crate::time::Instant;
+
+    #[test]
+    fn customers_are_found_among_the_names_their_filter_may_hold() {
+        let t = |s: i64| Instant::from_unix_seconds(1_500_000_000 + s);
+        // Sorted: cust-a four times, cust-b, s1, s2; the middle falls inside cust-a's run.
+        let names = ["s2", "cust-a", "cust-a", "s1", "cust-b", "cust-a", "cust-a"];
+        let windows: Vec<Window> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut w = Window::new(t(i as i64 * 60), t(i as i64 * 60 + 30)).unwrap();
+                w.customers = vec![SmolStr::new(n)].into();
+                w
+            })
+            .collect();
+        let index = WindowIndex::new(&windows);
+        let mut customers = NameFilter::with_room(3);
+        for c in ["cust-a", "cust-b", "cust-z"] {
+            customers.add(c);
+        }
+        for halves in [false, true] {
+            let found = index.customer_names_in(&customers, halves);
+            assert_eq!(found.range_of("cust-a"), (0, 4), "halves: {halves}");
+            assert_eq!(found.range_of("cust-b"), (4, 5), "halves: {halves}");
+            assert_eq!(found.range_of("cust-z"), (0, 0), "halves: {halves}");
+        }
+        // A filter holding none of the names leaves none to look up.
+        let none = index.customer_names(&NameFilter::with_room(0));
+        assert!(none.ranges.is_empty());
+    }
 
     #[test]
     fn names_are_found_by_range_and_absent_names_are_not() {

@@ -194,7 +194,7 @@ impl<'a> Run<'a> {
             }),
             None => (planned(resolution), WindowIndex::new(&inputs.windows)),
         };
-        let (mut jobs, keys) = planned?;
+        let (mut jobs, keys, customers) = planned?;
         let always = (
             Instant::from_unix_seconds(i64::MIN / 4),
             Instant::from_unix_seconds(i64::MAX / 4),
@@ -237,14 +237,16 @@ impl<'a> Run<'a> {
             jobs.sort_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
         }
         // Windows naming subscriptions are found by walking two sorted lists side by side (ids in
-        // job order, names in the index), not by a million random probes; customers are not in
-        // id order, and most name no window, so they are looked up among the distinct names.
+        // job order, names in the index), not by a million random probes. Customers are not in
+        // id order, and few names in the index are customers': those the customers' filter may
+        // hold are set apart first, and customers are looked up among them alone.
         if !index.named.is_empty() {
+            let named = index.customer_names(&customers);
             let own = |jobs: &mut [Job<'_>]| {
                 let by_id = index.ranges(jobs_ids(jobs));
                 for (job, range) in jobs.iter_mut().zip(by_id) {
                     job.own[0] = range;
-                    job.own[1] = index.range_of(&job.sub.customer);
+                    job.own[1] = named.range_of(&job.sub.customer);
                 }
             };
             if large {

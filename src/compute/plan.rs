@@ -1,6 +1,7 @@
 //! From inputs to jobs: each subscription resolved to its contract and full scope (every problem
 //! listed), then the selected ones planned as jobs, grouped by what they share.
 
+use super::index::NameFilter;
 use super::subscription::touched_periods;
 use super::{Inputs, Job, Selection};
 use crate::contract::Contract;
@@ -20,6 +21,8 @@ pub(crate) struct Resolution {
     rows: Vec<(u32, u32)>,
     /// The distinct full scopes: one per (contract, subscription scope).
     scopes: Vec<Scope>,
+    /// The subscriptions' customers, for telling which names in a window index may be theirs.
+    pub(super) customers: NameFilter,
 }
 
 impl Resolution {
@@ -63,7 +66,9 @@ pub(crate) fn resolve_subscriptions(
     let mut full: FxHashMap<(usize, usize), Result<u32, String>> = FxHashMap::default();
     let mut scopes: Vec<Scope> = Vec::new();
     let mut rows = Vec::with_capacity(subscriptions.len());
+    let mut customers = NameFilter::with_room(subscriptions.len());
     for (index, sub) in subscriptions.iter().enumerate() {
+        customers.add(&sub.customer);
         let Some(c) = find(&sub.contract) else {
             problems.push(located(
                 index,
@@ -89,7 +94,11 @@ pub(crate) fn resolve_subscriptions(
         }
     }
     if problems.is_empty() {
-        Ok(Resolution { rows, scopes })
+        Ok(Resolution {
+            rows,
+            scopes,
+            customers,
+        })
     } else {
         Err(problems)
     }
@@ -168,18 +177,23 @@ pub(super) fn resolve(
 pub(super) type ScopeKey<'a> = (&'a Contract, Scope, Arc<[Period]>);
 
 /// The selected subscriptions as jobs, each pointing at its (contract, full scope) in the list
-/// returned beside them.
+/// returned beside them, and the filter of the subscriptions' customers.
 pub(super) fn plan<'a>(
     inputs: &'a Inputs,
     resolved: Resolution,
     selection: &Selection,
-) -> (Vec<Job<'a>>, Vec<ScopeKey<'a>>) {
+) -> (Vec<Job<'a>>, Vec<ScopeKey<'a>>, NameFilter) {
     let mut periods_of: FxHashMap<*const Contract, Arc<[Period]>> = FxHashMap::default();
     // The key of each full scope, once a selected subscription has it.
-    let mut key_of: Vec<Option<usize>> = vec![None; resolved.scopes.len()];
+    let Resolution {
+        rows,
+        scopes,
+        customers,
+    } = resolved;
+    let mut key_of: Vec<Option<usize>> = vec![None; scopes.len()];
     let mut keys: Vec<ScopeKey<'a>> = Vec::new();
-    let mut jobs = Vec::with_capacity(resolved.rows.len());
-    for (sub, (contract, scope)) in inputs.subscriptions.iter().zip(resolved.rows) {
+    let mut jobs = Vec::with_capacity(rows.len());
+    for (sub, (contract, scope)) in inputs.subscriptions.iter().zip(rows) {
         let contract = &inputs.contracts[contract as usize];
         if selection
             .subscription
@@ -202,7 +216,7 @@ pub(super) fn plan<'a>(
                     };
                     ids.iter().map(|p| p.in_zone(contract.timezone())).collect()
                 });
-            let full = resolved.scopes[scope as usize].clone();
+            let full = scopes[scope as usize].clone();
             keys.push((contract, full, periods.clone()));
             keys.len() - 1
         });
@@ -213,5 +227,5 @@ pub(super) fn plan<'a>(
             own: [(0, 0); 2],
         });
     }
-    (jobs, keys)
+    (jobs, keys, customers)
 }
