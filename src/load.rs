@@ -128,7 +128,7 @@ impl Sources {
                     let subs = parse_located(&name, &text)?;
                     let resolved = early.then(|| {
                         let (all, lines) = (&subs.subscriptions, &subs.lines);
-                        resolve_subscriptions(contracts, all, Some(&name), lines)
+                        resolve_subscriptions(contracts, all, Some(&name), lines, true)
                     });
                     Ok((file, Arc::from(name.as_str()), subs, resolved))
                 })

@@ -145,7 +145,7 @@ struct Shared {
 /// # Errors
 /// [`Error::Invalid`] with every problem, located where the inputs came from files.
 pub fn validate(inputs: &Inputs) -> Result<(), Error> {
-    resolve(inputs, None).map(|_| ())
+    resolve(inputs, None, false).map(|_| ())
 }
 
 /// A computation ready to run: inputs checked, subscriptions sorted, scopes measured.
@@ -185,7 +185,8 @@ impl<'a> Run<'a> {
             .filter(|r| r.as_ref().map_or(true, |r| r.is_of(&inputs.subscriptions)));
         // Resolving subscriptions into jobs and indexing windows are independent: for a
         // provider's base they run side by side.
-        let planned = |resolution| resolve(inputs, resolution).map(|r| plan(inputs, r, selection));
+        let planned =
+            |resolution| resolve(inputs, resolution, true).map(|r| plan(inputs, r, selection));
         let (planned, index) = match index {
             Some(index) => (planned(resolution), index),
             None if large => std::thread::scope(|s| {

@@ -21,8 +21,9 @@ pub(crate) struct Resolution {
     rows: Vec<(u32, u32)>,
     /// The distinct full scopes: one per (contract, subscription scope).
     scopes: Vec<Scope>,
-    /// The subscriptions' customers, for telling which names in a window index may be theirs.
-    pub(super) customers: NameFilter,
+    /// The subscriptions' customers, for telling which names in a window index may be theirs;
+    /// `None` when only checking (a run makes it when missing).
+    customers: Option<NameFilter>,
 }
 
 impl Resolution {
@@ -33,12 +34,13 @@ impl Resolution {
 }
 
 /// The contract and full scope of each of `subscriptions` (read from `file`, at `lines`), or
-/// every problem found.
+/// every problem found; for a run (`for_run`), the filter of their customers too.
 pub(crate) fn resolve_subscriptions(
     contracts: &[Contract],
     subscriptions: &[Subscription],
     file: Option<&str>,
     lines: &[Option<usize>],
+    for_run: bool,
 ) -> Result<Resolution, Problems> {
     let mut problems = Problems::new();
     let located = |index: usize, field: &str, message: String| -> Problem {
@@ -66,9 +68,12 @@ pub(crate) fn resolve_subscriptions(
     let mut full: FxHashMap<(usize, usize), Result<u32, String>> = FxHashMap::default();
     let mut scopes: Vec<Scope> = Vec::new();
     let mut rows = Vec::with_capacity(subscriptions.len());
-    let mut customers = NameFilter::with_room(subscriptions.len());
+    let mut customers = for_run.then(|| NameFilter::with_room(subscriptions.len()));
     for (index, sub) in subscriptions.iter().enumerate() {
-        customers.add(&sub.customer);
+        if let Some(filter) = &mut customers {
+            // Here, where the subscription is read anyway.
+            filter.add(&sub.customer);
+        }
         let Some(c) = find(&sub.contract) else {
             problems.push(located(
                 index,
@@ -105,10 +110,12 @@ pub(crate) fn resolve_subscriptions(
 }
 
 /// Each subscription's contract and full scope (`early` when already worked out), with the
-/// charges checked against them; or every problem found.
+/// charges checked against them; or every problem found. `for_run` as for
+/// [`resolve_subscriptions`].
 pub(super) fn resolve(
     inputs: &Inputs,
     early: Option<Result<Resolution, Problems>>,
+    for_run: bool,
 ) -> Result<Resolution, Error> {
     let resolved = early.unwrap_or_else(|| {
         resolve_subscriptions(
@@ -116,6 +123,7 @@ pub(super) fn resolve(
             &inputs.subscriptions,
             inputs.subscriptions_file.as_deref(),
             &inputs.subscription_lines,
+            for_run,
         )
     });
     let (resolution, mut problems) = match resolved {
@@ -190,6 +198,13 @@ pub(super) fn plan<'a>(
         scopes,
         customers,
     } = resolved;
+    let customers = customers.unwrap_or_else(|| {
+        let mut filter = NameFilter::with_room(inputs.subscriptions.len());
+        for sub in &inputs.subscriptions {
+            filter.add(&sub.customer);
+        }
+        filter
+    });
     let mut key_of: Vec<Option<usize>> = vec![None; scopes.len()];
     let mut keys: Vec<ScopeKey<'a>> = Vec::new();
     let mut jobs = Vec::with_capacity(rows.len());
