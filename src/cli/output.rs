@@ -30,16 +30,68 @@ pub struct Sink {
     out: Box<dyn Write>,
     file: Option<(PathBuf, PathBuf)>,
     name: String,
+    /// For a file: its written bytes handed to the system to write back.
+    writeback: Option<Writeback>,
 }
+
+/// A file being written to replace another, whose bytes are handed to the system to write back
+/// every few megabytes. A provider's report is a hundred megabytes: left to the end, writing it
+/// back would begin when it replaces the old one (ext4 does so on a rename over a file), on one
+/// core after all the others are done.
+struct Writeback {
+    file: File,
+    /// Bytes written so far, and how many of them were handed over.
+    written: u64,
+    handed: u64,
+}
+
+impl Writeback {
+    /// How many bytes to hand over at once.
+    const STEP: u64 = 8 << 20;
+
+    /// Counts `bytes` more written; returns the next range to hand over (offset, length) once
+    /// there is a step's worth of it in the file.
+    fn wrote(&mut self, bytes: usize) -> Option<(u64, u64)> {
+        self.written += bytes as u64;
+        // What the writer still buffers is not in the file yet.
+        let in_file = self.written.saturating_sub(BUFFER as u64);
+        if in_file < self.handed + Self::STEP {
+            return None;
+        }
+        let range = (self.handed, in_file - self.handed);
+        self.handed = in_file;
+        Some(range)
+    }
+}
+
+/// Bytes a [`Sink`] buffers.
+const BUFFER: usize = 1 << 16;
+
+/// Starts writing back `len` bytes of `file` from `offset`, without waiting. `DontNeed` does
+/// that for dirty pages (and lets the system drop them once written); it is only advice, so
+/// a failure changes nothing.
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &File, offset: u64, len: u64) {
+    let _ = rustix::fs::fadvise(
+        file,
+        offset,
+        std::num::NonZeroU64::new(len),
+        rustix::fs::Advice::DontNeed,
+    );
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_: &File, _: u64, _: u64) {}
 
 impl Sink {
     /// Opens standard output, or a temporary file next to `path`.
     pub fn open(path: Option<&Path>) -> Result<Sink, Error> {
         let Some(path) = path else {
             return Ok(Sink {
-                out: Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+                out: Box::new(BufWriter::with_capacity(BUFFER, std::io::stdout())),
                 file: None,
                 name: "<stdout>".into(),
+                writeback: None,
             });
         };
         let name = path.display().to_string();
@@ -56,10 +108,22 @@ impl Sink {
             path: name.clone(),
             source,
         })?;
+        // A new file is written back by the system in its own time; one that replaces another
+        // is written back at the rename, in this run's time.
+        let replacing = path.is_file();
+        let writeback = replacing
+            .then(|| f.try_clone().ok())
+            .flatten()
+            .map(|file| Writeback {
+                file,
+                written: 0,
+                handed: 0,
+            });
         Ok(Sink {
-            out: Box::new(BufWriter::with_capacity(1 << 16, f)),
+            out: Box::new(BufWriter::with_capacity(BUFFER, f)),
             file: Some((tmp, path.to_path_buf())),
             name,
+            writeback,
         })
     }
 
@@ -70,7 +134,13 @@ impl Sink {
             .map_err(|source| Error::Io {
                 path: self.name.clone(),
                 source,
-            })
+            })?;
+        if let Some(w) = &mut self.writeback {
+            if let Some((offset, len)) = w.wrote(text.len()) {
+                start_writeback(&w.file, offset, len);
+            }
+        }
+        Ok(())
     }
 
     /// Flushes, and puts a file in place of the old one.
@@ -83,6 +153,7 @@ impl Sink {
         if let Some((tmp, path)) = self.file.take() {
             // Drop the writer (closing the file) before the rename.
             self.out = Box::new(std::io::sink());
+            self.writeback = None;
             if let Err(source) = std::fs::rename(&tmp, &path) {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(Error::Io {
@@ -143,4 +214,37 @@ pub fn contract_list(list: &[Contract]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// What is handed over to be written back is the file from its start, in steps, and
+        /// never what the writer may still buffer.
+        #[test]
+        fn written_bytes_are_handed_over_in_order_and_only_once_in_the_file(
+            writes in prop::collection::vec(0usize..3 << 20, 0..40),
+        ) {
+            let mut w = Writeback {
+                file: tempfile::tempfile().unwrap(),
+                written: 0,
+                handed: 0,
+            };
+            let (mut written, mut next) = (0u64, 0u64);
+            for bytes in writes {
+                written += bytes as u64;
+                if let Some((offset, len)) = w.wrote(bytes) {
+                    prop_assert_eq!(offset, next);
+                    prop_assert!(len >= Writeback::STEP);
+                    prop_assert!(offset + len + BUFFER as u64 <= written);
+                    next = offset + len;
+                }
+                // Nothing is left behind by a step or more.
+                prop_assert!(next + Writeback::STEP + BUFFER as u64 > written);
+            }
+        }
+    }
 }
