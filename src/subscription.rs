@@ -4,7 +4,7 @@
 use crate::contract::parse_date;
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
-use crate::input::{csv_header, each_record, non_empty, split_columns, CsvReader, Format};
+use crate::input::{csv_header, each_record, non_empty, split_columns, trim, CsvReader, Format};
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
 use crate::scope::{Interner, Scope};
@@ -145,12 +145,12 @@ fn build(
         ("customer", f.customer),
         ("contract", f.contract),
     ] {
-        if value.trim().is_empty() {
+        if trim(value).is_empty() {
             fail(field, format!("expected a non-empty {field}"));
             ok = false;
         }
     }
-    let currency = Currency::from_code(f.currency.trim())
+    let currency = Currency::from_code(trim(f.currency))
         .map_err(|e| fail("currency", e))
         .ok();
     let amount = currency.and_then(|c| check_amount(f.amount, c).map_err(|e| fail("fee", e)).ok());
@@ -169,7 +169,7 @@ fn build(
         }
     }
     for (k, v) in scope.iter() {
-        if v.trim().is_empty() || v == "*" {
+        if trim(v).is_empty() || v == "*" {
             fail(
                 "scope",
                 format!("scope label {k:?} needs a concrete value (not empty or *)"),
@@ -181,9 +181,9 @@ fn build(
         return None;
     }
     Some(Subscription {
-        id: SmolStr::new(f.id.trim()),
-        customer: SmolStr::new(f.customer.trim()),
-        contract: contract_name(f.contract.trim(), contracts),
+        id: SmolStr::new(trim(f.id)),
+        customer: SmolStr::new(trim(f.customer)),
+        contract: contract_name(trim(f.contract), contracts),
         scope,
         fee: Money::new(amount?, currency?),
         active_from: from?,
@@ -239,11 +239,11 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
                     header.len(),
                     &mut problems,
                     |record, line, problems| {
-                        let get = |k: usize| columns[k].and_then(|i| record.get(i)).map(str::trim);
+                        let get = |k: usize| columns[k].and_then(|i| record.get(i)).map(trim);
                         let scope = scopes.intern(
                             labels
                                 .iter()
-                                .map(|&(i, h)| (h, record.get(i).unwrap_or("").trim()))
+                                .map(|&(i, h)| (h, trim(record.get(i).unwrap_or(""))))
                                 .filter(|(_, v)| !v.is_empty()),
                         );
                         let fields = Fields {

@@ -1,7 +1,7 @@
 //! Measured outage windows (SPEC 2.3): what was down, when, how badly, and who said so.
 
 use crate::error::{Error, Problem, Problems};
-use crate::input::{csv_header, each_record, non_empty, split_columns, CsvReader, Format};
+use crate::input::{csv_header, each_record, non_empty, split_columns, trim, CsvReader, Format};
 use crate::money::parse_decimal;
 use crate::scope::{Interner, Scope};
 use crate::time::Instant;
@@ -179,18 +179,20 @@ fn build<'a>(
     w.cause = cause.map(|c| shared.word(c));
     w.reference = reference.map(SmolStr::new);
     w.source = source.map(|s| shared.word(s));
-    w.customers = customers
-        .map(|c| {
-            c.split(';')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(SmolStr::new)
-                .collect()
-        })
-        .unwrap_or_default();
+    w.customers = match customers {
+        None => SmallVec::new(),
+        // One name, as a provider's export has it: no list to split.
+        Some(c) if !c.contains(';') => smallvec::smallvec![SmolStr::new(c)],
+        Some(c) => c
+            .split(';')
+            .map(trim)
+            .filter(|s| !s.is_empty())
+            .map(SmolStr::new)
+            .collect(),
+    };
     w.scope = shared.scopes.intern(
         labels
-            .map(|(k, v)| (k, v.trim()))
+            .map(|(k, v)| (k, trim(v)))
             .filter(|(_, v)| !v.is_empty()),
     );
     Some(w)
