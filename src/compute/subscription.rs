@@ -109,16 +109,21 @@ impl Run<'_> {
                 continue;
             }
             let wanted = shared.is_some();
-            // No incident, no downtime, no breach: nothing to report when only breaches are.
-            if quiet && !engine::has_incident_in(incidents, period.start, period.end) {
+            let borrowed = match shared {
+                Some((_, s)) if shareable && whole(&period) && untouched(&period) => Some(s),
+                _ => None,
+            };
+            // No incident, no downtime, no breach: nothing to report when only breaches are. (A
+            // shared period's assessment says so itself, below.)
+            if quiet
+                && borrowed.is_none()
+                && !engine::has_incident_in(incidents, period.start, period.end)
+            {
                 continue;
             }
-            let whole = whole(&period);
-            let (measured, assessment) = match shared {
-                Some((_, s)) if shareable && whole && untouched(&period) => {
-                    (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment))
-                }
-                _ => {
+            let (measured, assessment) = match borrowed {
+                Some(s) => (Cow::Borrowed(&s.measured), Cow::Borrowed(&s.assessment)),
+                None => {
                     let m =
                         engine::measure_incidents(contract, active, incidents, excluded, &period);
                     let fixed_incidents = match &credits.model {
