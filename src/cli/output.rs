@@ -67,9 +67,9 @@ impl Writeback {
 /// Bytes a [`Sink`] buffers.
 const BUFFER: usize = 1 << 16;
 
-/// Starts writing back `len` bytes of `file` from `offset`, without waiting. `DontNeed` does
-/// that for dirty pages (and lets the system drop them once written); it is only advice, so
-/// a failure changes nothing.
+/// Starts writing back `len` bytes of `file` from `offset`, without waiting: `DontNeed` starts
+/// that for dirty pages (and drops pages already written). It is only advice: a failure changes
+/// nothing.
 #[cfg(target_os = "linux")]
 fn start_writeback(file: &File, offset: u64, len: u64) {
     let _ = rustix::fs::fadvise(

@@ -191,7 +191,7 @@ impl Run<'_> {
             {
                 continue;
             }
-            let (incidents, shared) = match (&measured, shared) {
+            let (incidents, key) = match (&measured, shared) {
                 (Cow::Borrowed(_), Some((k, _))) => {
                     (&shared_incidents[k], Some((job.scope as u32, k as u32)))
                 }
@@ -209,7 +209,7 @@ impl Run<'_> {
                 currency,
                 capped,
                 steps,
-                shared,
+                shared: key,
             });
         }
     }

@@ -162,6 +162,7 @@ const SHARED_BYTES: usize = 1 << 20;
 
 /// Part of a row: see [`RowWriter::segments`].
 enum Segment {
+    /// A column of the subscription or the price (see [`of_subscription`]).
     Own(usize),
     /// Positions in the chosen columns, consecutive.
     Shared(std::ops::Range<usize>),
@@ -170,6 +171,7 @@ enum Segment {
 /// Whether column `col` depends on the subscription or the price of its claim, not only on the
 /// period's measurement and assessment.
 fn of_subscription(col: usize) -> bool {
+    // subscription, customer, contract; basis, credit, currency, capped.
     matches!(col, 0 | 1 | 2 | 13 | 14 | 15 | 16)
 }
 
