@@ -104,11 +104,11 @@ pub(crate) struct Early {
     pub(crate) sorted: bool,
 }
 
-/// A subscription ready to compute: its contract and the index of its full scope.
+/// A subscription ready to compute: the index of its (contract, full scope) in the run's scopes.
+/// A provider's million of them are 32 bytes each.
 struct Job<'a> {
     sub: &'a Subscription,
-    contract: &'a Contract,
-    scope: usize,
+    scope: u32,
     /// Entries of the window index naming this subscription: by id, by customer.
     own: [(u32, u32); 2],
 }

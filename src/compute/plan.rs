@@ -237,8 +237,7 @@ pub(super) fn plan<'a>(
         });
         jobs.push(Job {
             sub,
-            contract,
-            scope: id,
+            scope: id as u32,
             own: [(0, 0); 2],
         });
     }

@@ -21,8 +21,8 @@ impl Run<'_> {
     /// The claims of one subscription, in period order, with the annual cap applied from the
     /// start of each year.
     pub(super) fn subscription_claims(&self, job: &Job<'_>, local: &Local, out: &mut impl Emit) {
-        let (sub, contract) = (job.sub, job.contract);
-        let data = &self.scopes[job.scope];
+        let data = &self.scopes[job.scope as usize];
+        let (sub, contract) = (job.sub, data.contract);
         let active = engine::active_range(contract, sub);
         // The index found the windows naming this subscription; what is left of SPEC 2.4 is
         // whether their scope covers the subscription's.
@@ -56,9 +56,9 @@ impl Run<'_> {
         local: &Local,
         out: &mut impl Emit,
     ) {
-        let shared_incidents = &local.scopes[job.scope];
-        let (sub, contract) = (job.sub, job.contract);
-        let data = &self.scopes[job.scope];
+        let shared_incidents = &local.scopes[job.scope as usize];
+        let data = &self.scopes[job.scope as usize];
+        let (sub, contract) = (job.sub, data.contract);
         let untouched = |p: &Period| {
             let (lo, hi) = (p.start.unix_seconds(), p.end.unix_seconds());
             !affected.iter().any(|&(a, b)| a < hi && b > lo)
@@ -193,7 +193,7 @@ impl Run<'_> {
             }
             let (incidents, key) = match (&measured, shared) {
                 (Cow::Borrowed(_), Some((k, _))) => {
-                    (&shared_incidents[k], Some((job.scope as u32, k as u32)))
+                    (&shared_incidents[k], Some((job.scope, k as u32)))
                 }
                 _ => (&measured.incidents, None),
             };
