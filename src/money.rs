@@ -439,7 +439,7 @@ pub fn max_amount() -> Decimal {
 /// # Errors
 /// A message saying what was expected.
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
-    let t = text.trim();
+    let t = crate::input::trim(text);
     let ok = !t.is_empty()
         && t.bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')

@@ -56,7 +56,7 @@ impl Instant {
     /// assert_eq!(a, b);
     /// ```
     pub fn parse(text: &str, input_zone: Option<Tz>) -> Result<Instant, String> {
-        let text = text.trim();
+        let text = crate::input::trim(text);
         let instant = if let Some(t) = fast_rfc3339(text) {
             t
         } else if let Ok(t) = DateTime::parse_from_rfc3339(text) {
