@@ -221,6 +221,31 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A report replacing a file, long enough to be handed over for write-back several times,
+    /// is the new report whole, byte for byte, and nothing else is left beside it.
+    #[test]
+    fn a_long_report_replacing_a_file_is_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("claims.csv");
+        std::fs::write(&path, "the old report\n").unwrap();
+        let line = "sub-0000001,2018-11,84,99.805556,10,672.32,USD\n".repeat(1_000);
+        let mut sink = Sink::open(Some(&path)).unwrap();
+        assert!(sink.writeback.is_some(), "a file is replaced");
+        for _ in 0..500 {
+            sink.write(&line).unwrap();
+        }
+        let handed = sink.writeback.as_ref().map(|w| w.handed).unwrap();
+        assert!(handed >= 2 * Writeback::STEP, "handed over {handed} bytes");
+        sink.finish().unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(written.len(), 500 * line.len());
+        assert!(written
+            .lines()
+            .all(|l| l == "sub-0000001,2018-11,84,99.805556,10,672.32,USD"));
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+    }
+
     proptest! {
         /// What is handed over to be written back is the file from its start, in steps, and
         /// never what the writer may still buffer.
