@@ -68,110 +68,24 @@ pub(crate) fn push_money(out: &mut Vec<u8>, amount: Decimal, currency: Currency)
 }
 
 pub(crate) fn push_uptime(out: &mut Vec<u8>, percent: Decimal) {
-    memo(out, percent, Style::Uptime);
+    push_decimal(
+        out,
+        round_to(percent, 6, RoundingStrategy::MidpointNearestEven),
+    );
 }
 
 pub(crate) fn push_minutes(out: &mut Vec<u8>, m: Decimal) {
-    memo(out, m, Style::Minutes);
+    // Whole and short minutes need no rounding, only their trailing zeros dropped.
+    let r = if m.scale() <= 6 {
+        m.normalize()
+    } else {
+        round_to(m, 6, RoundingStrategy::MidpointNearestEven).normalize()
+    };
+    push_normal(out, r);
 }
 
 pub(crate) fn push_percent(out: &mut Vec<u8>, p: Decimal) {
-    memo(out, p, Style::Percent);
-}
-
-/// How a number is printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Style {
-    /// Rounded to six places, trailing zeros kept.
-    Uptime,
-    /// Rounded to six places, trailing zeros dropped.
-    Minutes,
-    /// As it is, trailing zeros dropped.
-    Percent,
-}
-
-impl Style {
-    fn print(self, out: &mut Vec<u8>, d: Decimal) {
-        match self {
-            Style::Uptime => {
-                push_decimal(out, round_to(d, 6, RoundingStrategy::MidpointNearestEven))
-            }
-            Style::Minutes => {
-                // Whole and short minutes need no rounding, only their trailing zeros dropped.
-                let r = if d.scale() <= 6 {
-                    d.normalize()
-                } else {
-                    round_to(d, 6, RoundingStrategy::MidpointNearestEven).normalize()
-                };
-                push_normal(out, r);
-            }
-            Style::Percent => push_normal(out, d.normalize()),
-        }
-    }
-}
-
-/// Numbers recently printed on this thread, by value and style. The rows of a billing run
-/// repeat a few hundred downtimes, uptimes and percents (those of the periods each scope
-/// shares) millions of times; each is formatted once and then copied. The text depends on
-/// nothing but the key, so a remembered one is never stale.
-struct Printed {
-    slots: Box<[Slot]>,
-}
-
-/// As many numbers as fit in 64 KiB.
-const PRINTED_BITS: u32 = 10;
-const PRINTED_SLOTS: usize = 1 << PRINTED_BITS;
-
-/// One remembered number: the bits of the decimal, its style, and its text (`len` 0: empty).
-/// 64 bytes, one cache line.
-#[derive(Clone, Copy)]
-struct Slot {
-    key: u128,
-    style: Style,
-    len: u8,
-    text: [u8; 46],
-}
-
-thread_local! {
-    static PRINTED: std::cell::RefCell<Printed> = std::cell::RefCell::new(Printed {
-        slots: vec![
-            Slot { key: 0, style: Style::Uptime, len: 0, text: [0; 46] };
-            PRINTED_SLOTS
-        ]
-        .into_boxed_slice(),
-    });
-}
-
-/// Appends `d` printed in `style`, remembered for the next time.
-fn memo(out: &mut Vec<u8>, d: Decimal, style: Style) {
-    // Every bit of the decimal: 10 and 10.0 are different keys, as their texts may differ. A
-    // value printed in two styles takes one slot in turn.
-    let key = u128::from_le_bytes(d.serialize());
-    let h = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let at = (h >> (64 - PRINTED_BITS)) as usize;
-    PRINTED.with_borrow_mut(|printed| {
-        let slot = &mut printed.slots[at];
-        if slot.len > 0 && slot.key == key && slot.style == style {
-            // The whole slot and then back to the text's length: a copy of fixed size is two
-            // moves, where one of the text's length calls `memcpy`.
-            let end = out.len() + slot.len as usize;
-            out.extend_from_slice(&slot.text);
-            out.truncate(end);
-            return;
-        }
-        let start = out.len();
-        style.print(out, d);
-        let text = &out[start..];
-        if text.len() <= slot.text.len() {
-            *slot = Slot {
-                key,
-                style,
-                len: text.len() as u8,
-                text: [0; 46],
-            };
-            slot.text[..text.len()].copy_from_slice(text);
-        }
-    });
+    push_normal(out, p.normalize());
 }
 
 fn push_normal(out: &mut Vec<u8>, d: Decimal) {
@@ -276,28 +190,6 @@ mod tests {
             let mut out = b"x".to_vec();
             push_decimal(&mut out, d);
             prop_assert_eq!(text(out), format!("x{d}"));
-        }
-    }
-
-    proptest! {
-        /// A remembered number prints as it did the first time, in its own style: values and
-        /// scales few enough to meet again, many enough to share slots.
-        #[test]
-        fn remembered_numbers_print_as_they_are_printed(
-            numbers in prop::collection::vec(
-                (-3000i64..3000, 0u32..9, prop_oneof![
-                    Just(Style::Uptime), Just(Style::Minutes), Just(Style::Percent)
-                ]),
-                0..4000,
-            ),
-        ) {
-            for (mantissa, scale, style) in numbers {
-                let d = Decimal::new(mantissa, scale);
-                let (mut remembered, mut printed) = (b"x".to_vec(), b"x".to_vec());
-                memo(&mut remembered, d, style);
-                style.print(&mut printed, d);
-                prop_assert_eq!(text(remembered), text(printed));
-            }
         }
     }
 
