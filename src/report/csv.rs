@@ -128,13 +128,18 @@ impl Columns {
     }
 
     fn push_row(&self, out: &mut Vec<u8>, row: &Row<'_>) {
-        for (n, &col) in self.0.iter().enumerate() {
-            if n > 0 {
-                out.push(b',');
-            }
-            cell(out, row, col);
-        }
+        push_cells(out, row, &self.0);
         out.push(b'\n');
+    }
+}
+
+/// Appends the cells `cols` of `row`, separated by commas.
+fn push_cells(out: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
+    for (n, &col) in cols.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        cell(out, row, col);
     }
 }
 
@@ -199,12 +204,7 @@ impl RowWriter<'_> {
         for segment in &self.segments {
             if let Segment::Shared(run) = segment {
                 let start = self.printed.len();
-                for (n, &col) in self.columns.0[run.clone()].iter().enumerate() {
-                    if n > 0 {
-                        self.printed.push(b',');
-                    }
-                    cell(&mut self.printed, row, col);
-                }
+                push_cells(&mut self.printed, row, &self.columns.0[run.clone()]);
                 self.runs.push((start, self.printed.len()));
             }
         }
