@@ -311,8 +311,7 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
     }
     // Sorted by id, duplicates sit side by side (the first in the file first).
     let order = crate::textsort::order_by_text(subscriptions.iter().map(|s| &*s.id));
-    crate::textsort::permute(&mut subscriptions, &order);
-    crate::textsort::permute(&mut lines, &order);
+    crate::textsort::permute_both(&mut subscriptions, &mut lines, &order);
     let mut first = 0;
     for k in 1..subscriptions.len() {
         if subscriptions[k].id != subscriptions[first].id {

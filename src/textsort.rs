@@ -129,8 +129,16 @@ fn radix_sort(entries: &mut Vec<Entry>) {
 /// indices), in place: each position is swapped once with where its item is now (as the standard
 /// library's `sort_by_cached_key` does), so a million records are not copied into new memory.
 pub(crate) fn permute<T>(items: &mut [T], order: &[usize]) {
+    // Beside a list of nothing: swapping `()` costs nothing, and a `Vec<()>` holds no memory.
+    permute_both(items, &mut vec![(); items.len()], order);
+}
+
+/// [`permute`] of two lists of the same length side by side: the chains of positions, which
+/// cost a wait for memory at each step, are followed once for both.
+pub(crate) fn permute_both<T, U>(first: &mut [T], second: &mut [U], order: &[usize]) {
+    assert_eq!(first.len(), second.len(), "lists permuted together");
     let mut from = order.to_vec();
-    for i in 0..items.len() {
+    for i in 0..first.len() {
         // Items before i have been placed; one that was at a placed position moved to where
         // that position's item came from, so follow the chain until it leads past i.
         let mut at = from[i];
@@ -138,7 +146,8 @@ pub(crate) fn permute<T>(items: &mut [T], order: &[usize]) {
             at = from[at];
         }
         from[i] = at;
-        items.swap(i, at);
+        first.swap(i, at);
+        second.swap(i, at);
     }
 }
 
@@ -206,6 +215,15 @@ mod tests {
             assert_eq!(
                 items,
                 order.iter().map(|&i| 10 + i).collect::<Vec<_>>(),
+                "{order:?}"
+            );
+            let (mut first, mut second): (Vec<usize>, Vec<char>) =
+                ((20..25).collect(), "abcde".chars().collect());
+            permute_both(&mut first, &mut second, &order);
+            let letters: Vec<char> = order.iter().map(|&i| (b'a' + i as u8) as char).collect();
+            assert_eq!(
+                (first, second),
+                (order.iter().map(|&i| 20 + i).collect::<Vec<_>>(), letters),
                 "{order:?}"
             );
             // Next permutation in lexicographic order.
