@@ -194,6 +194,8 @@ impl Sources {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fingerprints {
     Taken,
+    /// Only the CLI's runs skip them.
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     Skipped,
 }
 

@@ -26,6 +26,8 @@ use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
 use crate::window::Window;
 pub(crate) use index::WindowIndex;
+// Claims printed as they are computed: the CLI's streamed CSV.
+#[cfg(feature = "cli")]
 pub(crate) use parts::{Emit, Parts};
 use plan::{plan, resolve};
 pub(crate) use plan::{resolve_subscriptions, Resolution};

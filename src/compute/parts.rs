@@ -27,7 +27,9 @@ pub(crate) struct Parts<'a> {
     pub(crate) steps: CreditSteps,
     /// Which shared period of the run `measured` and `assessment` are (scope, period), when they
     /// are one: every subscription of the scope gets the same, so what a report prints of them it
-    /// can print once. `None` for a subscription's own measurement.
+    /// can print once. `None` for a subscription's own measurement. (Only the CLI's streamed CSV
+    /// reads it.)
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) shared: Option<(u32, u32)>,
 }
 
