@@ -147,15 +147,99 @@ pub fn claims_chunk(claims: &[Claim]) -> String {
 
 /// Values as elements of a top-level array: indented, separated by commas.
 pub(crate) fn elements<T: Serialize>(values: impl Iterator<Item = T>) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (i, v) in values.enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        out.push_str("    ");
-        out.push_str(&nest(&pretty(&v), 4));
+        out.extend_from_slice(if i > 0 { b",\n    " } else { b"    " });
+        // Printed in place at the depth of the array's elements, as `pretty` then `nest` would
+        // print it, without a string of its own to indent afterwards (an audit prints millions).
+        let formatter = Indented {
+            depth: 2,
+            has_value: false,
+        };
+        let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+        // Serialising plain structs of strings into memory cannot fail.
+        let _ = v.serialize(&mut serializer);
     }
-    out
+    super::text(out)
+}
+
+/// `serde_json`'s pretty printing (two spaces a level) from `depth` levels in: what
+/// `nest(&pretty(value), 2 * depth)` prints.
+struct Indented {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Indented {
+    fn newline<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, b: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w, false)?;
+        }
+        w.write_all(b)
+    }
+}
+
+impl serde_json::ser::Formatter for Indented {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.newline(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// The rest of the document after the claims; `any` says whether there were claims.
