@@ -139,8 +139,8 @@ pub fn json_footer(any: bool, totals: &[Total], by_contract: &ContractTotals) ->
     format!(
         "{}],\n  \"totals\": {},\n  \"totals_by_contract\": {}\n}}\n",
         if any { "\n  " } else { "" },
-        json::nest(&json::pretty(&totals), 2),
-        json::nest(&json::pretty(&contracts), 2)
+        json::nested(&totals, 1),
+        json::nested(&contracts, 1)
     )
 }
 

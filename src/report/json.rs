@@ -98,14 +98,24 @@ pub(crate) fn claim(c: &Claim) -> JsonClaim<'_> {
     }
 }
 
-pub(crate) fn pretty<T: Serialize>(value: &T) -> String {
-    // Serialising plain structs of strings cannot fail.
-    serde_json::to_string_pretty(value).unwrap_or_default()
+/// `value` pretty-printed for its place `depth` levels into a document: every line after the
+/// first (which follows a key or an indent already written) indented two spaces a level.
+pub(crate) fn nested<T: Serialize>(value: &T, depth: usize) -> String {
+    let mut out = Vec::new();
+    print_nested(&mut out, value, depth);
+    super::text(out)
 }
 
-/// Indents every line after the first by `n` spaces (the first follows a key already indented).
-pub(crate) fn nest(text: &str, n: usize) -> String {
-    text.replace('\n', &format!("\n{}", " ".repeat(n)))
+/// Appends [`nested`]'s text to `out`, printed in place: no string of its own, nothing to
+/// re-indent afterwards (an audit prints millions of rows).
+fn print_nested<T: Serialize>(out: &mut Vec<u8>, value: &T, depth: usize) {
+    let formatter = Indented {
+        depth,
+        has_value: false,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(out, formatter);
+    // Serialising plain structs of strings into memory cannot fail.
+    let _ = value.serialize(&mut serializer);
 }
 
 /// The document up to and including `"claims": [`.
@@ -133,9 +143,9 @@ pub(crate) fn header_with(
         .unwrap_or_default();
     format!(
         "{{\n  \"schema\": {},\n  \"tool\": {},{year}\n  \"inputs\": {},\n  \"{array}\": [",
-        pretty(&schema),
-        pretty(&tool()),
-        nest(&pretty(&inputs), 2)
+        nested(&schema, 0),
+        nested(&tool(), 0),
+        nested(&inputs, 1)
     )
 }
 
@@ -150,21 +160,12 @@ pub(crate) fn elements<T: Serialize>(values: impl Iterator<Item = T>) -> String 
     let mut out = Vec::new();
     for (i, v) in values.enumerate() {
         out.extend_from_slice(if i > 0 { b",\n    " } else { b"    " });
-        // Printed in place at the depth of the array's elements, as `pretty` then `nest` would
-        // print it, without a string of its own to indent afterwards (an audit prints millions).
-        let formatter = Indented {
-            depth: 2,
-            has_value: false,
-        };
-        let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-        // Serialising plain structs of strings into memory cannot fail.
-        let _ = v.serialize(&mut serializer);
+        print_nested(&mut out, &v, 2);
     }
     super::text(out)
 }
 
-/// `serde_json`'s pretty printing (two spaces a level) from `depth` levels in: what
-/// `nest(&pretty(value), 2 * depth)` prints.
+/// `serde_json`'s pretty printing (two spaces a level), from `depth` levels in.
 struct Indented {
     depth: usize,
     has_value: bool,
@@ -254,7 +255,7 @@ pub fn footer(any: bool, totals: &[crate::compute::Total]) -> String {
     format!(
         "{}],\n  \"totals\": {}\n}}\n",
         if any { "\n  " } else { "" },
-        nest(&pretty(&totals), 2)
+        nested(&totals, 1)
     )
 }
 
