@@ -4,7 +4,9 @@
 use crate::contract::parse_date;
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
-use crate::input::{csv_header, each_record, non_empty, split_columns, trim, CsvReader, Format};
+use crate::input::{
+    csv_header, each_record, lines_estimate, non_empty, split_columns, trim, CsvReader, Format,
+};
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
 use crate::scope::{Interner, Scope};
@@ -230,7 +232,7 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
                     "active_to",
                 ];
                 let (columns, labels) = split_columns(&header, COLUMNS);
-                let rows = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+                let rows = lines_estimate(text);
                 subscriptions.reserve(rows);
                 lines.reserve(rows);
                 each_record(

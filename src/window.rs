@@ -1,7 +1,9 @@
 //! Measured outage windows (SPEC 2.3): what was down, when, how badly, and who said so.
 
 use crate::error::{Error, Problem, Problems};
-use crate::input::{csv_header, each_record, non_empty, split_columns, trim, CsvReader, Format};
+use crate::input::{
+    csv_header, each_record, lines_estimate, non_empty, split_columns, trim, CsvReader, Format,
+};
 use crate::money::parse_decimal;
 use crate::scope::{Interner, Scope};
 use crate::time::Instant;
@@ -211,7 +213,7 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
         Format::Csv => {
             let mut reader = CsvReader::new(text);
             if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
-                out.reserve(memchr::memchr_iter(b'\n', text.as_bytes()).count());
+                out.reserve(lines_estimate(text));
                 let (columns, labels) = split_columns(&header, FIELDS);
                 each_record(
                     file,
