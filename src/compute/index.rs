@@ -58,7 +58,7 @@ impl WindowIndex {
             }));
         }
         // Stable: equal names keep window order.
-        let order = crate::textsort::order_by_text(named.iter().map(|n| n.name.as_str()));
+        let order = crate::textsort::order_by_text(named.len(), |i| &named[i].name);
         crate::textsort::permute(&mut named, &order);
         WindowIndex {
             len: windows.len(),
