@@ -81,7 +81,8 @@ fn long_line(bytes: &[u8], max: usize) -> Option<usize> {
 
 /// About how many lines `text` has, to make room for its records: counted in its first 64 KiB
 /// and scaled, a little over (counting a provider's 145 MB line by line costs a hundredth of a
-/// second of CPU; room left over is never touched, so it costs no memory).
+/// second of CPU; room left over is never touched, so it costs no memory). Never more than the
+/// text's bytes, which bound its lines too.
 pub(crate) fn lines_estimate(text: &str) -> usize {
     const SAMPLE: usize = 64 << 10;
     let bytes = text.as_bytes();
@@ -90,7 +91,9 @@ pub(crate) fn lines_estimate(text: &str) -> usize {
     if sample.len() == bytes.len() {
         return lines;
     }
-    lines.saturating_mul(bytes.len() / sample.len() + 1)
+    lines
+        .saturating_mul(bytes.len() / sample.len() + 1)
+        .min(bytes.len())
 }
 
 /// Decodes UTF-8 text, dropping a leading byte-order mark (spreadsheet exports write one).
