@@ -75,20 +75,41 @@ struct Uptime {
     downtime: Decimal,
     /// (E - D) x 100, compared with every tier.
     up_hundred: Decimal,
+    /// (E - D) x 100 and E as integers, when both are whole seconds (all but partial impacts):
+    /// thresholds are then compared in integer arithmetic, not on 96-bit decimals.
+    whole: Option<(i128, i128)>,
 }
 
 impl Uptime {
     fn new(eligible: Decimal, downtime: Decimal) -> Uptime {
+        let whole = whole_seconds(eligible)
+            .zip(whole_seconds(downtime))
+            .map(|(e, d)| ((e - d) * 100, e));
+        let up_hundred = match whole {
+            // The same digits as the decimal arithmetic gives: both have no decimals.
+            Some((up, _)) => Decimal::from_i128_with_scale(up, 0),
+            None => (eligible - downtime) * Decimal::ONE_HUNDRED,
+        };
         Uptime {
             eligible,
             downtime,
-            up_hundred: (eligible - downtime) * Decimal::ONE_HUNDRED,
+            up_hundred,
+            whole,
         }
     }
 
     /// Uptime strictly below `threshold` percent, decided exactly: (E - D) x 100 < threshold x E.
     fn below(&self, threshold: Decimal) -> bool {
-        self.up_hundred < threshold * self.eligible
+        // With threshold = t / 10^s: (E - D) x 100 x 10^s < t x E, in 128 bits where it fits
+        // (a percent with a few decimals and a period's seconds always do).
+        let whole = self
+            .whole
+            .filter(|_| threshold.scale() <= 18)
+            .and_then(|(up, e)| {
+                let left = up.checked_mul(10i128.pow(threshold.scale()))?;
+                Some(left < threshold.mantissa().checked_mul(e)?)
+            });
+        whole.unwrap_or_else(|| self.up_hundred < threshold * self.eligible)
     }
 
     /// The fewest more whole minutes of downtime that bring uptime below `threshold`, if
@@ -102,6 +123,12 @@ impl Uptime {
     fn reachable(&self, minutes: Decimal) -> Option<Decimal> {
         (self.downtime + minutes * Decimal::from(60) <= self.eligible).then_some(minutes)
     }
+}
+
+/// `d` as an integer, when it has no decimal digits and fits 63 bits (seconds always do).
+fn whole_seconds(d: Decimal) -> Option<i128> {
+    let m = d.mantissa();
+    (d.scale() == 0 && i64::try_from(m).is_ok()).then_some(m)
 }
 
 /// The smallest whole x >= 1 with `step` x > `gap`. The estimate from a division is corrected
@@ -364,5 +391,47 @@ fn deadline(contract: &Contract, measured: &Measured, period: &Period) -> Option
             let end = measured.incidents.iter().map(|i| i.end).max()?;
             local_date(end, contract.timezone()).checked_add_days(Days::new(u64::from(n)))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Thresholds are decided in integers as they are in decimals, and (E - D) x 100 has
+        /// the same digits: a month's seconds or far more, downtime whole or partial,
+        /// thresholds with up to 20 decimals.
+        #[test]
+        fn whole_seconds_decide_thresholds_as_decimals_do(
+            eligible in prop_oneof![0i64..3_000_000, 0i64..=1_000_000_000_000],
+            down in 0u64..=1_000_000,
+            partial in proptest::bool::weighted(0.2),
+            threshold in (0i64..=100_000_000, 0u32..=20),
+        ) {
+            let e = Decimal::from(eligible);
+            let d = if partial {
+                Decimal::new(down as i64, 3).min(e)
+            } else {
+                Decimal::from(down).min(e)
+            };
+            let t = Decimal::new(threshold.0, threshold.1);
+            let u = Uptime::new(e, d);
+            let up_hundred = (e - d) * Decimal::ONE_HUNDRED;
+            prop_assert_eq!(u.up_hundred.serialize(), up_hundred.serialize());
+            prop_assert_eq!(u.below(t), up_hundred < t * e);
+        }
+    }
+
+    #[test]
+    fn uptime_exactly_at_a_threshold_is_not_below_it() {
+        // A 30-day month is 2,592,000 s; 2,592 s (43.2 minutes) down leaves exactly 99.9 %.
+        let month = Decimal::from(2_592_000);
+        let at = Uptime::new(month, Decimal::from(2_592));
+        assert!(!at.below("99.9".parse().unwrap()));
+        assert!(!at.below("99.900000000000000000".parse().unwrap()));
+        assert!(at.below("99.900000000000000001".parse().unwrap()));
+        assert!(Uptime::new(month, Decimal::from(2_593)).below("99.9".parse().unwrap()));
     }
 }

@@ -220,10 +220,20 @@ pub fn runs(segments: &[Segment]) -> impl Iterator<Item = &[Segment]> {
 pub fn count(segments: &[Segment], counting: Counting) -> Decimal {
     let sixty = Decimal::from(60);
     match counting {
-        Counting::Exact => segments
-            .iter()
-            .map(|s| Decimal::from(s.end - s.start) * s.impact)
-            .sum(),
+        Counting::Exact => {
+            // Fully down segments add whole seconds; only partial impacts need decimals. The
+            // sum is exact, so its digits do not depend on the order it is added in (a decimal
+            // sum has the largest scale of its terms; whole seconds have none).
+            let (mut whole, mut weighted) = (0i64, Decimal::ZERO);
+            for s in segments {
+                if s.impact.scale() == 0 && s.impact == Decimal::ONE {
+                    whole += s.end - s.start;
+                } else {
+                    weighted += Decimal::from(s.end - s.start) * s.impact;
+                }
+            }
+            Decimal::from(whole) + weighted
+        }
         Counting::TouchedMinutes => {
             minute_runs(segments, |s| (s.start.div_euclid(60), ceil_div(s.end, 60))) * sixty
         }
@@ -296,6 +306,31 @@ mod tests {
             start,
             end,
             impact: d(impact),
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Exact counting gives the digits of adding each segment's seconds times its impact,
+        /// whatever mix of whole (`1`, `1.0`) and partial impacts (scales included: `1.0` and
+        /// `0.50` print otherwise than `1` and `0.5`).
+        #[test]
+        fn exact_counts_have_the_digits_of_the_weighted_sum(
+            pieces in prop::collection::vec(
+                (0i64..100_000, prop::sample::select(vec!["1", "1.0", "0.5", "0.50", "0.333333", "1"])),
+                0..8,
+            ),
+        ) {
+            let segments: Vec<Segment> = pieces.iter().map(|&(len, w)| seg(0, len, w)).collect();
+            let summed: Decimal = segments
+                .iter()
+                .map(|s| Decimal::from(s.end - s.start) * s.impact)
+                .sum();
+            prop_assert_eq!(
+                count(&segments, Counting::Exact).serialize(),
+                summed.serialize()
+            );
         }
     }
 
