@@ -125,9 +125,7 @@ fn push_cells(out: &mut Vec<u8>, row: &Row<'_>, cols: &[usize]) {
 
 /// What a row prints of a claim, borrowed from the claim or from the parts it is computed from.
 struct Row<'a> {
-    subscription: &'a str,
-    customer: &'a str,
-    contract: &'a str,
+    own: Own<'a>,
     period: PeriodId,
     period_start: Instant,
     period_end: Instant,
@@ -136,22 +134,42 @@ struct Row<'a> {
     commitment_percent: Decimal,
     breached: bool,
     credit_percent: Option<Decimal>,
-    basis: Decimal,
-    credit: Decimal,
-    currency: Currency,
-    capped: bool,
     claim_deadline: Option<NaiveDate>,
     note: Option<&'a str>,
     next_tier: Option<NextTier>,
     incidents: usize,
 }
 
+/// The columns of a row that depend on the subscription or the price of its claim, not only on
+/// the period's measurement and assessment (see [`is_own`]).
+struct Own<'a> {
+    subscription: &'a str,
+    customer: &'a str,
+    contract: &'a str,
+    basis: Decimal,
+    credit: Decimal,
+    currency: Currency,
+    capped: bool,
+}
+
+/// Whether column `col` is one of a row's [`Own`] columns: subscription, customer, contract;
+/// basis, credit, currency, capped.
+fn is_own(col: usize) -> bool {
+    matches!(col, 0 | 1 | 2 | 13 | 14 | 15 | 16)
+}
+
 impl<'a> Row<'a> {
     fn of_claim(c: &'a Claim) -> Row<'a> {
         Row {
-            subscription: &c.subscription,
-            customer: &c.customer,
-            contract: &c.contract,
+            own: Own {
+                subscription: &c.subscription,
+                customer: &c.customer,
+                contract: &c.contract,
+                basis: c.basis,
+                credit: c.credit,
+                currency: c.currency,
+                capped: c.capped,
+            },
             period: c.period,
             period_start: c.period_start,
             period_end: c.period_end,
@@ -160,10 +178,6 @@ impl<'a> Row<'a> {
             commitment_percent: c.commitment_percent,
             breached: c.breached,
             credit_percent: c.credit_percent,
-            basis: c.basis,
-            credit: c.credit,
-            currency: c.currency,
-            capped: c.capped,
             claim_deadline: c.claim_deadline,
             note: c.note.as_deref(),
             next_tier: c.next_tier,
@@ -175,9 +189,7 @@ impl<'a> Row<'a> {
 /// Appends column `col` of `c`, in its printed form.
 fn cell(out: &mut Vec<u8>, c: &Row<'_>, col: usize) {
     match col {
-        0 => field(out, c.subscription),
-        1 => field(out, c.customer),
-        2 => field(out, c.contract),
+        _ if is_own(col) => own_cell(out, &c.own, col),
         3 => c.period.push_to(out),
         4 => {
             let _ = write!(out, "{}", c.period_start);
@@ -196,10 +208,6 @@ fn cell(out: &mut Vec<u8>, c: &Row<'_>, col: usize) {
                 push_percent(out, p);
             }
         }
-        13 => push_money(out, c.basis, c.currency),
-        14 => push_money(out, c.credit, c.currency),
-        15 => out.extend_from_slice(c.currency.code().as_bytes()),
-        16 => out.extend_from_slice(if c.capped { b"true" } else { b"false" }),
         17 => {
             if let Some(d) = c.claim_deadline {
                 let _ = write!(out, "{d}");
@@ -219,6 +227,19 @@ fn cell(out: &mut Vec<u8>, c: &Row<'_>, col: usize) {
         _ => {
             let _ = write!(out, "{}", c.incidents);
         }
+    }
+}
+
+/// Appends [`Own`] column `col` of `c` (one for which [`is_own`] holds), in its printed form.
+fn own_cell(out: &mut Vec<u8>, c: &Own<'_>, col: usize) {
+    match col {
+        0 => field(out, c.subscription),
+        1 => field(out, c.customer),
+        2 => field(out, c.contract),
+        13 => push_money(out, c.basis, c.currency),
+        14 => push_money(out, c.credit, c.currency),
+        15 => out.extend_from_slice(c.currency.code().as_bytes()),
+        _ => out.extend_from_slice(if c.capped { b"true" } else { b"false" }),
     }
 }
 

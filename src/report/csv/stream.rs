@@ -1,9 +1,8 @@
 //! CSV rows printed as claims are computed, for the CLI's runs over a provider's base: no claim
 //! is built, and the columns of a scope's shared period are printed once per thread.
 
-use super::{cell, push_cells, text, Columns, Row};
+use super::{is_own, own_cell, push_cells, text, Columns, Own, Row};
 use crate::compute::{Emit, Parts};
-use crate::fxhash::FxHashMap;
 
 impl Columns {
     /// Rows printed as the claims are computed, without building them (see
@@ -12,8 +11,8 @@ impl Columns {
         let mut segments: Vec<Segment> = Vec::new();
         for (n, &col) in self.0.iter().enumerate() {
             match segments.last_mut() {
-                Some(Segment::Shared(run)) if !of_subscription(col) => run.end = n + 1,
-                _ if of_subscription(col) => segments.push(Segment::Own(col)),
+                Some(Segment::Shared(run)) if !is_own(col) => run.end = n + 1,
+                _ if is_own(col) => segments.push(Segment::Own(col)),
                 _ => segments.push(Segment::Shared(n..n + 1)),
             }
         }
@@ -21,7 +20,7 @@ impl Columns {
             columns: self,
             out: Vec::with_capacity(subscriptions * 4 * 24 * self.0.len()),
             segments,
-            shared: FxHashMap::default(),
+            shared: Vec::new(),
             runs: Vec::new(),
             printed: Vec::new(),
             limit: SHARED_BYTES,
@@ -37,9 +36,11 @@ pub(crate) struct RowWriter<'c> {
     /// The chosen columns as they depend on the claim: one column of the subscription's own, or
     /// a run of columns that depend on the period's measurement and assessment only.
     segments: Vec<Segment>,
-    /// For each shared period met (see [`Parts::shared`]), where its printed runs start in
-    /// `runs`. Kept from chunk to chunk: a scope's periods come back in every chunk.
-    shared: FxHashMap<(u32, u32), usize>,
+    /// For each shared period met (see [`Parts::shared`]), by scope and period, where its
+    /// printed runs start in `runs`, plus one (zero: not printed yet). Kept from chunk to chunk:
+    /// a scope's periods come back in every chunk. A table, not a map: a run's scopes and their
+    /// periods are numbered from zero, and two million rows look it up.
+    shared: Vec<Vec<u32>>,
     /// Each printed run of a shared period, as a range of `printed`.
     runs: Vec<(usize, usize)>,
     printed: Vec<u8>,
@@ -53,17 +54,10 @@ const SHARED_BYTES: usize = 1 << 20;
 
 /// Part of a row: see [`RowWriter::segments`].
 enum Segment {
-    /// A column of the subscription or the price (see [`of_subscription`]).
+    /// A column of the subscription or the price (see [`is_own`]).
     Own(usize),
     /// Positions in the chosen columns, consecutive.
     Shared(std::ops::Range<usize>),
-}
-
-/// Whether column `col` depends on the subscription or the price of its claim, not only on the
-/// period's measurement and assessment.
-fn of_subscription(col: usize) -> bool {
-    // subscription, customer, contract; basis, credit, currency, capped.
-    matches!(col, 0 | 1 | 2 | 13 | 14 | 15 | 16)
 }
 
 impl RowWriter<'_> {
@@ -76,14 +70,35 @@ impl RowWriter<'_> {
         ))
     }
 
+    /// Where the printed runs of shared period `key` start, if printed.
+    fn printed(&self, (scope, period): (u32, u32)) -> Option<usize> {
+        let at = *self.shared.get(scope as usize)?.get(period as usize)?;
+        at.checked_sub(1).map(|at| at as usize)
+    }
+
     /// Prints the shared columns of `row`, the first of shared period `key`, and remembers them;
     /// returns where its runs start.
-    fn print_shared(&mut self, key: (u32, u32), row: &Row<'_>) -> usize {
-        if self.printed.len() > self.limit {
-            self.shared.clear();
-            self.runs.clear();
-            self.printed.clear();
+    fn print_shared(&mut self, (scope, period): (u32, u32), row: &Row<'_>) -> usize {
+        let first = self.runs.len();
+        // Beyond four billion runs (never: the bytes kept start over long before) nothing is
+        // remembered, and each is printed again.
+        let Ok(remembered) = u32::try_from(first + 1) else {
+            return self.print_runs(row);
+        };
+        let (scope, period) = (scope as usize, period as usize);
+        if self.shared.len() <= scope {
+            self.shared.resize_with(scope + 1, Vec::new);
         }
+        let periods = &mut self.shared[scope];
+        if periods.len() <= period {
+            periods.resize(period + 1, 0);
+        }
+        periods[period] = remembered;
+        self.print_runs(row)
+    }
+
+    /// Prints the shared columns of `row` at the end of `printed`; returns where its runs start.
+    fn print_runs(&mut self, row: &Row<'_>) -> usize {
         let first = self.runs.len();
         for segment in &self.segments {
             if let Segment::Shared(run) = segment {
@@ -92,23 +107,27 @@ impl RowWriter<'_> {
                 self.runs.push((start, self.printed.len()));
             }
         }
-        self.shared.insert(key, first);
         first
     }
 }
 
 impl Emit for RowWriter<'_> {
     fn emit(&mut self, parts: Parts<'_>) {
-        let row = Row::of_parts(&parts);
         let Some(key) = parts.shared else {
-            return self.columns.push_row(&mut self.out, &row);
+            return self.columns.push_row(&mut self.out, &Row::of_parts(&parts));
         };
         // A billing run prints each shared period for thousands of subscriptions: its columns
-        // are printed once and copied after.
-        let first = match self.shared.get(&key) {
-            Some(&first) => first,
-            None => self.print_shared(key, &row),
+        // are printed once and copied after, and only its own columns are looked at.
+        if self.printed.len() > self.limit {
+            self.shared.clear();
+            self.runs.clear();
+            self.printed.clear();
+        }
+        let first = match self.printed(key) {
+            Some(first) => first,
+            None => self.print_shared(key, &Row::of_parts(&parts)),
         };
+        let own = Own::of_parts(&parts);
         let (segments, runs, printed) = (&self.segments, &self.runs, &self.printed);
         let out = &mut self.out;
         let mut run = first;
@@ -117,7 +136,7 @@ impl Emit for RowWriter<'_> {
                 out.push(b',');
             }
             match *segment {
-                Segment::Own(col) => cell(out, &row, col),
+                Segment::Own(col) => own_cell(out, &own, col),
                 Segment::Shared(_) => {
                     let (a, b) = runs[run];
                     out.extend_from_slice(&printed[a..b]);
@@ -129,14 +148,27 @@ impl Emit for RowWriter<'_> {
     }
 }
 
+impl<'a> Own<'a> {
+    /// The same as [`Row::of_claim`]'s of the claim `p` makes (`Parts::claim`).
+    fn of_parts(p: &Parts<'a>) -> Own<'a> {
+        Own {
+            subscription: &p.sub.id,
+            customer: &p.sub.customer,
+            contract: &p.sub.contract,
+            basis: p.basis,
+            credit: p.credit,
+            currency: p.currency,
+            capped: p.capped,
+        }
+    }
+}
+
 impl<'a> Row<'a> {
     /// The same as [`Row::of_claim`] of the claim `p` makes (`Parts::claim`).
     fn of_parts(p: &Parts<'a>) -> Row<'a> {
         let a = p.assessment;
         Row {
-            subscription: &p.sub.id,
-            customer: &p.sub.customer,
-            contract: &p.sub.contract,
+            own: Own::of_parts(p),
             period: p.period.id,
             period_start: p.period.start,
             period_end: p.period.end,
@@ -145,10 +177,6 @@ impl<'a> Row<'a> {
             commitment_percent: p.contract.commitment(),
             breached: a.breached,
             credit_percent: a.credit_percent,
-            basis: p.basis,
-            credit: p.credit,
-            currency: p.currency,
-            capped: p.capped,
             claim_deadline: a.deadline,
             note: a.note.as_deref(),
             next_tier: a.next_tier,
