@@ -2,12 +2,12 @@
 //! folder holding them. Every file is fingerprinted (unless the run prints no fingerprints);
 //! every problem of every file is collected before giving up.
 
-use crate::compute::{resolve_subscriptions, Early, Inputs, Resolution, WindowIndex};
+use crate::compute::{resolve_subscriptions, Early, IndexBuilder, Inputs, Resolution};
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::input::{decode, read_bytes, InputFile};
 use crate::subscription::{parse_located, Charges, Parsed};
-use crate::window::{parse_windows, Window};
+use crate::window::{parse_windows_with, Window};
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -120,7 +120,7 @@ impl Sources {
         // The two big files parse at the same time, one per core.
         type Subs = Result<(Option<InputFile>, Arc<str>, Parsed, Option<Resolved>), Error>;
         type Resolved = Result<Resolution, Problems>;
-        type Outages = Result<(Option<InputFile>, Vec<Window>), Error>;
+        type Outages = Result<(Option<InputFile>, Vec<Window>, Option<IndexBuilder>), Error>;
         let (subscriptions, outages, index) = std::thread::scope(|s| {
             let subs = s.spawn(|| -> Option<Subs> {
                 self.subscriptions.as_ref().map(|path| {
@@ -133,16 +133,24 @@ impl Sources {
                     Ok((file, Arc::from(name.as_str()), subs, resolved))
                 })
             });
-            let outages: Vec<Outages> = self
+            // A single file's windows are indexed as they are read.
+            let indexed = early && self.outages.len() == 1;
+            let mut outages: Vec<Outages> = self
                 .outages
                 .iter()
                 .map(|path| {
                     let (file, name, text) = read(path, fingerprints)?;
-                    Ok((file, parse_windows(&name, &text, self.input_timezone)?))
+                    let mut index = indexed.then(IndexBuilder::default);
+                    let windows = parse_windows_with(&name, &text, self.input_timezone, |w| {
+                        if let Some(index) = &mut index {
+                            index.add(w);
+                        }
+                    })?;
+                    Ok((file, windows, index))
                 })
                 .collect();
-            let index = match outages.as_slice() {
-                [Ok((_, windows))] if early => Some(WindowIndex::new(windows)),
+            let index = match outages.as_mut_slice() {
+                [Ok((_, _, index))] => index.take().map(IndexBuilder::finish),
                 _ => None,
             };
             let subs = match subs.join() {
@@ -162,7 +170,7 @@ impl Sources {
             }))?;
         }
         for result in outages {
-            collect(result.map(|(file, windows)| {
+            collect(result.map(|(file, windows, _)| {
                 inputs.files.extend(file);
                 // The first file's windows are moved in, not copied.
                 if inputs.windows.is_empty() {

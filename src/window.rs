@@ -206,6 +206,17 @@ fn build<'a>(
 /// # Errors
 /// [`Error::Invalid`] with every problem found, each located.
 pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Window>, Error> {
+    parse_windows_with(file, text, zone, |_| ())
+}
+
+/// As [`parse_windows`], showing `each` every window read as it is read (while it is in the
+/// cache: a run's window index is built from them so, not from a second pass over them all).
+pub(crate) fn parse_windows_with(
+    file: &str,
+    text: &str,
+    zone: Option<Tz>,
+    mut each: impl FnMut(&Window),
+) -> Result<Vec<Window>, Error> {
     let mut problems = Problems::new();
     let mut out = Vec::new();
     let mut shared = Labels::default();
@@ -229,6 +240,7 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
                             problems.push(Problem::new(file, m).at(line).field(f))
                         };
                         if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
+                            each(&w);
                             out.push(w);
                         }
                     },
@@ -249,6 +261,7 @@ pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Win
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .filter(|(k, _)| !FIELDS.contains(k));
                 if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
+                    each(&w);
                     out.push(w);
                 }
             }

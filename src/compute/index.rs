@@ -24,6 +24,53 @@ pub(crate) struct WindowIndex {
     pub(super) scopes: Vec<Scope>,
 }
 
+/// A window index as its windows come, one by one (see `load`: while they are read, each is
+/// in the cache), then [`IndexBuilder::finish`]ed.
+#[derive(Default)]
+pub(crate) struct IndexBuilder {
+    len: usize,
+    global: Vec<usize>,
+    named: Vec<Named>,
+    scopes: Vec<Scope>,
+    seen: FxHashMap<usize, u32>,
+}
+
+impl IndexBuilder {
+    /// Adds the next window.
+    pub(crate) fn add(&mut self, w: &Window) {
+        let i = self.len;
+        self.len += 1;
+        if w.customers.is_empty() {
+            self.global.push(i);
+            return;
+        }
+        let scopes = &mut self.scopes;
+        let scope = *self.seen.entry(w.scope.id()).or_insert_with(|| {
+            scopes.push(w.scope.clone());
+            scopes.len() as u32 - 1
+        });
+        self.named.extend(w.customers.iter().map(|c| Named {
+            name: c.clone(),
+            window: i as u32,
+            scope,
+        }));
+    }
+
+    /// The index of the windows added.
+    pub(crate) fn finish(self) -> WindowIndex {
+        let mut named = self.named;
+        // Stable: equal names keep window order.
+        let order = crate::textsort::order_by_text(named.len(), |i| &named[i].name);
+        crate::textsort::permute(&mut named, &order);
+        WindowIndex {
+            len: self.len,
+            global: self.global,
+            named,
+            scopes: self.scopes,
+        }
+    }
+}
+
 /// A window limited to `name`. The name is held here (inline when short), so that sorting and
 /// walking the index reads it in order instead of in each window.
 #[derive(Clone)]
@@ -38,34 +85,11 @@ pub(super) struct Named {
 impl WindowIndex {
     /// The index of `windows`.
     pub(crate) fn new(windows: &[Window]) -> WindowIndex {
-        let mut global = Vec::new();
-        let mut named: Vec<Named> = Vec::new();
-        let mut scopes = Vec::new();
-        let mut seen: FxHashMap<usize, u32> = FxHashMap::default();
-        for (i, w) in windows.iter().enumerate() {
-            if w.customers.is_empty() {
-                global.push(i);
-                continue;
-            }
-            let scope = *seen.entry(w.scope.id()).or_insert_with(|| {
-                scopes.push(w.scope.clone());
-                scopes.len() as u32 - 1
-            });
-            named.extend(w.customers.iter().map(|c| Named {
-                name: c.clone(),
-                window: i as u32,
-                scope,
-            }));
+        let mut index = IndexBuilder::default();
+        for w in windows {
+            index.add(w);
         }
-        // Stable: equal names keep window order.
-        let order = crate::textsort::order_by_text(named.len(), |i| &named[i].name);
-        crate::textsort::permute(&mut named, &order);
-        WindowIndex {
-            len: windows.len(),
-            global,
-            named,
-            scopes,
-        }
+        index.finish()
     }
 
     /// Global windows whose labels match `scope`.

@@ -25,7 +25,7 @@ use crate::scope::Scope;
 use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
 use crate::window::Window;
-pub(crate) use index::WindowIndex;
+pub(crate) use index::{IndexBuilder, WindowIndex};
 // Claims printed as they are computed: the CLI's streamed CSV.
 #[cfg(feature = "cli")]
 pub(crate) use parts::{Emit, Parts};
