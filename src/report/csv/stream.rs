@@ -40,7 +40,7 @@ pub(crate) struct RowWriter<'c> {
     /// printed runs start in `runs`, plus one (zero: not printed yet). Kept from chunk to chunk:
     /// a scope's periods come back in every chunk. A table, not a map: a run's scopes and their
     /// periods are numbered from zero, and two million rows look it up.
-    shared: Vec<Vec<u32>>,
+    shared: Vec<Vec<usize>>,
     /// Each printed run of a shared period, as a range of `printed`.
     runs: Vec<(usize, usize)>,
     printed: Vec<u8>,
@@ -73,18 +73,13 @@ impl RowWriter<'_> {
     /// Where the printed runs of shared period `key` start, if printed.
     fn printed(&self, (scope, period): (u32, u32)) -> Option<usize> {
         let at = *self.shared.get(scope as usize)?.get(period as usize)?;
-        at.checked_sub(1).map(|at| at as usize)
+        at.checked_sub(1)
     }
 
     /// Prints the shared columns of `row`, the first of shared period `key`, and remembers them;
     /// returns where its runs start.
     fn print_shared(&mut self, (scope, period): (u32, u32), row: &Row<'_>) -> usize {
         let first = self.runs.len();
-        // Beyond four billion runs (never: the bytes kept start over long before) nothing is
-        // remembered, and each is printed again.
-        let Ok(remembered) = u32::try_from(first + 1) else {
-            return self.print_runs(row);
-        };
         let (scope, period) = (scope as usize, period as usize);
         if self.shared.len() <= scope {
             self.shared.resize_with(scope + 1, Vec::new);
@@ -93,13 +88,7 @@ impl RowWriter<'_> {
         if periods.len() <= period {
             periods.resize(period + 1, 0);
         }
-        periods[period] = remembered;
-        self.print_runs(row)
-    }
-
-    /// Prints the shared columns of `row` at the end of `printed`; returns where its runs start.
-    fn print_runs(&mut self, row: &Row<'_>) -> usize {
-        let first = self.runs.len();
+        periods[period] = first + 1;
         for segment in &self.segments {
             if let Segment::Shared(run) = segment {
                 let start = self.printed.len();
