@@ -5,7 +5,7 @@
 use crate::compute::{resolve_subscriptions, Early, IndexBuilder, Inputs, Resolution};
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
-use crate::input::{decode, read_bytes, InputFile};
+use crate::input::{decode, read_bytes, InputFile, LineChunks, Text};
 use crate::subscription::{parse_located, Charges, Parsed};
 use crate::window::{parse_windows_with, Window};
 use chrono_tz::Tz;
@@ -124,8 +124,10 @@ impl Sources {
         let (subscriptions, outages, index) = std::thread::scope(|s| {
             let subs = s.spawn(|| -> Option<Subs> {
                 self.subscriptions.as_ref().map(|path| {
-                    let (file, name, text) = read(path, fingerprints)?;
-                    let subs = parse_located(&name, &text)?;
+                    let mut chunks = LineChunks::open(path, fingerprints == Fingerprints::Taken)?;
+                    let name = chunks.name().to_owned();
+                    let subs = parse_located(&name, Text::Chunks(&mut chunks))?;
+                    let file = chunks.fingerprint()?;
                     let resolved = early.then(|| {
                         let (all, lines) = (&subs.subscriptions, &subs.lines);
                         resolve_subscriptions(contracts, all, Some(&name), lines, true)
@@ -139,14 +141,16 @@ impl Sources {
                 .outages
                 .iter()
                 .map(|path| {
-                    let (file, name, text) = read(path, fingerprints)?;
+                    let mut chunks = LineChunks::open(path, fingerprints == Fingerprints::Taken)?;
+                    let name = chunks.name().to_owned();
                     let mut index = indexed.then(IndexBuilder::default);
-                    let windows = parse_windows_with(&name, &text, self.input_timezone, |w| {
+                    let text = Text::Chunks(&mut chunks);
+                    let windows = parse_windows_with(&name, text, self.input_timezone, |w| {
                         if let Some(index) = &mut index {
                             index.add(w);
                         }
                     })?;
-                    Ok((file, windows, index))
+                    Ok((chunks.fingerprint()?, windows, index))
                 })
                 .collect();
             let index = match outages.as_mut_slice() {

@@ -5,7 +5,7 @@ use crate::contract::parse_date;
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
 use crate::input::{
-    csv_header, each_record, lines_estimate, non_empty, split_columns, trim, CsvReader, Format,
+    csv_header, each_record, non_empty, split_columns, trim, CsvReader, Format, Text,
 };
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
@@ -207,11 +207,11 @@ pub(crate) struct Parsed {
 /// # Errors
 /// [`Error::Invalid`] with every problem found, each located; duplicate ids included.
 pub fn parse_subscriptions(file: &str, text: &str) -> Result<Vec<Subscription>, Error> {
-    parse_located(file, text).map(|p| p.subscriptions)
+    parse_located(file, Text::Whole(text)).map(|p| p.subscriptions)
 }
 
 /// As [`parse_subscriptions`], with each subscription's line.
-pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
+pub(crate) fn parse_located(file: &str, text: Text<'_>) -> Result<Parsed, Error> {
     let mut problems = Problems::new();
     let (mut subscriptions, mut lines): (Vec<Subscription>, Vec<Option<usize>>) =
         (Vec::new(), Vec::new());
@@ -219,7 +219,7 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
     let mut contract_names: FxHashMap<String, SmolStr> = FxHashMap::default();
     match Format::of(file).map_err(Error::problem)? {
         Format::Csv => {
-            let mut reader = CsvReader::new(text);
+            let mut reader = text.csv();
             let required = ["id", "customer", "contract", "currency", "fee"];
             if let Some(header) = csv_header(file, &mut reader, &required, &mut problems) {
                 const COLUMNS: [&str; 7] = [
@@ -232,7 +232,7 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
                     "active_to",
                 ];
                 let (columns, labels) = split_columns(&header, COLUMNS);
-                let rows = lines_estimate(text);
+                let rows = reader.lines_estimate();
                 subscriptions.reserve(rows);
                 lines.reserve(rows);
                 each_record(
@@ -271,9 +271,14 @@ pub(crate) fn parse_located(file: &str, text: &str) -> Result<Parsed, Error> {
                     },
                 );
             }
+            if let Some(e) = reader.failure() {
+                return Err(e);
+            }
         }
         Format::Yaml | Format::Json => {
-            let doc = Located::<Vec<RawSubscription>>::parse(file, text).map_err(Error::Invalid)?;
+            let text = text.whole()?;
+            let doc =
+                Located::<Vec<RawSubscription>>::parse(file, &text).map_err(Error::Invalid)?;
             for (i, r) in doc.value.iter().enumerate() {
                 let at = |field: &str| {
                     let path: Vec<Seg<'_>> = match field {

@@ -1,9 +1,7 @@
 //! Measured outage windows (SPEC 2.3): what was down, when, how badly, and who said so.
 
 use crate::error::{Error, Problem, Problems};
-use crate::input::{
-    csv_header, each_record, lines_estimate, non_empty, split_columns, trim, CsvReader, Format,
-};
+use crate::input::{csv_header, each_record, non_empty, split_columns, trim, Format, Text};
 use crate::money::parse_decimal;
 use crate::scope::{Interner, Scope};
 use crate::time::Instant;
@@ -206,14 +204,14 @@ fn build<'a>(
 /// # Errors
 /// [`Error::Invalid`] with every problem found, each located.
 pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Window>, Error> {
-    parse_windows_with(file, text, zone, |_| ())
+    parse_windows_with(file, Text::Whole(text), zone, |_| ())
 }
 
 /// As [`parse_windows`], showing `each` every window read as it is read (while it is in the
 /// cache: a run's window index is built from them so, not from a second pass over them all).
 pub(crate) fn parse_windows_with(
     file: &str,
-    text: &str,
+    text: Text<'_>,
     zone: Option<Tz>,
     mut each: impl FnMut(&Window),
 ) -> Result<Vec<Window>, Error> {
@@ -222,9 +220,9 @@ pub(crate) fn parse_windows_with(
     let mut shared = Labels::default();
     match Format::of(file).map_err(Error::problem)? {
         Format::Csv => {
-            let mut reader = CsvReader::new(text);
+            let mut reader = text.csv();
             if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
-                out.reserve(lines_estimate(text));
+                out.reserve(reader.lines_estimate());
                 let (columns, labels) = split_columns(&header, FIELDS);
                 each_record(
                     file,
@@ -246,9 +244,13 @@ pub(crate) fn parse_windows_with(
                     },
                 );
             }
+            if let Some(e) = reader.failure() {
+                return Err(e);
+            }
         }
         Format::Yaml | Format::Json => {
-            let doc = Located::<Vec<BTreeMap<String, String>>>::parse(file, text)
+            let text = text.whole()?;
+            let doc = Located::<Vec<BTreeMap<String, String>>>::parse(file, &text)
                 .map_err(Error::Invalid)?;
             for (i, fields) in doc.value.iter().enumerate() {
                 let mut fail = |f: &str, m: String| {
