@@ -1,358 +1,11 @@
-//! Reading input files: text decoding, fingerprints, and the shared CSV plumbing.
+//! A CSV reader over text in memory or read by chunks, and the header and record plumbing
+//! every CSV input shares.
 
+use super::{lines_estimate, LineChunks};
 use crate::error::{Error, Problem, Problems};
-use sha2::{Digest, Sha256};
 use std::borrow::Cow;
-use std::io::Read;
-use std::path::Path;
 
-/// An input file and its SHA-256, so a run can be reproduced from the same bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InputFile {
-    /// The path as the user gave it.
-    pub path: String,
-    /// Lower-case hex SHA-256 of the file's bytes.
-    pub sha256: String,
-}
-
-impl InputFile {
-    /// The fingerprint of `bytes` read from `path`.
-    pub fn new(path: &str, bytes: &[u8]) -> InputFile {
-        let mut hasher = Sha256::new();
-        hasher.update(bytes);
-        InputFile::from_digest(path, hasher)
-    }
-
-    fn from_digest(path: &str, hasher: Sha256) -> InputFile {
-        let digest = hasher.finalize();
-        let mut hex = String::with_capacity(64);
-        for b in digest {
-            hex.push_str(&format!("{b:02x}"));
-        }
-        InputFile {
-            path: path.to_owned(),
-            sha256: hex,
-        }
-    }
-}
-
-/// Reads a file as bytes.
-///
-/// # Errors
-/// [`Error::Io`] naming the file.
-pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Io {
-        path: path.display().to_string(),
-        source,
-    })
-}
-
-/// The longest line accepted in any input file.
-pub const MAX_LINE_BYTES: usize = 1 << 20;
-
-/// Refuses text with a line longer than 1 MiB: no record of any input is anywhere
-/// near that long, so such a file is broken or hostile, and it is refused before anything
-/// (hashing, parsing) reads it whole.
-///
-/// # Errors
-/// The line that is too long.
-pub fn check_lines(name: &str, bytes: &[u8]) -> Result<(), Error> {
-    match long_line(bytes, MAX_LINE_BYTES) {
-        None => Ok(()),
-        Some(line) => Err(too_long(name, line)),
-    }
-}
-
-/// The error of a file whose line `line` is longer than [`MAX_LINE_BYTES`].
-fn too_long(name: &str, line: usize) -> Error {
-    Error::problem(
-        Problem::new(
-            name,
-            format!(
-                "line is longer than {} KiB; no input line should be",
-                MAX_LINE_BYTES >> 10
-            ),
-        )
-        .at_line(line),
-    )
-}
-
-/// The error of a file whose bytes are not UTF-8 from `bytes[at]` on, `bytes` starting on line
-/// `first`.
-fn not_utf8(name: &str, bytes: &[u8], at: usize, first: usize) -> Error {
-    let line = first + memchr::memchr_iter(b'\n', &bytes[..at]).count();
-    Error::problem(Problem::new(name, "file is not valid UTF-8 text").at_line(line))
-}
-
-/// The number of the first line longer than `max` bytes (line break not counted), if any.
-fn long_line(bytes: &[u8], max: usize) -> Option<usize> {
-    // From the start of a line, the last line break within the next `max` + 1 bytes ends lines
-    // no longer than `max`: jump past it. Lines are short, so a 145 MB file takes a few hundred
-    // searches, not one per line; only a window without a break starts a long line.
-    let mut start = 0;
-    while bytes.len() - start > max {
-        let Some(last) = memchr::memrchr(b'\n', &bytes[start..=start + max]) else {
-            return Some(memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1);
-        };
-        start += last + 1;
-    }
-    None
-}
-
-/// About how many lines a text of `len` bytes starting with `start` has, to make room for its
-/// records: counted in its first 64 KiB and scaled, a little over (counting a provider's 145 MB
-/// line by line costs a hundredth of a second of CPU; room left over is never touched, so it
-/// costs no memory). Never more than the text's bytes, which bound its lines too.
-fn lines_estimate(start: &[u8], len: usize) -> usize {
-    const SAMPLE: usize = 64 << 10;
-    let sample = &start[..start.len().min(SAMPLE)];
-    let lines = memchr::memchr_iter(b'\n', sample).count() + 1;
-    if sample.len() >= len {
-        return lines;
-    }
-    lines.saturating_mul(len / sample.len() + 1).min(len)
-}
-
-/// Decodes UTF-8 text, dropping a leading byte-order mark (spreadsheet exports write one).
-///
-/// # Errors
-/// [`Error::Invalid`] naming the line of the first byte that is not UTF-8.
-pub fn decode(name: &str, mut bytes: Vec<u8>) -> Result<String, Error> {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        not_utf8(name, e.as_bytes(), at, 1)
-    })
-}
-
-/// An input file read a block at a time and handed out in chunks of whole lines, with the
-/// checks a whole file gets (no line over [`MAX_LINE_BYTES`], UTF-8, a leading byte-order mark
-/// dropped) made chunk by chunk and its SHA-256 taken as it goes. A provider's 145 MB are never
-/// held whole: reading them into one buffer cost about 0.07 s of CPU at L in page faults and
-/// copies into cold memory, and a chunk is parsed while it is still in the cache. A chunk
-/// holding a quote or a carriage return takes the rest of the file with it: a quoted field may
-/// run across lines, so only lines without either are cut where they end.
-pub(crate) struct LineChunks {
-    name: String,
-    source: Box<dyn Read + Send>,
-    hasher: Option<Sha256>,
-    /// Bytes read past the end of the last chunk: the start of a line.
-    carry: Vec<u8>,
-    /// Bytes read at a time.
-    block: usize,
-    /// The file's size, for estimating its lines.
-    len: usize,
-    started: bool,
-    done: bool,
-}
-
-/// Bytes a [`LineChunks`] reads at a time: its chunks stay in a core's second-level cache.
-const BLOCK_BYTES: usize = 1 << 20;
-
-impl LineChunks {
-    /// Opens `path`, fingerprinting it as it is read when `fingerprint`.
-    ///
-    /// # Errors
-    /// [`Error::Io`] naming the file.
-    pub(crate) fn open(path: &Path, fingerprint: bool) -> Result<LineChunks, Error> {
-        let io = |source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let file = std::fs::File::open(path).map_err(io)?;
-        let len = file.metadata().map_err(io)?.len();
-        let mut chunks = LineChunks::new(path.display().to_string(), Box::new(file), fingerprint);
-        chunks.len = usize::try_from(len).unwrap_or(usize::MAX);
-        Ok(chunks)
-    }
-
-    fn new(name: String, source: Box<dyn Read + Send>, fingerprint: bool) -> LineChunks {
-        LineChunks {
-            name,
-            source,
-            hasher: fingerprint.then(Sha256::new),
-            carry: Vec::new(),
-            block: BLOCK_BYTES,
-            len: 0,
-            started: false,
-            done: false,
-        }
-    }
-
-    /// The file's name as given.
-    pub(crate) fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The next chunk of whole lines (the last may lack its line break), the first of which is
-    /// line `line`; `spent` is a chunk done with, whose memory is reused. `None` at the end.
-    ///
-    /// # Errors
-    /// A line too long, bytes that are not UTF-8 (only the first such problem: the file is not
-    /// read on), or [`Error::Io`].
-    pub(crate) fn next(&mut self, line: usize, spent: String) -> Result<Option<String>, Error> {
-        if self.done {
-            return Ok(None);
-        }
-        let mut buf = spent.into_bytes();
-        buf.clear();
-        buf.append(&mut self.carry);
-        let end = loop {
-            let old = buf.len();
-            if self.fill(&mut buf, Some(self.block))? == 0 {
-                self.done = true;
-                break buf.len();
-            }
-            match memchr::memrchr(b'\n', &buf[old..]) {
-                Some(last) if memchr::memchr2(b'"', b'\r', &buf[..old + last]).is_none() => {
-                    break old + last + 1;
-                }
-                Some(_) => {
-                    self.fill(&mut buf, None)?;
-                    self.done = true;
-                    break buf.len();
-                }
-                // No line break yet: all of `buf` is one line.
-                None if buf.len() > MAX_LINE_BYTES => return Err(too_long(&self.name, line)),
-                None => {}
-            }
-        };
-        self.carry.extend_from_slice(&buf[end..]);
-        buf.truncate(end);
-        if let Some(k) = long_line(&buf, MAX_LINE_BYTES) {
-            return Err(too_long(&self.name, line + k - 1));
-        }
-        if !self.started {
-            self.started = true;
-            if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                buf.drain(..3);
-            }
-        }
-        String::from_utf8(buf).map(Some).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            not_utf8(&self.name, e.as_bytes(), at, line)
-        })
-    }
-
-    /// The rest of the file whole, with the same checks: for YAML and JSON.
-    ///
-    /// # Errors
-    /// As [`LineChunks::next`].
-    pub(crate) fn rest(&mut self) -> Result<String, Error> {
-        let mut text = String::new();
-        let mut line = 1;
-        while let Some(chunk) = self.next(line, String::new())? {
-            line += memchr::memchr_iter(b'\n', chunk.as_bytes()).count();
-            text.push_str(&chunk);
-        }
-        Ok(text)
-    }
-
-    /// Reads `at_most` bytes onto `buf` (all that is left with `None`), hashing them; how many
-    /// were read.
-    fn fill(&mut self, buf: &mut Vec<u8>, at_most: Option<usize>) -> Result<usize, Error> {
-        let old = buf.len();
-        let read = match at_most {
-            Some(n) => {
-                buf.reserve(n);
-                self.source.by_ref().take(n as u64).read_to_end(buf)
-            }
-            None => {
-                buf.reserve(self.len.saturating_sub(old));
-                self.source.read_to_end(buf)
-            }
-        };
-        let n = read.map_err(|source| Error::Io {
-            path: self.name.clone(),
-            source,
-        })?;
-        if let Some(hasher) = &mut self.hasher {
-            hasher.update(&buf[old..]);
-        }
-        Ok(n)
-    }
-
-    /// The file's fingerprint, when taken: the rest of the file is read for it first.
-    ///
-    /// # Errors
-    /// [`Error::Io`].
-    pub(crate) fn fingerprint(mut self) -> Result<Option<InputFile>, Error> {
-        if self.hasher.is_none() {
-            return Ok(None);
-        }
-        if !self.done {
-            let mut buf = Vec::new();
-            while self.fill(&mut buf, Some(self.block))? > 0 {
-                buf.clear();
-            }
-        }
-        Ok(self.hasher.map(|h| InputFile::from_digest(&self.name, h)))
-    }
-}
-
-/// The text of an input: in memory, or a file read by chunks (see [`LineChunks`]).
-pub(crate) enum Text<'t> {
-    Whole(&'t str),
-    Chunks(&'t mut LineChunks),
-}
-
-impl<'t> Text<'t> {
-    /// A CSV reader over it.
-    pub(crate) fn csv(self) -> CsvReader<'t> {
-        match self {
-            Text::Whole(text) => CsvReader::new(text),
-            Text::Chunks(chunks) => CsvReader::by_chunks(chunks),
-        }
-    }
-
-    /// All of it at once (YAML and JSON are read whole).
-    ///
-    /// # Errors
-    /// As [`LineChunks::next`].
-    pub(crate) fn whole(self) -> Result<Cow<'t, str>, Error> {
-        match self {
-            Text::Whole(text) => Ok(Cow::Borrowed(text)),
-            Text::Chunks(chunks) => chunks.rest().map(Cow::Owned),
-        }
-    }
-}
-
-/// The kind of a data file, from its extension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Comma-separated values with a header line.
-    Csv,
-    /// YAML (a list of records).
-    Yaml,
-    /// JSON (a list of records).
-    Json,
-}
-
-impl Format {
-    /// The format of `path`, from its extension.
-    ///
-    /// # Errors
-    /// A problem naming the file when the extension is not csv, yaml, yml or json.
-    pub fn of(path: &str) -> Result<Format, Problem> {
-        let ext = Path::new(path)
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("csv") => Ok(Format::Csv),
-            Some("yaml" | "yml") => Ok(Format::Yaml),
-            Some("json") => Ok(Format::Json),
-            _ => Err(Problem::new(
-                path,
-                "expected a file ending in .csv, .yaml, .yml or .json",
-            )),
-        }
-    }
-}
-
-/// A CSV reader over text already in memory (RFC 4180 quoting, CRLF or LF, blank lines
+/// A CSV reader over text in memory or read by chunks (RFC 4180 quoting, CRLF or LF, blank lines
 /// skipped), keeping line numbers. It drives `csv_core` directly: the `csv` crate's reader would
 /// copy every byte through its buffer and check UTF-8 once more per record, the bulk of reading
 /// a million-line file. A line with no quote and no carriage return (almost every line of a
@@ -432,7 +85,7 @@ impl<'t> CsvReader<'t> {
 
     /// About how many lines the text has (see [`lines_estimate`]).
     pub(crate) fn lines_estimate(&self) -> usize {
-        let len = self.more.as_ref().map_or(self.text.len(), |m| m.len);
+        let len = self.more.as_ref().map_or(self.text.len(), |m| m.len());
         lines_estimate(self.text.as_bytes(), len.max(self.text.len()))
     }
 
@@ -688,52 +341,11 @@ pub(crate) fn each_record(
     }
 }
 
-/// `text.trim()`, without decoding characters when both ends are printable ASCII, as nearly
-/// every field of a provider's export is (a million records read a dozen fields each).
-pub(crate) fn trim(text: &str) -> &str {
-    match (text.as_bytes().first(), text.as_bytes().last()) {
-        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => text,
-        _ => text.trim(),
-    }
-}
-
-/// Optional text: empty, `~` and `null` mean absent (YAML and JSON writers emit them).
-pub(crate) fn non_empty(value: Option<&str>) -> Option<&str> {
-    value
-        .map(trim)
-        .filter(|v| !v.is_empty() && *v != "~" && *v != "null")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{InputFile, MAX_LINE_BYTES};
     use proptest::prelude::*;
-
-    proptest! {
-        /// Trimmed as `str::trim` trims: ASCII and Unicode white space (no-break space, line
-        /// separator, next line) at either end, or none.
-        #[test]
-        fn fields_are_trimmed_as_str_trims_them(
-            text in "[ \t\r\n\u{a0}\u{2028}\u{85}]{0,2}[a-z,\u{e9} ]{0,6}[ \t\u{a0}\u{3000}]{0,2}",
-        ) {
-            prop_assert_eq!(trim(&text), text.trim());
-        }
-    }
-
-    proptest! {
-        /// The first line longer than the limit, as counted line by line.
-        #[test]
-        fn long_lines_are_found_as_line_by_line(
-            text in "[ab\n]{0,40}",
-            max in 0usize..6,
-        ) {
-            let by_line = text
-                .split('\n')
-                .position(|line| line.len() > max)
-                .map(|i| i + 1);
-            prop_assert_eq!(long_line(text.as_bytes(), max), by_line);
-        }
-    }
 
     /// Every record of `reader` as its fields, with its line; errors as text.
     fn records(mut reader: CsvReader<'_>) -> Vec<(Result<Vec<String>, String>, usize)> {
@@ -812,15 +424,6 @@ mod tests {
         }
     }
 
-    /// `bytes` as a file read `block` bytes at a time.
-    fn chunks_of(bytes: &[u8], block: usize) -> LineChunks {
-        let source = Box::new(std::io::Cursor::new(bytes.to_vec()));
-        let mut chunks = LineChunks::new("f.csv".to_owned(), source, true);
-        chunks.block = block;
-        chunks.len = bytes.len();
-        chunks
-    }
-
     proptest! {
         /// A file read by chunks of whole lines reads as the whole text does: the same fields
         /// and line numbers, whatever quotes, carriage returns and blank lines fall where the
@@ -840,7 +443,7 @@ mod tests {
             let text: String = pieces.concat();
             let mut bytes = if bom { vec![0xEF, 0xBB, 0xBF] } else { Vec::new() };
             bytes.extend_from_slice(text.as_bytes());
-            let mut chunks = chunks_of(&bytes, block);
+            let mut chunks = LineChunks::of_bytes(&bytes, block);
             let mut reader = CsvReader::by_chunks(&mut chunks);
             let mut read = Vec::new();
             while let Some((record, line)) = reader.next() {
@@ -859,7 +462,7 @@ mod tests {
 
     /// What stops reading `bytes` by chunks of `block` bytes, as printed.
     fn failure_of(bytes: &[u8], block: usize) -> String {
-        let mut chunks = chunks_of(bytes, block);
+        let mut chunks = LineChunks::of_bytes(bytes, block);
         let mut reader = CsvReader::by_chunks(&mut chunks);
         while reader.next().is_some() {}
         reader.failure().map(|e| e.to_string()).unwrap_or_default()
