@@ -5,7 +5,7 @@ use crate::contract::parse_date;
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
 use crate::input::{
-    csv_header, each_record, non_empty, split_columns, trim, CsvReader, Format, Text,
+    csv_header, each_record, non_empty, small_str, split_columns, trim, CsvReader, Format, Text,
 };
 use crate::money::{parse_decimal, Currency, Money};
 use crate::period::PeriodId;
@@ -183,8 +183,8 @@ fn build(
         return None;
     }
     Some(Subscription {
-        id: SmolStr::new(trim(f.id)),
-        customer: SmolStr::new(trim(f.customer)),
+        id: small_str(trim(f.id)),
+        customer: small_str(trim(f.customer)),
         contract: contract_name(trim(f.contract), contracts),
         scope,
         fee: Money::new(amount?, currency?),

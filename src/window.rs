@@ -1,7 +1,9 @@
 //! Measured outage windows (SPEC 2.3): what was down, when, how badly, and who said so.
 
 use crate::error::{Error, Problem, Problems};
-use crate::input::{csv_header, each_record, non_empty, split_columns, trim, Format, Text};
+use crate::input::{
+    csv_header, each_record, non_empty, small_str, split_columns, trim, Format, Text,
+};
 use crate::money::parse_decimal;
 use crate::scope::{Interner, Scope};
 use crate::time::Instant;
@@ -177,17 +179,17 @@ fn build<'a>(
     }
     w.announced_at = announced_at?;
     w.cause = cause.map(|c| shared.word(c));
-    w.reference = reference.map(SmolStr::new);
+    w.reference = reference.map(small_str);
     w.source = source.map(|s| shared.word(s));
     w.customers = match customers {
         None => SmallVec::new(),
         // One name, as a provider's export has it: no list to split.
-        Some(c) if !c.contains(';') => smallvec::smallvec![SmolStr::new(c)],
+        Some(c) if !c.contains(';') => smallvec::smallvec![small_str(c)],
         Some(c) => c
             .split(';')
             .map(trim)
             .filter(|s| !s.is_empty())
-            .map(SmolStr::new)
+            .map(small_str)
             .collect(),
     };
     w.scope = shared.scopes.intern(
