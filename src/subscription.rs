@@ -119,7 +119,7 @@ struct Fields<'a> {
 /// naming it.
 fn contract_name(name: &str, shared: &mut FxHashMap<String, SmolStr>) -> SmolStr {
     if name.len() <= 23 {
-        return SmolStr::new(name);
+        return small_str(name);
     }
     if let Some(c) = shared.get(name) {
         return c.clone();
