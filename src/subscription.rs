@@ -318,7 +318,7 @@ pub(crate) fn parse_located(file: &str, text: Text<'_>) -> Result<Parsed, Error>
     }
     // Sorted by id, duplicates sit side by side (the first in the file first).
     let order = crate::textsort::order_by_text(subscriptions.len(), |i| &subscriptions[i].id);
-    crate::textsort::permute_both(&mut subscriptions, &mut lines, &order);
+    crate::textsort::permute_both(&mut subscriptions, &mut lines, order);
     let mut first = 0;
     for k in 1..subscriptions.len() {
         if subscriptions[k].id != subscriptions[first].id {

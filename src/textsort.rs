@@ -137,16 +137,17 @@ fn radix_sort(entries: &mut Vec<Entry>) {
 /// Reorders `items` so that position k holds what was at `order[k]` (a permutation of the
 /// indices), in place: each position is swapped once with where its item is now (as the standard
 /// library's `sort_by_cached_key` does), so a million records are not copied into new memory.
-pub(crate) fn permute<T>(items: &mut [T], order: &[usize]) {
+pub(crate) fn permute<T>(items: &mut [T], order: Vec<usize>) {
     // Beside a list of nothing: swapping `()` costs nothing, and a `Vec<()>` holds no memory.
     permute_both(items, &mut vec![(); items.len()], order);
 }
 
 /// [`permute`] of two lists of the same length side by side: the chains of positions, which
-/// cost a wait for memory at each step, are followed once for both.
-pub(crate) fn permute_both<T, U>(first: &mut [T], second: &mut [U], order: &[usize]) {
+/// cost a wait for memory at each step, are followed once for both. `order` is taken to keep
+/// track of where items are (not copied: a million positions are eight megabytes).
+pub(crate) fn permute_both<T, U>(first: &mut [T], second: &mut [U], order: Vec<usize>) {
     assert_eq!(first.len(), second.len(), "lists permuted together");
-    let mut from = order.to_vec();
+    let mut from = order;
     for i in 0..first.len() {
         // Items before i have been placed; one that was at a placed position moved to where
         // that position's item came from, so follow the chain until it leads past i.
@@ -238,13 +239,13 @@ mod tests {
             ]
         );
         let mut items = vec!['x', 'y', 'z'];
-        permute(&mut items, &[2, 0, 1]);
+        permute(&mut items, vec![2, 0, 1]);
         assert_eq!(items, vec!['z', 'x', 'y']);
         // Every permutation of five, against building the result by hand.
         let mut order: Vec<usize> = (0..5).collect();
         loop {
             let mut items: Vec<usize> = (10..15).collect();
-            permute(&mut items, &order);
+            permute(&mut items, order.clone());
             assert_eq!(
                 items,
                 order.iter().map(|&i| 10 + i).collect::<Vec<_>>(),
@@ -252,7 +253,7 @@ mod tests {
             );
             let (mut first, mut second): (Vec<usize>, Vec<char>) =
                 ((20..25).collect(), "abcde".chars().collect());
-            permute_both(&mut first, &mut second, &order);
+            permute_both(&mut first, &mut second, order.clone());
             let letters: Vec<char> = order.iter().map(|&i| (b'a' + i as u8) as char).collect();
             assert_eq!(
                 (first, second),

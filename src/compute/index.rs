@@ -61,7 +61,7 @@ impl IndexBuilder {
         let mut named = self.named;
         // Stable: equal names keep window order.
         let order = crate::textsort::order_by_text(named.len(), |i| &named[i].name);
-        crate::textsort::permute(&mut named, &order);
+        crate::textsort::permute(&mut named, order);
         WindowIndex {
             len: self.len,
             global: self.global,
