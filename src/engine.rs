@@ -85,11 +85,9 @@ pub struct Timeline {
 /// Whether `w` is excluded time under `contract` (SPEC 3.6, maintenance).
 fn is_excluded(contract: &Contract, w: &Window) -> bool {
     let exclusions = contract.exclusions();
-    w.cause
-        .as_ref()
-        .is_some_and(|c| exclusions.causes.contains(&**c))
-        && (w.cause.as_deref() != Some("maintenance")
-            || w.announced_at
+    w.cause().is_some_and(|c| exclusions.causes.contains(&**c))
+        && (w.cause().map(SmolStr::as_str) != Some("maintenance")
+            || w.announced_at()
                 .is_some_and(|a| a.plus(exclusions.maintenance_notice) <= w.start()))
 }
 
@@ -176,7 +174,7 @@ fn incidents(
             .count();
         for (refs, sources) in &mut labels[first..first + overlapping] {
             refs.extend(w.reference.iter().cloned());
-            sources.extend(w.source.iter().cloned());
+            sources.extend(w.source().cloned());
         }
     }
     for (inc, (mut refs, mut sources)) in incidents.iter_mut().zip(labels) {

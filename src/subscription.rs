@@ -316,15 +316,16 @@ pub(crate) fn parse_located(file: &str, text: Text<'_>) -> Result<Parsed, Error>
             }
         }
     }
-    // Sorted by id, duplicates sit side by side (the first in the file first).
-    let order = crate::textsort::order_by_text(subscriptions.len(), |i| &subscriptions[i].id);
-    crate::textsort::permute_both(&mut subscriptions, &mut lines, order);
-    let mut first = 0;
-    for k in 1..subscriptions.len() {
-        if subscriptions[k].id != subscriptions[first].id {
-            first = k;
-            continue;
+    // In id order, a repeated id follows the first of its kind (the first in the file first);
+    // the sort tells where, without comparing a million ids again.
+    let sorted = crate::textsort::order_by_text(subscriptions.len(), |i| &subscriptions[i].id);
+    crate::textsort::permute_both(&mut subscriptions, &mut lines, sorted.order);
+    let (mut first, mut last) = (0, 0);
+    for k in sorted.repeats {
+        if last + 1 != k {
+            first = k - 1;
         }
+        last = k;
         let first_line = lines[first]
             .map(|l| format!(" (first on line {l})"))
             .unwrap_or_default();

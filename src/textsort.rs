@@ -29,21 +29,29 @@ impl Entry {
     }
 }
 
+/// An order of keys, and where in it keys repeat.
+pub(crate) struct Sorted {
+    /// The positions of the keys, in key order.
+    pub(crate) order: Vec<usize>,
+    /// The places k in `order` (increasing) whose key is the same as at k - 1.
+    pub(crate) repeats: Vec<usize>,
+}
+
 /// The permutation that orders the `n` keys `key(0)`, ..., `key(n - 1)` by their bytes (stable:
-/// equal keys keep their order).
-pub(crate) fn order_by_text<'a>(n: usize, key: impl Fn(usize) -> &'a str) -> Vec<usize> {
+/// equal keys keep their order), and where keys repeat: told by the sort's entries, not by
+/// comparing a million keys again.
+pub(crate) fn order_by_text<'a>(n: usize, key: impl Fn(usize) -> &'a str) -> Sorted {
     // The 8 bytes with the length beside them order keys of up to 8 bytes past the prefix
     // completely: a shorter key with the same padded bytes is a prefix of the longer one. Only
     // longer keys with equal bytes need their strings compared.
     let compare = |a: &usize, b: &usize| key(*a).as_bytes().cmp(key(*b).as_bytes());
-    if n == 0 {
-        return Vec::new();
-    }
-    if u32::try_from(n).is_err() {
+    let same = |a: usize, b: usize| key(a) == key(b);
+    if n == 0 || u32::try_from(n).is_err() {
         // Beyond what positions of 32 bits hold (never for real inputs): compare the strings.
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(compare);
-        return order;
+        let repeats = (1..n).filter(|&k| same(order[k - 1], order[k])).collect();
+        return Sorted { order, repeats };
     }
     // What the first keys share is guessed to be shared by all (ids of one export share their
     // prefix), and checked while the entries are made; when a key does not share it, what all
@@ -60,19 +68,24 @@ pub(crate) fn order_by_text<'a>(n: usize, key: impl Fn(usize) -> &'a str) -> Vec
         .unwrap_or_default();
     radix_sort(&mut entries);
     let mut order: Vec<usize> = entries.iter().map(|e| e.at as usize).collect();
+    let mut repeats = Vec::new();
     let mut start = 0;
     while start < entries.len() {
         let run = entries[start..]
             .iter()
             .take_while(|e| e.same_key(&entries[start]))
             .count();
+        let ties = start + 1..start + run;
         if run > 1 && entries[start].len > 8 {
             // The sort is stable, so equal keys keep their positions' order.
             order[start..start + run].sort_by(compare);
+            repeats.extend(ties.filter(|&k| same(order[k - 1], order[k])));
+        } else {
+            repeats.extend(ties);
         }
         start += run;
     }
-    order
+    Sorted { order, repeats }
 }
 
 /// How many bytes `a` and `b` start with alike.
@@ -180,10 +193,14 @@ mod tests {
                 ),
             ]
         ) {
-            let order = order_by_text(keys.len(), |i| &keys[i]);
+            let sorted = order_by_text(keys.len(), |i| &keys[i]);
             let mut expected: Vec<usize> = (0..keys.len()).collect();
             expected.sort_by(|&a, &b| keys[a].as_bytes().cmp(keys[b].as_bytes()));
-            prop_assert_eq!(order, expected);
+            let repeats: Vec<usize> = (1..keys.len())
+                .filter(|&k| keys[expected[k - 1]] == keys[expected[k]])
+                .collect();
+            prop_assert_eq!(sorted.order, expected);
+            prop_assert_eq!(sorted.repeats, repeats);
         }
     }
 
@@ -207,10 +224,15 @@ mod tests {
             ]
             .map(String::from),
         );
-        let order = order_by_text(keys.len(), |i| &keys[i]);
+        let sorted = order_by_text(keys.len(), |i| &keys[i]);
         let mut expected: Vec<usize> = (0..keys.len()).collect();
         expected.sort_by(|&a, &b| keys[a].as_bytes().cmp(keys[b].as_bytes()));
-        assert_eq!(order, expected);
+        assert_eq!(sorted.order, expected);
+        // The long `sub-edge-db-usd-0.04` and `…0.03` tie on their first 8 bytes past the
+        // prefix; only the two `…0.04` are the same key.
+        let at = |k: usize| keys[sorted.order[k]].as_str();
+        let repeats: Vec<&str> = sorted.repeats.iter().map(|&k| at(k)).collect();
+        assert_eq!(repeats, ["sub-edge-db-usd-0.04"]);
     }
 
     #[test]
@@ -224,7 +246,7 @@ mod tests {
             "",
             "sub-00000000000000011",
         ];
-        let order = order_by_text(keys.len(), |i| keys[i]);
+        let order = order_by_text(keys.len(), |i| keys[i]).order;
         let sorted: Vec<(&str, usize)> = order.iter().map(|&i| (keys[i], i)).collect();
         assert_eq!(
             sorted,

@@ -152,11 +152,9 @@ fn maintenance_needs_enough_notice_to_be_excluded() {
             "exclusions: { causes: [maintenance], maintenance_notice: 5d }",
         )
     };
-    let mut w = window("2018-11-20T01:00:00Z", "2018-11-20T02:00:00Z");
-    w.cause = Some("maintenance".into());
+    let w = window("2018-11-20T01:00:00Z", "2018-11-20T02:00:00Z").with_cause("maintenance");
     // Announced 6 days before: excluded, 60 minutes excluded and counted as up.
-    let mut early = w.clone();
-    early.announced_at = Some(t("2018-11-14T01:00:00Z"));
+    let early = w.clone().with_announced_at(t("2018-11-14T01:00:00Z"));
     let e = one(c(), sub("1000.00", "USD"), vec![early], "2018-11");
     assert_eq!(
         (minutes(e.downtime_minutes), minutes(e.excluded_minutes)),
@@ -164,15 +162,13 @@ fn maintenance_needs_enough_notice_to_be_excluded() {
     );
     assert_eq!(minutes(e.eligible_minutes), "43200");
     // Exactly 5 days before is "at least" the notice: still excluded.
-    let mut exact = w.clone();
-    exact.announced_at = Some(t("2018-11-15T01:00:00Z"));
+    let exact = w.clone().with_announced_at(t("2018-11-15T01:00:00Z"));
     assert_eq!(
         minutes(one(c(), sub("1000.00", "USD"), vec![exact], "2018-11").excluded_minutes),
         "60"
     );
     // Announced 2 days before, or never: downtime. 60 / 43200 -> 99.861111 %.
-    let mut late = w.clone();
-    late.announced_at = Some(t("2018-11-18T01:00:00Z"));
+    let late = w.clone().with_announced_at(t("2018-11-18T01:00:00Z"));
     for win in [late, w] {
         let l = one(c(), sub("1000.00", "USD"), vec![win], "2018-11");
         assert_eq!(
@@ -190,8 +186,7 @@ fn removed_from_period_takes_excluded_time_out_of_eligible_minutes() {
         "UTC",
         "exclusions: { causes: [force-majeure], excluded_time: removed-from-period }",
     );
-    let mut fm = window("2018-11-20T01:00:00Z", "2018-11-20T02:00:00Z");
-    fm.cause = Some("force-majeure".into());
+    let fm = window("2018-11-20T01:00:00Z", "2018-11-20T02:00:00Z").with_cause("force-majeure");
     let down = window("2018-11-20T01:30:00Z", "2018-11-20T02:30:00Z");
     let claim = one(c, sub("1000.00", "USD"), vec![fm, down], "2018-11");
     assert_eq!(minutes(claim.eligible_minutes), "43140");

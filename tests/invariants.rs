@@ -40,7 +40,7 @@ fn window((start, len, impact, fm): Spec) -> Window {
     .with_impact(Decimal::new(i64::from(impact), 1))
     .unwrap();
     if fm {
-        w.cause = Some("force-majeure".into());
+        w = w.with_cause("force-majeure");
     }
     w
 }
@@ -116,7 +116,7 @@ proptest! {
             .map(|(i, (spec, own))| {
                 let mut w = window(spec);
                 w.reference = Some(format!("r{i}").into());
-                w.source = Some(if i % 2 == 0 { "probe" } else { "status page" }.into());
+                w = w.with_source(if i % 2 == 0 { "probe" } else { "status page" });
                 if own {
                     w.customers = vec!["s1".into()].into();
                 }

@@ -104,7 +104,7 @@ fn labelled(((start, len, impact), label): ((i64, i64, u8), u8)) -> Window {
     let mut w = to_window((start, if label == 7 { len % 240 + 1 } else { len }, impact));
     w.reference = Some(format!("r{label}").into());
     if label == 6 {
-        w.cause = Some("force-majeure".into());
+        w = w.with_cause("force-majeure");
     }
     w
 }

@@ -50,12 +50,10 @@ fn window(w: &W) -> Option<Window> {
         .ok()?;
     match w.cause % 4 {
         1 => {
-            win.cause = Some("maintenance".into());
-            win.announced_at = Some(Instant::from_unix_seconds(
-                start - i64::from(w.cause) * 3600,
-            ));
+            let notice = Instant::from_unix_seconds(start - i64::from(w.cause) * 3600);
+            win = win.with_cause("maintenance").with_announced_at(notice);
         }
-        2 => win.cause = Some("force-majeure".into()),
+        2 => win = win.with_cause("force-majeure"),
         _ => {}
     }
     if w.own {

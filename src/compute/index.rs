@@ -60,7 +60,7 @@ impl IndexBuilder {
     pub(crate) fn finish(self) -> WindowIndex {
         let mut named = self.named;
         // Stable: equal names keep window order.
-        let order = crate::textsort::order_by_text(named.len(), |i| &named[i].name);
+        let order = crate::textsort::order_by_text(named.len(), |i| &named[i].name).order;
         crate::textsort::permute(&mut named, order);
         WindowIndex {
             len: self.len,
@@ -205,7 +205,7 @@ impl WindowIndex {
         for n in jobs.iter().flat_map(|job| self.naming(job)) {
             let w = &windows[n.window as usize];
             // The fields a rebuild reads first; `black_box` keeps the reads.
-            std::hint::black_box((w.start(), w.end(), w.impact(), w.cause.is_some()));
+            std::hint::black_box((w.start(), w.end(), w.impact(), w.cause().is_some()));
         }
     }
 

@@ -176,12 +176,9 @@ fn letter(
                 .iter()
                 .filter(|w| w.start() < inc.end && w.end() > inc.start)
             {
-                let source = w
-                    .source
-                    .as_deref()
-                    .unwrap_or("(no source given)")
-                    .to_owned();
-                let cause = w.cause.as_deref().unwrap_or("unplanned").to_owned();
+                let source = w.source().map_or("(no source given)", |s| s.as_str());
+                let source = source.to_owned();
+                let cause = w.cause().map_or("unplanned", |c| c.as_str()).to_owned();
                 let e = seen.entry(source).or_insert((w.start(), w.end(), cause));
                 e.0 = e.0.min(w.start());
                 e.1 = e.1.max(w.end());
@@ -230,9 +227,9 @@ fn letter(
     let causes: Vec<String> = applying
         .iter()
         .filter(|w| w.start() < c.period_end && w.end() > c.period_start)
-        .filter_map(|w| w.cause.as_ref().map(|cause| (cause, w)))
+        .filter_map(|w| w.cause().map(|cause| (cause, w)))
         .filter(|(cause, _)| contract.exclusions().causes.contains(&***cause))
-        .map(|(cause, w)| match (&**cause, w.announced_at) {
+        .map(|(cause, w)| match (&**cause, w.announced_at()) {
             ("maintenance", Some(a)) => {
                 format!("maintenance {}–{} announced {a}", w.start(), w.end())
             }
@@ -440,7 +437,7 @@ fn letter(
     let mut sources: Vec<Option<&str>> = applying
         .iter()
         .filter(|w| w.start() < c.period_end && w.end() > c.period_start)
-        .map(|w| w.source.as_deref())
+        .map(|w| w.source().map(|s| s.as_str()))
         .collect();
     sources.sort();
     sources.dedup();
@@ -450,7 +447,7 @@ fn letter(
         for source in &sources {
             let windows: Vec<Window> = applying
                 .iter()
-                .filter(|w| w.source.as_deref() == *source)
+                .filter(|w| w.source().map(|s| s.as_str()) == *source)
                 .map(|w| (*w).clone())
                 .collect();
             if let Some(alone) = alone(inputs, contract, sub, c, windows) {

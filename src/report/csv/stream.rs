@@ -272,8 +272,7 @@ mod tests {
                         w = w.with_scope("region", "b");
                     }
                     if maintenance {
-                        w.cause = Some("maintenance".into());
-                        w.announced_at = Some(at(start - 60));
+                        w = w.with_cause("maintenance").with_announced_at(at(start - 60));
                     }
                     w
                 })
@@ -281,10 +280,8 @@ mod tests {
             if february_in_maintenance {
                 // All of February in Seoul: no eligible time left, a claim with a note.
                 let at = |s| Instant::from_unix_seconds(s);
-                let mut w = Window::new(at(1_517_410_800), at(1_519_830_000)).unwrap();
-                w.cause = Some("maintenance".into());
-                w.announced_at = Some(at(1_517_410_800));
-                windows.push(w);
+                let w = Window::new(at(1_517_410_800), at(1_519_830_000)).unwrap();
+                windows.push(w.with_cause("maintenance").with_announced_at(at(1_517_410_800)));
             }
             let inputs = Inputs {
                 contracts: vec![contract],
