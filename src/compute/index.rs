@@ -142,7 +142,11 @@ impl WindowIndex {
     }
 
     /// As [`WindowIndex::customer_names`], in `halves` on two cores or not.
-    fn customer_names_in(&self, customers: &NameFilter, halves: bool) -> CustomerNames<'_> {
+    pub(super) fn customer_names_in(
+        &self,
+        customers: &NameFilter,
+        halves: bool,
+    ) -> CustomerNames<'_> {
         let named = &self.named;
         // From `start` (where a name begins) to `end`, the names `customers` may hold.
         let among = |mut start: usize, end: usize| {

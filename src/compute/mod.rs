@@ -185,19 +185,30 @@ impl<'a> Run<'a> {
         let resolution = early
             .resolution
             .filter(|r| r.as_ref().map_or(true, |r| r.is_of(&inputs.subscriptions)));
-        // Resolving subscriptions into jobs and indexing windows are independent: for a
-        // provider's base they run side by side.
-        let planned =
-            |resolution| resolve(inputs, resolution, true).map(|r| plan(inputs, r, selection));
-        let (planned, index) = match index {
-            Some(index) => (planned(resolution), index),
+        // Resolving subscriptions and indexing windows are independent: for a provider's base
+        // they run side by side.
+        let resolved = |resolution| resolve(inputs, resolution, true);
+        let (resolved, index) = match index {
+            Some(index) => (resolved(resolution), index),
             None if large => std::thread::scope(|s| {
                 let index = s.spawn(|| WindowIndex::new(&inputs.windows));
-                (planned(resolution), join(index))
+                (resolved(resolution), join(index))
             }),
-            None => (planned(resolution), WindowIndex::new(&inputs.windows)),
+            None => (resolved(resolution), WindowIndex::new(&inputs.windows)),
         };
-        let (mut jobs, keys, customers) = planned?;
+        let mut resolved = resolved?;
+        let customers = resolved.take_customers(&inputs.subscriptions);
+        // Which names in the index may be customers' (see below) does not depend on the jobs:
+        // for a provider's base, it is worked out on one core while the other plans them.
+        let ((mut jobs, keys), named) = if large && !index.named.is_empty() {
+            std::thread::scope(|s| {
+                let named = s.spawn(|| index.customer_names_in(&customers, false));
+                (plan(inputs, resolved, selection), Some(join(named)))
+            })
+        } else {
+            let named = (!index.named.is_empty()).then(|| index.customer_names(&customers));
+            (plan(inputs, resolved, selection), named)
+        };
         let always = (
             Instant::from_unix_seconds(i64::MIN / 4),
             Instant::from_unix_seconds(i64::MAX / 4),
@@ -243,8 +254,7 @@ impl<'a> Run<'a> {
         // job order, names in the index), not by a million random probes. Customers are not in
         // id order, and few names in the index are customers': those the customers' filter may
         // hold are set apart first, and customers are looked up among them alone.
-        if !index.named.is_empty() {
-            let named = index.customer_names(&customers);
+        if let Some(named) = named {
             let own = |jobs: &mut [Job<'_>]| {
                 let by_id = index.ranges(jobs_ids(jobs));
                 for (job, range) in jobs.iter_mut().zip(by_id) {

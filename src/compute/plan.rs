@@ -184,27 +184,29 @@ pub(super) fn resolve(
 /// claimed under the contract.
 pub(super) type ScopeKey<'a> = (&'a Contract, Scope, Arc<[Period]>);
 
+impl Resolution {
+    /// The filter of the subscriptions' customers, made here when it was not made already.
+    pub(super) fn take_customers(&mut self, subscriptions: &[Subscription]) -> NameFilter {
+        self.customers.take().unwrap_or_else(|| {
+            let mut filter = NameFilter::with_room(subscriptions.len());
+            for sub in subscriptions {
+                filter.add(&sub.customer);
+            }
+            filter
+        })
+    }
+}
+
 /// The selected subscriptions as jobs, each pointing at its (contract, full scope) in the list
-/// returned beside them, and the filter of the subscriptions' customers.
+/// returned beside them.
 pub(super) fn plan<'a>(
     inputs: &'a Inputs,
     resolved: Resolution,
     selection: &Selection,
-) -> (Vec<Job<'a>>, Vec<ScopeKey<'a>>, NameFilter) {
+) -> (Vec<Job<'a>>, Vec<ScopeKey<'a>>) {
     let mut periods_of: FxHashMap<*const Contract, Arc<[Period]>> = FxHashMap::default();
     // The key of each full scope, once a selected subscription has it.
-    let Resolution {
-        rows,
-        scopes,
-        customers,
-    } = resolved;
-    let customers = customers.unwrap_or_else(|| {
-        let mut filter = NameFilter::with_room(inputs.subscriptions.len());
-        for sub in &inputs.subscriptions {
-            filter.add(&sub.customer);
-        }
-        filter
-    });
+    let Resolution { rows, scopes, .. } = resolved;
     let mut key_of: Vec<Option<usize>> = vec![None; scopes.len()];
     let mut keys: Vec<ScopeKey<'a>> = Vec::new();
     let mut jobs = Vec::with_capacity(rows.len());
@@ -241,5 +243,5 @@ pub(super) fn plan<'a>(
             own: [(0, 0); 2],
         });
     }
-    (jobs, keys, customers)
+    (jobs, keys)
 }
