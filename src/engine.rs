@@ -338,6 +338,21 @@ impl<'a> SharedTimeline<'a> {
         (out, &self.timeline.excluded)
     }
 
+    /// The shared incidents with `rebuilt` beside them, and the excluded time, when `rebuilt`
+    /// replaces none of them and brings no excluded time (a subscription's own windows touch
+    /// none of the shared ones): as [`SharedTimeline::view`] gives them, without copying the
+    /// scope's whole year of incidents for each subscription.
+    pub fn beside<'t>(&'t self, rebuilt: &'t Rebuilt) -> Option<(Beside<'t>, &'t [Span])> {
+        let alone = rebuilt.excluded.is_none() && rebuilt.replaced.is_empty();
+        alone.then(|| {
+            let beside = Beside {
+                shared: &self.timeline.incidents,
+                own: &rebuilt.incidents,
+            };
+            (beside, &self.timeline.excluded[..])
+        })
+    }
+
     /// The timeline of the shared windows plus `own`, as one owned value, and the stretches of
     /// time where it may differ from the shared timeline.
     pub fn with(&self, contract: &Contract, own: &[&'a Window]) -> (Timeline, Vec<Span>) {
@@ -364,12 +379,48 @@ pub struct Rebuilt {
     pub affected: Vec<Span>,
 }
 
+/// Incidents in time order: one list, or a scope's shared incidents with one subscription's
+/// own beside them (see [`SharedTimeline::beside`]).
+pub trait Incidents {
+    /// The incidents that end after `lo` and start before `hi` (seconds), in time order.
+    fn between(&self, lo: i64, hi: i64) -> impl Iterator<Item = &Incident>;
+}
+
+impl<I: Borrow<Incident>> Incidents for [I] {
+    fn between(&self, lo: i64, hi: i64) -> impl Iterator<Item = &Incident> {
+        let first = self.partition_point(|i| i.borrow().end <= lo);
+        self[first..]
+            .iter()
+            .map(Borrow::borrow)
+            .take_while(move |i| i.start < hi)
+    }
+}
+
+/// A scope's shared incidents and one subscription's own, which touch none of them, read as one
+/// list in time order without being put into one (see [`SharedTimeline::beside`]).
+pub struct Beside<'a> {
+    shared: &'a [Incident],
+    own: &'a [Incident],
+}
+
+impl Incidents for Beside<'_> {
+    fn between(&self, lo: i64, hi: i64) -> impl Iterator<Item = &Incident> {
+        let mut shared = self.shared.between(lo, hi).peekable();
+        let mut own = self.own.between(lo, hi).peekable();
+        // As [`SharedTimeline::view`] orders them: an own incident before a shared one that
+        // starts later.
+        std::iter::from_fn(move || match (shared.peek(), own.peek()) {
+            (Some(s), Some(o)) if o.start < s.start => own.next(),
+            (Some(_), _) => shared.next(),
+            (None, _) => own.next(),
+        })
+    }
+}
+
 /// Whether any of `incidents` (in time order) overlaps [`from`, `to`).
-pub fn has_incident_in<I: Borrow<Incident>>(incidents: &[I], from: Instant, to: Instant) -> bool {
-    let first = incidents.partition_point(|i| i.borrow().end <= from.unix_seconds());
-    incidents
-        .get(first)
-        .is_some_and(|i| i.borrow().start < to.unix_seconds())
+pub fn has_incident_in<T: Incidents + ?Sized>(incidents: &T, from: Instant, to: Instant) -> bool {
+    let mut within = incidents.between(from.unix_seconds(), to.unix_seconds());
+    within.next().is_some()
 }
 
 /// When `sub` is active, as an instant range in the contract's zone (dates inclusive).
@@ -444,17 +495,17 @@ pub fn measure(
     measure_incidents(
         contract,
         active,
-        &timeline.incidents,
+        &timeline.incidents[..],
         &timeline.excluded,
         period,
     )
 }
 
 /// Measures `incidents` (in time order) with `excluded` time in `period`.
-pub fn measure_incidents<I: Borrow<Incident>>(
+pub fn measure_incidents<T: Incidents + ?Sized>(
     contract: &Contract,
     active: (Instant, Instant),
-    incidents: &[I],
+    incidents: &T,
     excluded: &[Span],
     period: &Period,
 ) -> Measured {
@@ -467,14 +518,9 @@ pub fn measure_incidents<I: Borrow<Incident>>(
         ExcludedTime::RemovedFromPeriod => eligible_seconds - excluded_seconds,
     };
     let (lo, hi) = (period.start.unix_seconds(), period.end.unix_seconds());
-    let first = incidents.partition_point(|i| i.borrow().end <= lo);
     let mut all: Vec<Segment> = Vec::new();
     let mut listed = Vec::new();
-    for inc in incidents[first..]
-        .iter()
-        .map(Borrow::borrow)
-        .take_while(|i| i.start < hi)
-    {
+    for inc in incidents.between(lo, hi) {
         let clipped = timeline::clip(&inc.segments, &eligible);
         if clipped.is_empty() {
             continue;
@@ -511,22 +557,21 @@ pub fn measure_incidents<I: Borrow<Incident>>(
 
 /// Whether `incident` has counted downtime in eligible time before `before`: a `fixed` credit is
 /// paid only in the first period in which the incident counts.
-pub fn counted_before<I: Borrow<Incident>>(
+pub fn counted_before<T: Incidents + ?Sized>(
     contract: &Contract,
     active: (Instant, Instant),
     incident: &ClaimIncident,
-    incidents: &[I],
+    incidents: &T,
     before: Instant,
 ) -> bool {
     if incident.start >= before {
         return false;
     }
-    // Incidents are in time order: find this one by its start.
-    let at = incidents.partition_point(|i| i.borrow().start < incident.start.unix_seconds());
+    // Incidents are in time order and do not overlap: find this one by its start.
+    let start = incident.start.unix_seconds();
     let Some(inc) = incidents
-        .get(at)
-        .map(Borrow::borrow)
-        .filter(|i| i.start == incident.start.unix_seconds())
+        .between(start, start + 1)
+        .find(|i| i.start == start)
     else {
         return false;
     };

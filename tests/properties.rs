@@ -139,6 +139,19 @@ proptest! {
                 .collect()
         };
         prop_assert_eq!(outside(&fast), outside(&st.timeline));
+        // Where the own windows touch no shared one, the shared incidents with the rebuilt ones
+        // beside them read as the full timeline does, over any stretch.
+        let rebuilt = st.rebuild(&c, &own_refs);
+        if let Some((beside, excluded)) = st.beside(&rebuilt) {
+            use slacredit::engine::Incidents;
+            prop_assert_eq!(excluded, &full.excluded[..]);
+            let day = 86_400;
+            for (lo, hi) in [(i64::MIN / 4, i64::MAX / 4), (NOV, NOV + 10 * day), (NOV + 9 * day, NOV + 20 * day)] {
+                let got: Vec<_> = beside.between(lo, hi).collect();
+                let want: Vec<_> = full.incidents[..].between(lo, hi).collect();
+                prop_assert_eq!(got, want);
+            }
+        }
         prop_assert_eq!(fast, full);
     }
 }

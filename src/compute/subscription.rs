@@ -6,14 +6,14 @@ use super::{Job, Run};
 use crate::calculator::{self, Basis};
 use crate::claim::ClaimIncident;
 use crate::contract::{Contract, CreditModel};
-use crate::engine::{self, Incident};
+use crate::engine::{self, Incidents};
 use crate::period::{Period, PeriodId};
 use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
 use crate::timeline::Span;
 use crate::window::Window;
 use rust_decimal::Decimal;
-use std::borrow::{Borrow, Cow};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -36,22 +36,40 @@ impl Run<'_> {
         // holds; where they do, the shared incidents are borrowed around the rebuilt ones.
         if own.is_empty() {
             let t = &data.shared.timeline;
-            self.periods(job, active, (&t.incidents, &t.excluded), &[], local, out);
+            self.periods(
+                job,
+                active,
+                (&t.incidents[..], &t.excluded),
+                &[],
+                local,
+                out,
+            );
         } else {
             let rebuilt = data.shared.rebuild(contract, &own);
-            let (incidents, excluded) = data.shared.view(&rebuilt);
-            let timeline = (&incidents[..], excluded);
-            self.periods(job, active, timeline, &rebuilt.affected, local, out);
+            let affected = &rebuilt.affected;
+            if let Some((beside, excluded)) = data.shared.beside(&rebuilt) {
+                self.periods(job, active, (&beside, excluded), affected, local, out);
+            } else {
+                let (incidents, excluded) = data.shared.view(&rebuilt);
+                self.periods(
+                    job,
+                    active,
+                    (&incidents[..], excluded),
+                    affected,
+                    local,
+                    out,
+                );
+            }
         }
     }
 
     /// The claims of `job` for each period, given its `timeline` (incidents in time order, excluded
     /// time) and where that differs from the scope's shared timeline (`affected`).
-    fn periods<I: Borrow<Incident>>(
+    fn periods<T: Incidents + ?Sized>(
         &self,
         job: &Job<'_>,
         active: (Instant, Instant),
-        (incidents, excluded): (&[I], &[Span]),
+        (incidents, excluded): (&T, &[Span]),
         affected: &[Span],
         local: &Local,
         out: &mut impl Emit,
