@@ -2,7 +2,7 @@
 //! folder holding them. Every file is fingerprinted (unless the run prints no fingerprints);
 //! every problem of every file is collected before giving up.
 
-use crate::compute::{resolve_subscriptions, Early, IndexBuilder, Inputs, Resolution};
+use crate::compute::{resolve_subscriptions, Early, IndexBuilder, Inputs};
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::input::{decode, read_bytes, InputFile, LineChunks, Text};
@@ -118,8 +118,7 @@ impl Sources {
         collect(load_contracts(&self.contracts, &mut inputs, fingerprints))?;
         let contracts = &inputs.contracts;
         // The two big files parse at the same time, one per core.
-        type Subs = Result<(Option<InputFile>, Arc<str>, Parsed, Option<Resolved>), Error>;
-        type Resolved = Result<Resolution, Problems>;
+        type Subs = Result<(Option<InputFile>, Arc<str>, Parsed), Error>;
         type Outages = Result<(Option<InputFile>, Vec<Window>, Option<IndexBuilder>), Error>;
         let (subscriptions, outages, index) = std::thread::scope(|s| {
             let subs = s.spawn(|| -> Option<Subs> {
@@ -128,11 +127,7 @@ impl Sources {
                     let name = chunks.name().to_owned();
                     let subs = parse_located(&name, Text::Chunks(&mut chunks))?;
                     let file = chunks.fingerprint()?;
-                    let resolved = early.then(|| {
-                        let (all, lines) = (&subs.subscriptions, &subs.lines);
-                        resolve_subscriptions(contracts, all, Some(&name), lines, true)
-                    });
-                    Ok((file, Arc::from(name.as_str()), subs, resolved))
+                    Ok((file, Arc::from(name.as_str()), subs))
                 })
             });
             // A single file's windows are indexed as they are read.
@@ -165,8 +160,13 @@ impl Sources {
         });
         let mut resolution = None;
         if let Some(result) = subscriptions {
-            collect(result.map(|(file, name, parsed, resolved)| {
-                resolution = resolved;
+            collect(result.map(|(file, name, parsed)| {
+                // Once both files are read, in halves on both cores: the windows' thread is
+                // done first.
+                resolution = early.then(|| {
+                    let (all, lines) = (&parsed.subscriptions, &parsed.lines);
+                    resolve_subscriptions(contracts, all, Some(&name), lines, true)
+                });
                 inputs.files.extend(file);
                 inputs.subscriptions_file = Some(name);
                 inputs.subscription_lines = parsed.lines;

@@ -279,6 +279,13 @@ impl NameFilter {
         }
     }
 
+    /// Adds the names `other` holds (a filter made with the same room).
+    pub(super) fn union(&mut self, other: &NameFilter) {
+        for (mine, theirs) in self.words.iter_mut().zip(&other.words) {
+            *mine |= theirs;
+        }
+    }
+
     /// Adds `name`.
     pub(super) fn add(&mut self, name: &str) {
         let (word, bits) = self.bits_of(name);

@@ -34,7 +34,8 @@ impl Resolution {
 }
 
 /// The contract and full scope of each of `subscriptions` (read from `file`, at `lines`), or
-/// every problem found; for a run (`for_run`), the filter of their customers too.
+/// every problem found; for a run (`for_run`), the filter of their customers too. A provider's
+/// base is resolved in halves, one per core.
 pub(crate) fn resolve_subscriptions(
     contracts: &[Contract],
     subscriptions: &[Subscription],
@@ -42,6 +43,75 @@ pub(crate) fn resolve_subscriptions(
     lines: &[Option<usize>],
     for_run: bool,
 ) -> Result<Resolution, Problems> {
+    let halves = subscriptions.len() >= 100_000;
+    resolve_in(contracts, subscriptions, file, lines, for_run, halves)
+}
+
+/// [`resolve_subscriptions`], in `halves` or not.
+fn resolve_in(
+    contracts: &[Contract],
+    subscriptions: &[Subscription],
+    file: Option<&str>,
+    lines: &[Option<usize>],
+    for_run: bool,
+    halves: bool,
+) -> Result<Resolution, Problems> {
+    let all = subscriptions.len();
+    let part = |subs, lines| resolve_part(contracts, subs, file, lines, for_run, all);
+    if !halves {
+        return part(subscriptions, lines).map(|(resolution, _)| resolution);
+    }
+    let half = all / 2;
+    let (first, second) = subscriptions.split_at(half);
+    let (lines_a, lines_b) = lines.split_at(half.min(lines.len()));
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| part(first, lines_a));
+        let b = part(second, lines_b);
+        (super::join(a), b)
+    });
+    match (a, b) {
+        (Ok((mut a, mut keys)), Ok((b, b_keys))) => {
+            // The second half's full scopes by position among the first's, new ones after.
+            let at: Vec<u32> = b_keys
+                .iter()
+                .zip(b.scopes)
+                .map(|(key, scope)| match keys.iter().position(|k| k == key) {
+                    Some(i) => i as u32,
+                    None => {
+                        keys.push(*key);
+                        a.scopes.push(scope);
+                        a.scopes.len() as u32 - 1
+                    }
+                })
+                .collect();
+            let rows = b.rows.iter().map(|&(c, scope)| (c, at[scope as usize]));
+            a.rows.extend(rows);
+            if let (Some(mine), Some(theirs)) = (&mut a.customers, &b.customers) {
+                mine.union(theirs);
+            }
+            Ok(a)
+        }
+        (Err(mut p), Err(q)) => {
+            p.extend(q);
+            Err(p)
+        }
+        (Err(p), Ok(_)) | (Ok(_), Err(p)) => Err(p),
+    }
+}
+
+/// A contract's position and a subscription scope's identity: what a full scope is made from.
+type ScopeOf = (usize, usize);
+
+/// [`resolve_subscriptions`] of some of `all` subscriptions, with what each full scope was made
+/// from.
+fn resolve_part(
+    contracts: &[Contract],
+    subscriptions: &[Subscription],
+    file: Option<&str>,
+    lines: &[Option<usize>],
+    for_run: bool,
+    all: usize,
+) -> Result<(Resolution, Vec<ScopeOf>), Problems> {
     let mut problems = Problems::new();
     let located = |index: usize, field: &str, message: String| -> Problem {
         let line = lines.get(index).copied().flatten();
@@ -65,10 +135,11 @@ pub(crate) fn resolve_subscriptions(
     known.sort_unstable();
     // Full scopes repeat: one per (contract, subscription scope); subscription scopes are
     // interned, so identity is enough.
-    let mut full: FxHashMap<(usize, usize), Result<u32, String>> = FxHashMap::default();
+    let mut full: FxHashMap<ScopeOf, Result<u32, String>> = FxHashMap::default();
     let mut scopes: Vec<Scope> = Vec::new();
-    let mut rows = Vec::with_capacity(subscriptions.len());
-    let mut customers = for_run.then(|| NameFilter::with_room(subscriptions.len()));
+    let mut keys = Vec::new();
+    let mut rows = Vec::with_capacity(all);
+    let mut customers = for_run.then(|| NameFilter::with_room(all));
     for (index, sub) in subscriptions.iter().enumerate() {
         if let Some(filter) = &mut customers {
             // Here, where the subscription is read anyway.
@@ -87,9 +158,11 @@ pub(crate) fn resolve_subscriptions(
             ));
             continue;
         };
-        let scope = full.entry((c, sub.scope.id())).or_insert_with(|| {
+        let key = (c, sub.scope.id());
+        let scope = full.entry(key).or_insert_with(|| {
             engine::full_scope(&contracts[c], sub).map(|scope| {
                 scopes.push(scope);
+                keys.push(key);
                 scopes.len() as u32 - 1
             })
         });
@@ -99,11 +172,12 @@ pub(crate) fn resolve_subscriptions(
         }
     }
     if problems.is_empty() {
-        Ok(Resolution {
+        let resolution = Resolution {
             rows,
             scopes,
             customers,
-        })
+        };
+        Ok((resolution, keys))
     } else {
         Err(problems)
     }
@@ -244,4 +318,73 @@ pub(super) fn plan<'a>(
         });
     }
     (jobs, keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::{Currency, Money};
+    use rust_decimal::Decimal;
+
+    fn contract(id: &str, applies: &str) -> Contract {
+        let yaml = format!(
+            "id: {id}\nperiod: month\ntimezone: UTC\napplies_to: {{ {applies} }}\n\
+             commitment: 99.9\ncredits:\n  tiers: [{{ below: 99.9, percent: 10 }}]\n"
+        );
+        Contract::from_yaml(&format!("{id}.yaml"), &yaml).unwrap()
+    }
+
+    #[test]
+    fn halves_resolve_as_the_whole() {
+        let contracts = [contract("a", "service: s3"), contract("b", "service: ec2")];
+        let fee = Money::new(Decimal::new(10_000, 2), Currency::from_code("USD").unwrap());
+        let regions = ["x", "y", "z"];
+        let subs: Vec<Subscription> = (0..40)
+            .map(|i| {
+                // Scopes first met in the second half, and contracts no one loaded.
+                let contract = match i % 7 {
+                    0 => "c",
+                    k if k % 2 == 0 => "a",
+                    _ => "b",
+                };
+                let region = regions[(i * i / 5) % 3];
+                Subscription::new(&format!("s{i}"), &format!("k{}", i % 9), contract, fee)
+                    .with_scope("region", if i > 30 { "w" } else { region })
+            })
+            .collect();
+        let lines: Vec<Option<usize>> = (2..42).map(Some).collect();
+        // Each subscription's contract and full scope, and the scopes in the order numbered.
+        fn rows(r: &Resolution) -> (Vec<(u32, &Scope)>, &[Scope]) {
+            let each = r.rows.iter().map(|&(c, s)| (c, &r.scopes[s as usize]));
+            (each.collect(), &r.scopes)
+        }
+        let text = |r: &Result<Resolution, Problems>| match r {
+            Ok(_) => String::new(),
+            Err(p) => format!("{p:?}"),
+        };
+        for subs in [&subs[..], &subs[..1], &subs[1..7]] {
+            let whole = resolve_in(&contracts, subs, Some("s.csv"), &lines, true, false);
+            let halves = resolve_in(&contracts, subs, Some("s.csv"), &lines, true, true);
+            assert_eq!(text(&whole), text(&halves));
+            if let (Ok(whole), Ok(halves)) = (&whole, &halves) {
+                assert_eq!(rows(whole), rows(halves));
+                let filter = |r: &Resolution| {
+                    let names = (0..40).map(|i| format!("k{i}"));
+                    let f = r.customers.as_ref().unwrap();
+                    names.map(|n| f.may_hold(&n)).collect::<Vec<bool>>()
+                };
+                assert_eq!(filter(whole), filter(halves));
+            }
+        }
+        // Without the unknown contract, both resolve; scopes are numbered as first met.
+        let known: Vec<Subscription> = subs
+            .iter()
+            .filter(|s| &*s.contract != "c")
+            .cloned()
+            .collect();
+        let whole = resolve_in(&contracts, &known, None, &[], true, false).unwrap();
+        let halves = resolve_in(&contracts, &known, None, &[], true, true).unwrap();
+        assert_eq!(rows(&whole), rows(&halves));
+        assert!(whole.scopes.len() >= 4, "{}", whole.scopes.len());
+    }
 }
