@@ -54,18 +54,36 @@ pub(crate) fn order_by_text<'a>(n: usize, key: impl Fn(usize) -> &'a str) -> Sor
         return Sorted { order, repeats };
     }
     // What the first keys share is guessed to be shared by all (ids of one export share their
-    // prefix), and checked while the entries are made; when a key does not share it, what all
-    // share is worked out and the entries made again.
+    // prefix), and checked while the entries are made. A key that does not share it shortens the
+    // guess to what the two share and the entries made so far are made again: one key after
+    // the first thousand (`sub-1000000` after `sub-0…`) costs those made before it, not a pass
+    // over all. After two such keys, what all share is worked out once.
     let first = key(0).as_bytes();
     let shared = |upto: usize| {
         (0..upto).fold(first.len(), |c, i| {
             c.min(common_len(&first[..c], key(i).as_bytes()))
         })
     };
-    let guess = shared(n.min(1024));
-    let mut entries = entries(n, &key, &first[..guess])
-        .or_else(|| entries(n, &key, &first[..shared(n)]))
-        .unwrap_or_default();
+    let mut prefix = &first[..shared(n.min(1024))];
+    let mut entries = Vec::with_capacity(n);
+    let (mut i, mut misses) = (0, 0);
+    while i < n {
+        let k = key(i).as_bytes();
+        if let Some(e) = entry(k, prefix, i) {
+            entries.push(e);
+            i += 1;
+            continue;
+        }
+        misses += 1;
+        let len = if misses <= 2 {
+            common_len(prefix, k)
+        } else {
+            shared(n)
+        };
+        prefix = &first[..len];
+        entries.clear();
+        i = 0;
+    }
     radix_sort(&mut entries);
     let mut order: Vec<usize> = entries.iter().map(|e| e.at as usize).collect();
     let mut repeats = Vec::new();
@@ -93,21 +111,17 @@ fn common_len(a: &[u8], b: &[u8]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
-/// The entries of the keys past `prefix`; `None` when a key does not start with it.
-fn entries<'a>(n: usize, key: impl Fn(usize) -> &'a str, prefix: &[u8]) -> Option<Vec<Entry>> {
-    (0..n)
-        .map(|i| {
-            let rest = key(i).as_bytes().strip_prefix(prefix)?;
-            let mut p = [0u8; 8];
-            let m = rest.len().min(8);
-            p[..m].copy_from_slice(&rest[..m]);
-            Some(Entry {
-                bytes: u64::from_be_bytes(p),
-                len: rest.len().min(9) as u32,
-                at: i as u32,
-            })
-        })
-        .collect()
+/// The entry of `key` at position `at`, past `prefix`; `None` when it does not start with it.
+fn entry(key: &[u8], prefix: &[u8], at: usize) -> Option<Entry> {
+    let rest = key.strip_prefix(prefix)?;
+    let mut p = [0u8; 8];
+    let m = rest.len().min(8);
+    p[..m].copy_from_slice(&rest[..m]);
+    Some(Entry {
+        bytes: u64::from_be_bytes(p),
+        len: rest.len().min(9) as u32,
+        at: at as u32,
+    })
 }
 
 /// Sorts by (bytes, length), stably: one counting pass per digit from the least significant,
