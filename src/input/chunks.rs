@@ -1,6 +1,6 @@
 //! Input files read a block at a time, in chunks of whole lines.
 
-use super::{long_line, not_utf8, too_long, CsvReader, InputFile, MAX_LINE_BYTES};
+use super::{decode, long_line, not_utf8, too_long, CsvReader, InputFile, MAX_LINE_BYTES};
 use crate::error::Error;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -26,6 +26,8 @@ pub(crate) struct LineChunks {
     len: usize,
     started: bool,
     done: bool,
+    /// Whether the last chunk is known to hold neither a quote nor a carriage return.
+    clean: bool,
 }
 
 /// Bytes a [`LineChunks`] reads at a time: its chunks stay in a core's second-level cache.
@@ -58,6 +60,7 @@ impl LineChunks {
             len: 0,
             started: false,
             done: false,
+            clean: false,
         }
     }
 
@@ -74,6 +77,12 @@ impl LineChunks {
     /// The file's name as given.
     pub(crate) fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Whether the chunk [`LineChunks::next`] gave last holds neither a quote nor a carriage
+    /// return (it was looked through for them): its lines need not be again.
+    pub(super) fn clean(&self) -> bool {
+        self.clean
     }
 
     /// The file's size in bytes.
@@ -94,6 +103,7 @@ impl LineChunks {
         let mut buf = spent.into_bytes();
         buf.clear();
         buf.append(&mut self.carry);
+        self.clean = false;
         let end = loop {
             let old = buf.len();
             if self.fill(&mut buf, Some(self.block))? == 0 {
@@ -102,6 +112,7 @@ impl LineChunks {
             }
             match memchr::memrchr(b'\n', &buf[old..]) {
                 Some(last) if memchr::memchr2(b'"', b'\r', &buf[..old + last]).is_none() => {
+                    self.clean = true;
                     break old + last + 1;
                 }
                 Some(_) => {
@@ -120,10 +131,9 @@ impl LineChunks {
             return Err(too_long(&self.name, line + k - 1));
         }
         if !self.started {
+            // The first chunk starts the file: decoded as a whole file is.
             self.started = true;
-            if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                buf.drain(..3);
-            }
+            return decode(&self.name, buf).map(Some);
         }
         String::from_utf8(buf).map(Some).map_err(|e| {
             let at = e.utf8_error().valid_up_to();

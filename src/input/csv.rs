@@ -22,6 +22,9 @@ pub(crate) struct CsvReader<'t> {
     failed: Option<Error>,
     /// Where reading is in `text` (at the start of a line, between records).
     at: usize,
+    /// Whether `text` is known to hold neither a quote nor a carriage return (a chunk
+    /// [`LineChunks`] looked through), so that its lines are split without looking again.
+    clean: bool,
     /// Whether the last record `csv_core` read ended at a carriage return: the line feed that
     /// may follow is its to read.
     after_cr: bool,
@@ -69,6 +72,7 @@ impl<'t> CsvReader<'t> {
             more: None,
             failed: None,
             at: 0,
+            clean: false,
             after_cr: false,
             split: true,
             out: vec![0; 1024],
@@ -106,6 +110,7 @@ impl<'t> CsvReader<'t> {
         };
         // All of the chunk is read: it is handed back, leaving nothing to read.
         self.at = 0;
+        self.clean = false;
         let spent = match std::mem::take(&mut self.text) {
             Cow::Owned(text) => text,
             Cow::Borrowed(_) => String::new(),
@@ -113,6 +118,7 @@ impl<'t> CsvReader<'t> {
         match more.next(self.core.line() as usize, spent) {
             Ok(Some(chunk)) => {
                 self.text = Cow::Owned(chunk);
+                self.clean = more.clean();
                 true
             }
             Ok(None) => false,
@@ -160,7 +166,7 @@ impl<'t> CsvReader<'t> {
         if len == 0 && newline.is_none() {
             return None;
         }
-        if memchr::memchr2(b'"', b'\r', &rest[..len]).is_some() {
+        if !self.clean && memchr::memchr2(b'"', b'\r', &rest[..len]).is_some() {
             return None;
         }
         // Both ends are ASCII, so this is text; checked all the same rather than assumed.
