@@ -64,6 +64,7 @@ pub mod contract;
 pub mod engine;
 pub mod error;
 mod fxhash;
+pub mod import;
 pub(crate) mod input;
 pub mod load;
 pub mod money;
@@ -75,6 +76,7 @@ pub mod subscription;
 mod textsort;
 pub mod time;
 pub mod timeline;
+pub mod typos;
 pub mod window;
 mod yaml;
 

@@ -5,9 +5,12 @@
 use crate::compute::{resolve_subscriptions, Early, IndexBuilder, Inputs};
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
+use crate::import;
+use crate::input::Format;
 use crate::input::{decode, read_bytes, InputFile, LineChunks, Text};
 use crate::subscription::{parse_located, Charges, Parsed};
-use crate::window::{parse_windows_with, Window};
+use crate::typos::{LabelName, WindowFile};
+use crate::window::{parse_windows_with, Reading, Window};
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,14 +20,31 @@ use std::sync::Arc;
 pub struct Sources {
     /// Folder of contract files.
     pub contracts: PathBuf,
-    /// Subscriptions file (YAML or CSV).
+    /// Subscriptions file (YAML or CSV); `-` reads standard input.
     pub subscriptions: Option<PathBuf>,
-    /// Outage window files (CSV, YAML or JSON).
+    /// Outage window files (CSV, YAML or JSON); `-` reads standard input.
     pub outages: Vec<PathBuf>,
+    /// Outage data of other tools, imported as they are read (`--outages FORMAT:FILE`).
+    pub imports: Vec<(import::Format, PathBuf)>,
+    /// The imports' map file (`--map`).
+    pub map: Option<PathBuf>,
+    /// Labels added to every imported window (`--label NAME=VALUE`).
+    pub labels: Vec<(String, String)>,
+    /// Where open imported items are closed (`--open-until`).
+    pub open_until: Option<crate::time::Instant>,
+    /// Window columns or keys let through unread (`--ignore-column`).
+    pub ignore_columns: Vec<String>,
+    /// The format of standard input (`--input-format`), which has no extension to tell it.
+    pub input_format: Option<Format>,
     /// Charges CSV.
     pub charges: Option<PathBuf>,
     /// Zone for offset-less times.
     pub input_timezone: Option<Tz>,
+}
+
+/// Whether `path` names standard input.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 impl Sources {
@@ -53,10 +73,11 @@ impl Sources {
                 .find(|p| stem(p).as_deref() == Some("subscriptions") && data(p))
                 .cloned();
         }
-        if self.outages.is_empty() {
+        // Every `outages*` file is a source of its own (the provider's, the probes').
+        if self.outages.is_empty() && self.imports.is_empty() {
             self.outages = names
                 .iter()
-                .filter(|p| stem(p).as_deref() == Some("outages") && data(p))
+                .filter(|p| stem(p).is_some_and(|s| s.starts_with("outages")) && data(p))
                 .cloned()
                 .collect();
         }
@@ -76,10 +97,10 @@ impl Sources {
                 "case folder has no subscriptions.yaml, .yml, .csv or .json",
             ));
         }
-        if self.outages.is_empty() {
+        if self.outages.is_empty() && self.imports.is_empty() {
             problems.push(Problem::new(
                 case.display().to_string(),
-                "case folder has no outages.csv, .yaml, .yml or .json",
+                "case folder has no outages*.csv, .yaml, .yml or .json",
             ));
         }
         problems.into_result(self)
@@ -117,39 +138,86 @@ impl Sources {
         };
         collect(load_contracts(&self.contracts, &mut inputs, fingerprints))?;
         let contracts = &inputs.contracts;
+        if [self.subscriptions.as_deref()]
+            .into_iter()
+            .flatten()
+            .chain(self.outages.iter().map(PathBuf::as_path))
+            .filter(|p| is_stdin(p))
+            .count()
+            > 1
+        {
+            return Err(Error::problem(Problem::new(
+                "-",
+                "standard input can be read once: name `-` for one input file only",
+            )));
+        }
+        let format_of = |path: &Path, name: &str| -> Result<Format, Error> {
+            if is_stdin(path) {
+                return self.input_format.ok_or_else(|| {
+                    Error::problem(Problem::new(
+                        name,
+                        "reading standard input needs --input-format csv, yaml or json",
+                    ))
+                });
+            }
+            Format::of(name).map_err(Error::problem)
+        };
+        let open = |path: &Path| {
+            let fingerprint = fingerprints == Fingerprints::Taken;
+            if is_stdin(path) {
+                Ok(LineChunks::stdin(fingerprint))
+            } else {
+                LineChunks::open(path, fingerprint)
+            }
+        };
+        let reading = |format| Reading {
+            format,
+            zone: self.input_timezone,
+            ignore: &self.ignore_columns,
+        };
         // The two big files parse at the same time, one per core.
         type Subs = Result<(Option<InputFile>, Arc<str>, Parsed), Error>;
-        type Outages = Result<(Option<InputFile>, Vec<Window>, Option<IndexBuilder>), Error>;
+        type Outages = Result<
+            (
+                Option<InputFile>,
+                Vec<Window>,
+                WindowFile,
+                Option<IndexBuilder>,
+            ),
+            Error,
+        >;
         let (subscriptions, outages, index) = std::thread::scope(|s| {
             let subs = s.spawn(|| -> Option<Subs> {
                 self.subscriptions.as_ref().map(|path| {
-                    let mut chunks = LineChunks::open(path, fingerprints == Fingerprints::Taken)?;
+                    let mut chunks = open(path)?;
                     let name = chunks.name().to_owned();
-                    let subs = parse_located(&name, Text::Chunks(&mut chunks))?;
+                    let format = format_of(path, &name)?;
+                    let subs = parse_located(&name, format, Text::Chunks(&mut chunks))?;
                     let file = chunks.fingerprint()?;
                     Ok((file, Arc::from(name.as_str()), subs))
                 })
             });
             // A single file's windows are indexed as they are read.
-            let indexed = early && self.outages.len() == 1;
+            let indexed = early && self.outages.len() == 1 && self.imports.is_empty();
             let mut outages: Vec<Outages> = self
                 .outages
                 .iter()
                 .map(|path| {
-                    let mut chunks = LineChunks::open(path, fingerprints == Fingerprints::Taken)?;
+                    let mut chunks = open(path)?;
                     let name = chunks.name().to_owned();
                     let mut index = indexed.then(IndexBuilder::default);
+                    let how = reading(format_of(path, &name)?);
                     let text = Text::Chunks(&mut chunks);
-                    let windows = parse_windows_with(&name, text, self.input_timezone, |w| {
+                    let (windows, origin) = parse_windows_with(&name, text, &how, |w| {
                         if let Some(index) = &mut index {
                             index.add(w);
                         }
                     })?;
-                    Ok((chunks.fingerprint()?, windows, index))
+                    Ok((chunks.fingerprint()?, windows, origin, index))
                 })
                 .collect();
             let index = match outages.as_mut_slice() {
-                [Ok((_, _, index))] => index.take().map(IndexBuilder::finish),
+                [Ok((_, _, _, index))] => index.take().map(IndexBuilder::finish),
                 _ => None,
             };
             let subs = match subs.join() {
@@ -170,12 +238,14 @@ impl Sources {
                 inputs.files.extend(file);
                 inputs.subscriptions_file = Some(name);
                 inputs.subscription_lines = parsed.lines;
+                inputs.subscription_labels = parsed.labels;
                 inputs.subscriptions = parsed.subscriptions;
             }))?;
         }
         for result in outages {
-            collect(result.map(|(file, windows, _)| {
+            collect(result.map(|(file, windows, origin, _)| {
                 inputs.files.extend(file);
+                inputs.window_files.push(origin);
                 // The first file's windows are moved in, not copied.
                 if inputs.windows.is_empty() {
                     inputs.windows = windows;
@@ -184,12 +254,23 @@ impl Sources {
                 }
             }))?;
         }
+        if !self.imports.is_empty() {
+            collect(self.load_imports(&mut inputs, fingerprints))?;
+        }
         if let Some(path) = &self.charges {
             collect(read(path, fingerprints).and_then(|(file, name, text)| {
                 inputs.files.extend(file);
                 inputs.charges = Charges::parse_csv(&name, &text)?;
                 Ok(())
             }))?;
+        }
+        // The typos of SPEC 2.6 are found across files, once every file is read.
+        if problems.is_empty() {
+            match crate::typos::check(&inputs) {
+                Ok(unapplied) => inputs.unapplied = unapplied,
+                Err(Error::Invalid(p)) => problems.extend(p),
+                Err(e) => return Err(e),
+            }
         }
         // Subscriptions come from one file at most, sorted by `parse_located`.
         let early = Early {
@@ -198,6 +279,115 @@ impl Sources {
             sorted: true,
         };
         problems.into_result((inputs, early))
+    }
+}
+
+impl Sources {
+    /// The import options the sources give: the map file read, `--label`, `--open-until`.
+    ///
+    /// # Errors
+    /// The map file's problems.
+    pub(crate) fn import_options(
+        &self,
+        fingerprints: Fingerprints,
+    ) -> Result<(import::Options, Option<InputFile>), Error> {
+        let mut options = import::Options {
+            labels: self.labels.clone(),
+            open_until: self.open_until,
+            zone: self.input_timezone,
+            ..import::Options::default()
+        };
+        let mut file = None;
+        if let Some(path) = &self.map {
+            let (f, name, text) = read(path, fingerprints)?;
+            options.map = import::Map::from_yaml(&name, &text)?;
+            file = f;
+        }
+        Ok((options, file))
+    }
+
+    /// Reads the imported files' windows into `inputs`, every problem of every file listed.
+    fn load_imports(&self, inputs: &mut Inputs, fingerprints: Fingerprints) -> Result<(), Error> {
+        let (options, map_file) = self.import_options(fingerprints)?;
+        inputs.files.extend(map_file);
+        let mut problems = Problems::new();
+        for (format, path) in &self.imports {
+            let result = read(path, fingerprints).and_then(|(file, name, text)| {
+                inputs.files.extend(file);
+                let imported = import::import(*format, &name, &text, &options)?;
+                Ok((name, imported))
+            });
+            match result {
+                Ok((name, imported)) => {
+                    for note in &imported.notes {
+                        inputs.notes.push(format!("{name}: {note}; no window"));
+                    }
+                    if !imported.skipped.is_empty() {
+                        let n: usize = imported.skipped.values().sum();
+                        let names: Vec<String> =
+                            imported.skipped.keys().map(|k| format!("{k:?}")).collect();
+                        inputs.notes.push(format!(
+                            "{name}: left out {n} window{} of names the map lacks (unmapped: skip): {}",
+                            if n == 1 { "" } else { "s" },
+                            names.join(", ")
+                        ));
+                    }
+                    inputs
+                        .window_files
+                        .push(imported_origin(&name, &imported, &options));
+                    inputs.windows.extend(imported.windows);
+                }
+                Err(Error::Invalid(p)) => problems.extend(p),
+                Err(e) => return Err(e),
+            }
+        }
+        problems.into_result(())
+    }
+}
+
+/// Where imported windows came from: their items, and the label names the map and the command
+/// line give them.
+fn imported_origin(
+    name: &str,
+    imported: &import::Imported,
+    options: &import::Options,
+) -> WindowFile {
+    let mut labels: Vec<LabelName> = options
+        .map
+        .label_names()
+        .into_iter()
+        .map(|(label, line)| LabelName {
+            name: label,
+            file: options.map.file_name().to_owned(),
+            line,
+            kind: "label",
+        })
+        .collect();
+    labels.extend(options.labels.iter().map(|(k, _)| LabelName {
+        name: k.clone(),
+        file: "--label".to_owned(),
+        line: None,
+        kind: "label",
+    }));
+    // Labels an item copies from itself, named by no file.
+    for w in &imported.windows {
+        for (k, _) in w.scope.iter() {
+            if !labels.iter().any(|l| l.name == k) {
+                labels.push(LabelName {
+                    name: k.to_owned(),
+                    file: name.to_owned(),
+                    line: None,
+                    kind: "label",
+                });
+            }
+        }
+    }
+    WindowFile {
+        file: Arc::from(name),
+        count: imported.windows.len(),
+        lines: Vec::new(),
+        items: imported.items.clone(),
+        labels,
     }
 }
 

@@ -199,6 +199,8 @@ pub(crate) struct Parsed {
     pub(crate) subscriptions: Vec<Subscription>,
     /// The line of each.
     pub(crate) lines: Vec<Option<usize>>,
+    /// The label columns of a CSV file.
+    pub(crate) labels: Vec<String>,
 }
 
 /// Reads subscriptions from YAML or CSV text, in id order; `file` names it in messages and
@@ -207,17 +209,19 @@ pub(crate) struct Parsed {
 /// # Errors
 /// [`Error::Invalid`] with every problem found, each located; duplicate ids included.
 pub fn parse_subscriptions(file: &str, text: &str) -> Result<Vec<Subscription>, Error> {
-    parse_located(file, Text::Whole(text)).map(|p| p.subscriptions)
+    let format = Format::of(file).map_err(Error::problem)?;
+    parse_located(file, format, Text::Whole(text)).map(|p| p.subscriptions)
 }
 
-/// As [`parse_subscriptions`], with each subscription's line.
-pub(crate) fn parse_located(file: &str, text: Text<'_>) -> Result<Parsed, Error> {
+/// As [`parse_subscriptions`], in `format` whatever the name, with each subscription's line.
+pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Result<Parsed, Error> {
     let mut problems = Problems::new();
     let (mut subscriptions, mut lines): (Vec<Subscription>, Vec<Option<usize>>) =
         (Vec::new(), Vec::new());
     let mut scopes = Interner::default();
     let mut contract_names: FxHashMap<String, SmolStr> = FxHashMap::default();
-    match Format::of(file).map_err(Error::problem)? {
+    let mut label_columns = Vec::new();
+    match format {
         Format::Csv => {
             let mut reader = text.csv();
             let required = ["id", "customer", "contract", "currency", "fee"];
@@ -232,13 +236,14 @@ pub(crate) fn parse_located(file: &str, text: Text<'_>) -> Result<Parsed, Error>
                     "active_to",
                 ];
                 let (columns, labels) = split_columns(&header, COLUMNS);
+                label_columns = labels.iter().map(|&(_, h)| h.to_owned()).collect();
                 let rows = reader.lines_estimate();
                 subscriptions.reserve(rows);
                 lines.reserve(rows);
                 each_record(
                     file,
                     &mut reader,
-                    header.len(),
+                    &header,
                     &mut problems,
                     |record, line, problems| {
                         let get = |k: usize| columns[k].and_then(|i| record.get(i)).map(trim);
@@ -288,6 +293,32 @@ pub(crate) fn parse_located(file: &str, text: Text<'_>) -> Result<Parsed, Error>
                     };
                     doc.line_of(&path)
                 };
+                let mut texts: Vec<(&str, &str)> = vec![
+                    ("id", &r.id),
+                    ("customer", &r.customer),
+                    ("contract", &r.contract),
+                    ("fee", &r.fee.amount),
+                    ("currency", &r.fee.currency),
+                ];
+                for (k, v) in r.scope.iter().flatten() {
+                    texts.push(("scope", k));
+                    texts.push(("scope", v));
+                }
+                let bad: Vec<Problem> = texts
+                    .iter()
+                    .filter_map(|(field, text)| {
+                        let c = crate::typos::control_character(text)?;
+                        Some(
+                            Problem::new(file, format!("{c} in {text:?}; no value may hold one"))
+                                .at(at(field))
+                                .field(*field),
+                        )
+                    })
+                    .collect();
+                if !bad.is_empty() {
+                    problems.0.extend(bad);
+                    continue;
+                }
                 let fields = Fields {
                     id: &r.id,
                     customer: &r.customer,
@@ -344,6 +375,7 @@ pub(crate) fn parse_located(file: &str, text: Text<'_>) -> Result<Parsed, Error>
     let out = Parsed {
         subscriptions,
         lines,
+        labels: label_columns,
     };
     problems.into_result(out)
 }
@@ -483,7 +515,7 @@ pub fn parse_amounts_csv(file: &str, text: &str) -> Result<Vec<AmountRow>, Error
         each_record(
             file,
             &mut reader,
-            header.len(),
+            &header,
             &mut problems,
             |record, line, problems| {
                 let get = |name: &str| {

@@ -59,6 +59,8 @@ impl Instant {
         let text = crate::input::trim(text);
         let instant = if let Some(t) = fast_rfc3339(text) {
             t
+        } else if let Some(e) = second_sixty(text) {
+            return Err(e);
         } else if let Ok(t) = DateTime::parse_from_rfc3339(text) {
             t.timestamp()
         } else {
@@ -90,6 +92,16 @@ impl Instant {
             }
         };
         let instant = Instant(instant);
+        instant.check_range()?;
+        Ok(instant)
+    }
+
+    /// The instant `seconds` after the Unix epoch, within the years every input is held to.
+    ///
+    /// # Errors
+    /// A message naming the year when it is outside 1900 to 2199.
+    pub(crate) fn checked_unix_seconds(seconds: i64) -> Result<Instant, String> {
+        let instant = Instant(seconds);
         instant.check_range()?;
         Ok(instant)
     }
@@ -197,6 +209,18 @@ fn fast_rfc3339(text: &str) -> Option<i64> {
         _ => return None,
     };
     Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s - offset)
+}
+
+/// The error of a time whose second is `60` anywhere but `23:59:60` (a leap second, read as
+/// `23:59:59` by the parsers): chrono would read `12:30:60` as `12:30:59` too (SPEC 2.6).
+fn second_sixty(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let clock = b.get(11..19)?;
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) || clock[2] != b':' || clock[5] != b':' {
+        return None;
+    }
+    (&clock[6..8] == b"60" && &clock[..5] != b"23:59")
+        .then(|| format!("time {text:?} has a second of 60; only 23:59:60 (a leap second) may"))
 }
 
 /// Days from 1970-01-01 to the civil date (proleptic Gregorian; Howard Hinnant's algorithm).

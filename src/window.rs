@@ -7,6 +7,7 @@ use crate::input::{
 use crate::money::parse_decimal;
 use crate::scope::{Interner, Scope};
 use crate::time::Instant;
+use crate::typos::{LabelName, WindowFile};
 use crate::yaml::{Located, Seg};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
@@ -15,16 +16,7 @@ use smol_str::SmolStr;
 use std::collections::BTreeMap;
 
 /// The fields of a window that are not scope labels.
-const FIELDS: [&str; 8] = [
-    "start",
-    "end",
-    "impact",
-    "cause",
-    "reference",
-    "source",
-    "announced_at",
-    "customers",
-];
+const FIELDS: [&str; 8] = crate::typos::WINDOW_FIELDS;
 
 /// One measured outage: `[start, end)` with `end > start`, guaranteed by construction.
 #[derive(Clone)]
@@ -224,6 +216,7 @@ impl Labels {
 /// columns (scope labels); problems go to `fail(field, message)`.
 fn build<'a>(
     field: [Option<&'a str>; 8],
+    listed: &mut Vec<&str>,
     labels: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     zone: Option<Tz>,
     shared: &mut Labels,
@@ -268,6 +261,13 @@ fn build<'a>(
     }
     w.reference = reference.map(small_str);
     w.customers = match customers {
+        // A YAML or JSON list of names.
+        None if !listed.is_empty() => listed
+            .drain(..)
+            .map(trim)
+            .filter(|s| !s.is_empty())
+            .map(small_str)
+            .collect(),
         None => SmallVec::new(),
         // One name, as a provider's export has it: no list to split.
         Some(c) if !c.contains(';') => smallvec::smallvec![small_str(c)],
@@ -292,30 +292,66 @@ fn build<'a>(
 /// # Errors
 /// [`Error::Invalid`] with every problem found, each located.
 pub fn parse_windows(file: &str, text: &str, zone: Option<Tz>) -> Result<Vec<Window>, Error> {
-    parse_windows_with(file, Text::Whole(text), zone, |_| ())
+    let format = Format::of(file).map_err(Error::problem)?;
+    let how = Reading {
+        format,
+        zone,
+        ignore: &[],
+    };
+    parse_windows_with(file, Text::Whole(text), &how, |_| ()).map(|(w, _)| w)
+}
+
+/// How to read a file of windows.
+pub(crate) struct Reading<'a> {
+    /// CSV, YAML or JSON, whatever the file is called (standard input has no name).
+    pub(crate) format: Format,
+    /// The zone of offset-less times.
+    pub(crate) zone: Option<Tz>,
+    /// Columns or keys let through unread (`--ignore-column`).
+    pub(crate) ignore: &'a [String],
 }
 
 /// As [`parse_windows`], showing `each` every window read as it is read (while it is in the
-/// cache: a run's window index is built from them so, not from a second pass over them all).
+/// cache: a run's window index is built from them so, not from a second pass over them all),
+/// with where each came from and the label columns or keys the file has (SPEC 2.6 checks them
+/// once the subscriptions are read too).
 pub(crate) fn parse_windows_with(
     file: &str,
     text: Text<'_>,
-    zone: Option<Tz>,
+    how: &Reading<'_>,
     mut each: impl FnMut(&Window),
-) -> Result<Vec<Window>, Error> {
+) -> Result<(Vec<Window>, WindowFile), Error> {
     let mut problems = Problems::new();
     let mut out = Vec::new();
     let mut shared = Labels::default();
-    match Format::of(file).map_err(Error::problem)? {
+    let mut origin = WindowFile {
+        file: std::sync::Arc::from(file),
+        ..WindowFile::default()
+    };
+    let zone = how.zone;
+    let ignored = |name: &str| how.ignore.iter().any(|i| i == name);
+    match how.format {
         Format::Csv => {
             let mut reader = text.csv();
             if let Some(header) = csv_header(file, &mut reader, &["start", "end"], &mut problems) {
                 out.reserve(reader.lines_estimate());
+                origin.lines.reserve(reader.lines_estimate());
                 let (columns, labels) = split_columns(&header, FIELDS);
+                let labels: Vec<(usize, &str)> =
+                    labels.into_iter().filter(|(_, h)| !ignored(h)).collect();
+                origin.labels = labels
+                    .iter()
+                    .map(|&(_, h)| LabelName {
+                        name: h.to_owned(),
+                        file: file.to_owned(),
+                        line: Some(1),
+                        kind: "column",
+                    })
+                    .collect();
                 each_record(
                     file,
                     &mut reader,
-                    header.len(),
+                    &header,
                     &mut problems,
                     |record, line, problems| {
                         let field = columns.map(|c| c.and_then(|i| record.get(i)));
@@ -325,9 +361,13 @@ pub(crate) fn parse_windows_with(
                         let mut fail = |f: &str, m: String| {
                             problems.push(Problem::new(file, m).at(line).field(f))
                         };
-                        if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
+                        let mut customers = Vec::new();
+                        if let Some(w) =
+                            build(field, &mut customers, labels, zone, &mut shared, &mut fail)
+                        {
                             each(&w);
                             out.push(w);
+                            origin.lines.push(line.unwrap_or(0) as u32);
                         }
                     },
                 );
@@ -338,26 +378,159 @@ pub(crate) fn parse_windows_with(
         }
         Format::Yaml | Format::Json => {
             let text = text.whole()?;
-            let doc = Located::<Vec<BTreeMap<String, String>>>::parse(file, &text)
-                .map_err(Error::Invalid)?;
-            for (i, fields) in doc.value.iter().enumerate() {
+            let doc = Located::<Vec<RawWindow>>::parse(file, &text).map_err(Error::Invalid)?;
+            let lines = crate::yaml::item_lines(&text, doc.value.len()).unwrap_or_else(|| {
+                (0..doc.value.len())
+                    .map(|i| doc.line_of(&[Seg::Index(i)]))
+                    .collect()
+            });
+            let mut keys: BTreeMap<&str, Option<usize>> = BTreeMap::new();
+            for (i, raw) in doc.value.iter().enumerate() {
                 let mut fail = |f: &str, m: String| {
                     let line = doc.line_of(&[Seg::Index(i), Seg::Key(f)]);
                     problems.push(Problem::new(file, m).at(line).field(f));
                 };
-                let field = FIELDS.map(|f| fields.get(f).map(String::as_str));
-                let labels = fields
+                let mut bad = false;
+                for (k, v) in &raw.0 {
+                    let values: &[String] = match v {
+                        Cell::One(t) => std::slice::from_ref(t),
+                        Cell::Many(list) => list,
+                    };
+                    for text in std::iter::once(k).chain(values) {
+                        if let Some(c) = crate::typos::control_character(text) {
+                            fail(k, format!("{c} in {text:?}; no value may hold one"));
+                            bad = true;
+                        }
+                    }
+                    if let (Cell::Many(_), false) = (v, k == "customers") {
+                        fail(
+                            k,
+                            format!("expected a single value for `{k}`, found a list"),
+                        );
+                        bad = true;
+                    }
+                }
+                if bad {
+                    continue;
+                }
+                let one = |f: &str| match raw.0.get(f) {
+                    Some(Cell::One(t)) => Some(t.as_str()),
+                    _ => None,
+                };
+                let field = FIELDS.map(one);
+                let mut customers: Vec<&str> = match raw.0.get("customers") {
+                    Some(Cell::Many(list)) => list.iter().map(String::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                let labels = raw
+                    .0
                     .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .filter(|(k, _)| !FIELDS.contains(k));
-                if let Some(w) = build(field, labels, zone, &mut shared, &mut fail) {
+                    .filter(|(k, _)| !FIELDS.contains(&k.as_str()) && !ignored(k))
+                    .filter_map(|(k, v)| match v {
+                        Cell::One(t) => Some((k.as_str(), t.as_str())),
+                        Cell::Many(_) => None,
+                    });
+                for (k, _) in labels.clone() {
+                    keys.entry(k)
+                        .or_insert_with(|| doc.line_of(&[Seg::Index(i), Seg::Key(k)]));
+                }
+                if let Some(w) = build(field, &mut customers, labels, zone, &mut shared, &mut fail)
+                {
                     each(&w);
                     out.push(w);
+                    origin.lines.push(lines[i].unwrap_or(0) as u32);
                 }
             }
+            origin.labels = keys
+                .into_iter()
+                .map(|(k, line)| LabelName {
+                    name: k.to_owned(),
+                    file: file.to_owned(),
+                    line,
+                    kind: "key",
+                })
+                .collect();
         }
     }
-    problems.into_result(out)
+    origin.count = out.len();
+    problems.into_result((out, origin))
+}
+
+/// A window of a YAML or JSON file: its fields as written, `customers` possibly a list.
+struct RawWindow(BTreeMap<String, Cell>);
+
+/// A value as written: scalars keep their exact text (an impact `0.50` stays `0.50`).
+enum Cell {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl<'de> serde::Deserialize<'de> for RawWindow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RawWindow, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = RawWindow;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a window: a map of fields")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawWindow, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let cell = if key == "customers" {
+                        map.next_value::<Customers>()?.0
+                    } else {
+                        Cell::One(map.next_value::<String>()?)
+                    };
+                    if out.insert(key.clone(), cell).is_some() {
+                        return Err(serde::de::Error::custom(format!("duplicate field `{key}`")));
+                    }
+                }
+                Ok(RawWindow(out))
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+/// `customers`: one name (or `;`-separated names) or a list of names.
+struct Customers(Cell);
+
+impl<'de> serde::Deserialize<'de> for Customers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Customers, D::Error> {
+        struct Names;
+        impl<'de> serde::de::Visitor<'de> for Names {
+            type Value = Customers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("subscription ids or customer names: text or a list")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Customers, E> {
+                Ok(Customers(Cell::One(v.to_owned())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Customers, E> {
+                Ok(Customers(Cell::One(v.to_string())))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Customers, E> {
+                Ok(Customers(Cell::One(v.to_string())))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Customers, E> {
+                Ok(Customers(Cell::One(String::new())))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Customers, A::Error> {
+                let mut names = Vec::new();
+                while let Some(n) = seq.next_element::<String>()? {
+                    names.push(n);
+                }
+                Ok(Customers(Cell::Many(names)))
+            }
+        }
+        d.deserialize_any(Names)
+    }
 }
 
 #[cfg(test)]

@@ -165,6 +165,70 @@ fn problem_from(file: &str, e: &serde_yaml::Error) -> Problem {
     p
 }
 
+/// The line of each of the `n` items of a top-level list, found in one pass over the text (a
+/// JSON array, or a YAML block sequence); `None` when the layout is not one of those, or the
+/// items found are not `n` (the caller then locates each with [`Located::line_of`]).
+pub(crate) fn item_lines(text: &str, n: usize) -> Option<Vec<Option<usize>>> {
+    let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let mut lines = Vec::with_capacity(n);
+    if trimmed.starts_with('[') {
+        let (mut depth, mut line, mut in_string, mut escaped) = (0usize, 1usize, false, false);
+        let mut expect_item = false;
+        for c in text.chars() {
+            if c == '\n' {
+                line += 1;
+            }
+            if in_string {
+                match (escaped, c) {
+                    (true, _) => escaped = false,
+                    (false, '\\') => escaped = true,
+                    (false, '"') => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            if expect_item && !c.is_whitespace() && c != ']' {
+                lines.push(Some(line));
+                expect_item = false;
+            }
+            match c {
+                '"' => in_string = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth == 1 && c == '[' {
+                        expect_item = true;
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                ',' if depth == 1 => expect_item = true,
+                _ => {}
+            }
+        }
+    } else {
+        let mut indent = None;
+        for (i, l) in text.lines().enumerate() {
+            let content = l.trim_start();
+            if content == "-" || content.starts_with("- ") {
+                let at = l.len() - content.len();
+                if *indent.get_or_insert(at) == at {
+                    lines.push(Some(i + 1));
+                }
+            }
+        }
+    }
+    (lines.len() == n).then_some(lines)
+}
+
+/// `value` as YAML text (the imported windows of `slacredit import --format yaml`).
+pub(crate) fn to_yaml<T: serde::Serialize>(value: &T) -> String {
+    serde_yaml::to_string(value).unwrap_or_default()
+}
+
+/// The line of the value at `path` in YAML `text` (see [`Located::line_of`]).
+pub(crate) fn line_in(text: &str, path: &[Seg<'_>]) -> Option<usize> {
+    line_of(text, path)
+}
+
 #[derive(Clone)]
 struct SourceLine<'a> {
     number: usize,

@@ -89,9 +89,9 @@ fn header_only_csvs_are_valid_and_empty() {
     // No outages: nothing is touched, so there is nothing to claim (a correct, empty result).
     let o = claim(&[("out.csv", b"start,end,region\n")], &[]);
     assert_eq!((o.code, o.stdout.lines().count()), (0, 1), "{}", o.stderr);
-    // No subscriptions: no claims either.
+    // No subscriptions: no claims either (the column `region` is still a label in use).
     let o = claim(
-        &[("subs.csv", b"id,customer,contract,currency,fee\n")],
+        &[("subs.csv", b"id,customer,contract,currency,fee,region\n")],
         &["--period", "2018-11"],
     );
     assert_eq!((o.code, o.stdout.lines().count()), (0, 1), "{}", o.stderr);
@@ -167,7 +167,7 @@ fn duplicate_subscription_ids() {
 #[test]
 fn subscription_naming_a_missing_contract() {
     fails(
-        &claim(&[("subs.csv", b"id,customer,contract,currency,fee\na,A,nope,USD,1.00\n")], &[]),
+        &claim(&[("subs.csv", b"id,customer,contract,currency,fee,region\na,A,nope,USD,1.00,x\n")], &[]),
         "error: subs.csv:2: contract: subscription \"a\" names contract \"nope\", which is not loaded (known: c)",
     );
 }

@@ -1,7 +1,10 @@
 //! The subcommands: each loads, computes through the library and prints one report.
 
 use super::output::{self, Sink};
-use super::{AuditArgs, ClaimArgs, Failure, Format, InputArgs, ReconcileArgs};
+use super::{
+    AuditArgs, ClaimArgs, Failure, Format, ImportArgs, ImportFormat, InputArgs, InputFormat,
+    ReconcileArgs,
+};
 use crate::claim::Detail;
 use crate::compute::{Inputs, Run, Selection, Total};
 use crate::load::{Fingerprints, Sources};
@@ -22,33 +25,118 @@ fn timing(phase: &str, start: std::time::Instant) {
     }
 }
 
-fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
-    let input_timezone = match &args.input_timezone {
-        None => None,
-        Some(z) => Some(z.parse::<chrono_tz::Tz>().map_err(|_| {
+fn zone(text: Option<&str>) -> Result<Option<chrono_tz::Tz>, Failure> {
+    text.map(|z| {
+        z.parse::<chrono_tz::Tz>().map_err(|_| {
             Failure::Usage(format!(
                 "--input-timezone: expected an IANA zone such as Asia/Seoul, found {z:?}"
             ))
-        })?),
-    };
+        })
+    })
+    .transpose()
+}
+
+/// `--label NAME=VALUE`s.
+fn labels(list: &[String]) -> Result<Vec<(String, String)>, Failure> {
+    list.iter()
+        .map(|l| match l.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => {
+                Ok((k.trim().to_owned(), v.trim().to_owned()))
+            }
+            _ => Err(Failure::Usage(format!(
+                "--label: expected NAME=VALUE, found {l:?}"
+            ))),
+        })
+        .collect()
+}
+
+/// `--open-until TIME`.
+fn open_until(
+    text: Option<&str>,
+    zone: Option<chrono_tz::Tz>,
+) -> Result<Option<crate::time::Instant>, Failure> {
+    text.map(|t| {
+        crate::time::Instant::parse(t, zone)
+            .map_err(|e| Failure::Usage(format!("--open-until: {e}")))
+    })
+    .transpose()
+}
+
+fn input_format(f: InputFormat) -> crate::input::Format {
+    match f {
+        InputFormat::Csv => crate::input::Format::Csv,
+        InputFormat::Yaml => crate::input::Format::Yaml,
+        InputFormat::Json => crate::input::Format::Json,
+    }
+}
+
+fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
+    let input_timezone = zone(args.input_timezone.as_deref())?;
+    let (mut outages, mut imports) = (Vec::new(), Vec::new());
+    for o in &args.outages {
+        // FORMAT:FILE for a known format; anything else is a file's name.
+        match o.split_once(':') {
+            Some((f, file)) if crate::import::Format::from_name(f).is_some() => {
+                if let Some(format) = crate::import::Format::from_name(f) {
+                    imports.push((format, PathBuf::from(file)));
+                }
+            }
+            _ => outages.push(PathBuf::from(o)),
+        }
+    }
     let mut s = Sources {
         contracts: args
             .contracts
             .clone()
             .unwrap_or_else(|| PathBuf::from("contracts")),
         subscriptions: args.subscriptions.clone(),
-        outages: args.outages.clone(),
+        outages,
+        imports,
+        map: args.map.clone(),
+        labels: labels(&args.label)?,
+        open_until: open_until(args.open_until.as_deref(), input_timezone)?,
+        ignore_columns: args.ignore_column.clone(),
+        input_format: args.input_format.map(input_format),
         charges: args.charges.clone(),
         input_timezone,
     };
     if let Some(case) = &args.case {
         s = s.with_case(case, args.contracts.is_some())?;
-    } else if need_data && (s.subscriptions.is_none() || s.outages.is_empty()) {
+    } else if need_data
+        && (s.subscriptions.is_none() || (s.outages.is_empty() && s.imports.is_empty()))
+    {
         return Err(Failure::Usage(
             "give a case folder, or --subscriptions FILE and --outages FILE".to_owned(),
         ));
     }
     Ok(s)
+}
+
+/// The one line on stderr about windows that apply to no subscription (SPEC 2.6): not an
+/// error, since a provider's file covers every region, but never silent.
+fn tell_unapplied(inputs: &Inputs) {
+    for note in &inputs.notes {
+        eprintln!("note: {note}");
+    }
+    let Some(&first) = inputs.unapplied.first() else {
+        return;
+    };
+    let n = inputs.unapplied.len();
+    eprintln!(
+        "note: {n} outage window{} apply to no subscription; the first: {}",
+        if n == 1 { "" } else { "s" },
+        place(inputs, first)
+    );
+}
+
+/// `file:line` (or `file: item`) of window `i`.
+fn place(inputs: &Inputs, i: usize) -> String {
+    let (file, line, item) = crate::typos::window_place(inputs, i);
+    match (line, item) {
+        (Some(l), _) => format!("{file}:{l}"),
+        (None, Some(item)) => format!("{file}: {item}"),
+        (None, None) => file,
+    }
 }
 
 /// A progress bar on stderr for long runs, only when stderr is a terminal.
@@ -124,12 +212,26 @@ pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
         + usize::from(sources.subscriptions.is_some())
         + sources.outages.len()
         + usize::from(sources.charges.is_some());
+    let files = files + sources.imports.len() + usize::from(sources.map.is_some());
     println!(
         "ok: {} contracts, {} subscriptions, {} outage windows, {files} files checked",
         inputs.contracts.len(),
         inputs.subscriptions.len(),
         inputs.windows.len(),
     );
+    if !inputs.unapplied.is_empty() {
+        let n = inputs.unapplied.len();
+        println!(
+            "{n} outage window{} apply to no subscription:",
+            if n == 1 { "" } else { "s" }
+        );
+        let mut text = String::new();
+        for &i in &inputs.unapplied {
+            text.push_str(&place(&inputs, i));
+            text.push('\n');
+        }
+        print!("{text}");
+    }
     // As in `claim`: the process ends here.
     std::mem::forget(inputs);
     Ok(0)
@@ -168,6 +270,12 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     };
     let clock = std::time::Instant::now();
     let (inputs, early) = sources.load_early(true, fingerprints)?;
+    crate::typos::check_filters(
+        &inputs,
+        args.subscription.as_deref(),
+        args.customer.as_deref(),
+    )?;
+    tell_unapplied(&inputs);
     timing("load", clock);
     let selection = Selection {
         periods,
@@ -221,6 +329,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
 pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
     // An audit fingerprints its inputs whatever the format: reproducing it starts from them.
     let (inputs, early) = sources(&args.input, true)?.load_early(true, Fingerprints::Taken)?;
+    tell_unapplied(&inputs);
     let selection = Selection {
         periods: Some(year_span(args.year)?),
         ..Selection::default()
@@ -264,6 +373,7 @@ pub(super) fn reconcile(args: &ReconcileArgs) -> Result<i32, Failure> {
         ));
     }
     let mut inputs: Inputs = sources(&args.input, true)?.load()?;
+    tell_unapplied(&inputs);
     let issued = read_issued(&args.issued, &mut inputs)?;
     let selection = Selection {
         periods: Some(year_span(args.year)?),
@@ -293,6 +403,66 @@ fn read_issued(
         .push(crate::input::InputFile::new(&name, &bytes));
     let text = crate::input::decode(&name, bytes)?;
     Ok(parse_amounts_csv(&name, &text)?)
+}
+
+pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
+    use crate::import::{self, Format as Tool, OutputFormat};
+    let tool = match args.tool {
+        ImportFormat::Statuspage => Tool::Statuspage,
+        ImportFormat::Alertmanager => Tool::Alertmanager,
+        ImportFormat::Prometheus => Tool::Prometheus,
+        ImportFormat::AwsHealth => Tool::AwsHealth,
+        ImportFormat::GcpStatus => Tool::GcpStatus,
+        ImportFormat::Uptimerobot => Tool::Uptimerobot,
+        ImportFormat::Pingdom => Tool::Pingdom,
+    };
+    let input_timezone = zone(args.input_timezone.as_deref())?;
+    let sources = Sources {
+        map: args.map.clone(),
+        labels: labels(&args.label)?,
+        open_until: open_until(args.open_until.as_deref(), input_timezone)?,
+        input_timezone,
+        ..Sources::default()
+    };
+    let (mut options, _) = sources.import_options(Fingerprints::Skipped)?;
+    options.source = args.source.clone();
+    let mut windows = Vec::new();
+    let mut problems = crate::Problems::new();
+    for path in &args.files {
+        let result = crate::input::read_bytes(path).and_then(|bytes| {
+            let name = path.display().to_string();
+            let text = crate::input::decode(&name, bytes)?;
+            import::import(tool, &name, &text, &options).map(|i| (name, i))
+        });
+        match result {
+            Ok((name, imported)) => {
+                for note in &imported.notes {
+                    eprintln!("note: {name}: {note}; no window");
+                }
+                if !imported.skipped.is_empty() {
+                    let n: usize = imported.skipped.values().sum();
+                    let names: Vec<String> =
+                        imported.skipped.keys().map(|k| format!("{k:?}")).collect();
+                    eprintln!(
+                        "note: {name}: left out {n} window{} of names the map lacks (unmapped: skip): {}",
+                        if n == 1 { "" } else { "s" },
+                        names.join(", ")
+                    );
+                }
+                windows.extend(imported.windows);
+            }
+            Err(crate::Error::Invalid(p)) => problems.extend(p),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    problems.into_result(())?;
+    let format = match args.format {
+        InputFormat::Csv => OutputFormat::Csv,
+        InputFormat::Yaml => OutputFormat::Yaml,
+        InputFormat::Json => OutputFormat::Json,
+    };
+    output::write(args.output.as_deref(), &import::render(&windows, format))?;
+    Ok(0)
 }
 
 pub(super) fn contracts(dir: &Path) -> Result<i32, Failure> {

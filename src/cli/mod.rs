@@ -26,6 +26,8 @@ enum Command {
     Audit(AuditArgs),
     /// Compare computed credits with the credits actually issued; exit 1 when they differ.
     Reconcile(ReconcileArgs),
+    /// Convert another tool's outage data (status page, alerts, probes, health API) into windows.
+    Import(ImportArgs),
     /// List the contracts with their commitment and credit model.
     Contracts {
         /// Folder of contract files.
@@ -44,9 +46,26 @@ struct InputArgs {
     /// Subscriptions file (YAML or CSV).
     #[arg(long)]
     subscriptions: Option<PathBuf>,
-    /// Outage windows file (CSV, YAML or JSON); repeat for several sources.
-    #[arg(long)]
-    outages: Vec<PathBuf>,
+    /// Outage windows file (CSV, YAML or JSON; `-` reads standard input), or another tool's
+    /// outage data as FORMAT:FILE (statuspage, alertmanager, prometheus, aws-health, gcp-status,
+    /// uptimerobot, pingdom); repeat for several sources.
+    #[arg(long, value_name = "FILE")]
+    outages: Vec<String>,
+    /// Imports: the map file giving scope labels to components, products, monitors, labels.
+    #[arg(long, value_name = "MAP.yaml")]
+    map: Option<PathBuf>,
+    /// Imports: a label added to every imported window (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    label: Vec<String>,
+    /// Imports: close items still open at this time (RFC 3339) instead of refusing them.
+    #[arg(long, value_name = "TIME")]
+    open_until: Option<String>,
+    /// A column or key of the outage files to let through unread (repeatable).
+    #[arg(long, value_name = "NAME")]
+    ignore_column: Vec<String>,
+    /// The format of standard input (`--outages -` or `--subscriptions -`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    input_format: Option<InputFormat>,
     /// Actual charges per period (CSV: subscription,period,amount,currency).
     #[arg(long)]
     charges: Option<PathBuf>,
@@ -124,6 +143,55 @@ struct ReconcileArgs {
     output: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+struct ImportArgs {
+    /// The tool the files come from.
+    #[arg(value_enum, value_name = "FORMAT")]
+    tool: ImportFormat,
+    /// The files (a response object, or a list of them, as the tool's API returns them).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The map file giving scope labels to components, products, monitors, labels.
+    #[arg(long, value_name = "MAP.yaml")]
+    map: Option<PathBuf>,
+    /// A label added to every window (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    label: Vec<String>,
+    /// Close items still open at this time (RFC 3339) instead of refusing them.
+    #[arg(long, value_name = "TIME")]
+    open_until: Option<String>,
+    /// The windows' source [default: the format's name].
+    #[arg(long, value_name = "TEXT")]
+    source: Option<String>,
+    /// IANA zone in which times without a UTC offset are read.
+    #[arg(long, value_name = "ZONE")]
+    input_timezone: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InputFormat::Csv)]
+    format: InputFormat,
+    /// Write to FILE instead of standard output (replaced whole, never half-written).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ImportFormat {
+    Statuspage,
+    Alertmanager,
+    Prometheus,
+    AwsHealth,
+    GcpStatus,
+    Uptimerobot,
+    Pingdom,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum InputFormat {
+    Csv,
+    Yaml,
+    Json,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
     Table,
@@ -148,6 +216,7 @@ pub fn main() -> i32 {
         Command::Claim(args) => commands::claim(&args),
         Command::Audit(args) => commands::audit(&args),
         Command::Reconcile(args) => commands::reconcile(&args),
+        Command::Import(args) => commands::import(&args),
         Command::Contracts { contracts } => commands::contracts(&contracts),
     };
     match result {

@@ -54,6 +54,18 @@ pub struct Inputs {
     /// The line of each subscription in that file, by position in `subscriptions`; empty for
     /// subscriptions built in code.
     pub subscription_lines: Vec<Option<usize>>,
+    /// The label columns of the subscriptions file (CSV): labels in use even where every cell
+    /// is empty (SPEC 2.6).
+    pub subscription_labels: Vec<String>,
+    /// Where the windows came from, file by file in the order of `windows`; empty for windows
+    /// built in code.
+    pub window_files: Vec<crate::typos::WindowFile>,
+    /// The windows (by position) that apply to no subscription, as the loader's checks found
+    /// them ([`crate::typos::check`]).
+    pub unapplied: Vec<usize>,
+    /// What the loader noticed that is not an error (imported items left out), for the caller
+    /// to tell.
+    pub notes: Vec<String>,
 }
 
 /// Which claims to compute.

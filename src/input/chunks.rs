@@ -50,6 +50,15 @@ impl LineChunks {
         Ok(chunks)
     }
 
+    /// Standard input (`--outages -`), named `<stdin>` in messages; its size is unknown.
+    pub(crate) fn stdin(fingerprint: bool) -> LineChunks {
+        LineChunks::new(
+            "<stdin>".to_owned(),
+            Box::new(std::io::stdin()),
+            fingerprint,
+        )
+    }
+
     fn new(name: String, source: Box<dyn Read + Send>, fingerprint: bool) -> LineChunks {
         LineChunks {
             name,

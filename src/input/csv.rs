@@ -61,6 +61,12 @@ impl<'r> CsvRecord<'r> {
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
     }
+
+    /// The record's bytes, its fields and what separates them.
+    pub(crate) fn bytes(&self) -> &'r [u8] {
+        let end = self.ends.last().copied().unwrap_or(0);
+        &self.text.as_bytes()[..end.min(self.text.len())]
+    }
 }
 
 impl<'t> CsvReader<'t> {
@@ -319,19 +325,26 @@ pub(crate) fn split_columns<'h, const N: usize>(
     (columns, labels)
 }
 
-/// Calls `row` with every record of `reader` after a header of `columns` fields, and its line;
-/// a record that cannot be read becomes a problem and reading goes on, so one run reports every
-/// bad line.
+/// Calls `row` with every record of `reader` after `header`, and its line; a record that
+/// cannot be read, or that holds a control character (SPEC 2.6), becomes a problem and reading
+/// goes on, so one run reports every bad line.
 pub(crate) fn each_record(
     file: &str,
     reader: &mut CsvReader<'_>,
-    columns: usize,
+    header: &[String],
     problems: &mut Problems,
     mut row: impl FnMut(&CsvRecord<'_>, Option<usize>, &mut Problems),
 ) {
+    let columns = header.len();
     while let Some((record, line)) = reader.next() {
         match record {
-            Ok(r) if r.len() == columns => row(&r, Some(line), problems),
+            Ok(r) if r.len() == columns => {
+                if crate::typos::has_control_byte(r.bytes(), true) {
+                    control(file, &r, header, line, problems);
+                } else {
+                    row(&r, Some(line), problems);
+                }
+            }
             Ok(r) => problems.push(
                 Problem::new(
                     file,
@@ -343,6 +356,26 @@ pub(crate) fn each_record(
                 .at_line(line),
             ),
             Err(e) => problems.push(Problem::new(file, e).at_line(line)),
+        }
+    }
+}
+
+/// The problems of a record holding control characters, one per cell that holds one.
+fn control(
+    file: &str,
+    record: &CsvRecord<'_>,
+    header: &[String],
+    line: usize,
+    problems: &mut Problems,
+) {
+    for (i, name) in header.iter().enumerate() {
+        let cell = record.get(i).unwrap_or("");
+        if let Some(c) = crate::typos::control_character(cell) {
+            problems.push(
+                Problem::new(file, format!("{c} in {cell:?}; no value may hold one"))
+                    .at_line(line)
+                    .field(name.as_str()),
+            );
         }
     }
 }

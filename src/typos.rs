@@ -1,0 +1,467 @@
+//! Typos never change money (SPEC 2.6): a misspelled column or value would otherwise match
+//! nothing and silently zero a credit, with exit code 0 and a letter saying there is nothing to
+//! claim. So, once every file is read:
+//! - a window column or key that is neither a window field nor a label in use (a label of some
+//!   contract's `applies_to` or some subscription's scope) is an error naming the closest name;
+//! - a label value (or a cause) that differs from one used on the other side only in letter
+//!   case, spaces, `-` or `_` is an error naming both, even where it also matches exactly;
+//! - `customers` entries that name no subscription id or customer are errors;
+//! - windows that apply to no subscription are found (not errors: a provider's file covers every
+//!   region) so that the commands can say how many there are.
+
+use crate::compute::Inputs;
+use crate::error::{Error, Problem, Problems};
+use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::scope::Scope;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// The fields of a window that are not scope labels (SPEC 2.3).
+pub const WINDOW_FIELDS: [&str; 8] = [
+    "start",
+    "end",
+    "impact",
+    "cause",
+    "reference",
+    "source",
+    "announced_at",
+    "customers",
+];
+
+/// Where a run of windows came from: a file of windows, or an imported file.
+#[derive(Debug, Clone, Default)]
+pub struct WindowFile {
+    /// The file as the user named it.
+    pub file: Arc<str>,
+    /// How many of the inputs' windows it holds, after those of the files before it.
+    pub count: usize,
+    /// The line of each of its windows, by position (empty for imports).
+    pub lines: Vec<u32>,
+    /// The item of each of its windows (`incidents[2]`; imports only).
+    pub items: Vec<String>,
+    /// The label columns or keys it has, where each is named.
+    pub labels: Vec<LabelName>,
+}
+
+/// A label name as an input file writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelName {
+    /// The name.
+    pub name: String,
+    /// The file that names it (a map file for imports; `--label` for the command line's).
+    pub file: String,
+    /// The line, where known.
+    pub line: Option<usize>,
+    /// What it is in that file: `column`, `key` or `label`.
+    pub kind: &'static str,
+}
+
+/// The first control character in `text` (U+0000–U+001F other than tab, and U+007F), described
+/// for a message (`control character U+0007`).
+pub fn control_character(text: &str) -> Option<String> {
+    text.chars()
+        .find(|&c| is_control(c))
+        .map(|c| format!("control character U+{:04X}", u32::from(c)))
+}
+
+/// Whether `c` is a control character no input value may hold.
+pub(crate) fn is_control(c: char) -> bool {
+    (c < ' ' && c != '\t') || c == '\u{7f}'
+}
+
+/// Whether `bytes` hold a control character; line breaks count only with `breaks` (a CSV
+/// record's own bytes, where a line break can only be inside a quoted cell). Written as a fold
+/// over blocks without an early exit, so that it runs over whole blocks at a time.
+pub(crate) fn has_control_byte(bytes: &[u8], breaks: bool) -> bool {
+    let bad =
+        |b: u8| (b < b' ' && b != b'\t' && (breaks || (b != b'\n' && b != b'\r'))) || b == 0x7f;
+    bytes
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |any, &b| any | bad(b)))
+}
+
+/// The closest of `known` to `name` (fewest edits; the first in order among equals).
+pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), k))
+        .min_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)))
+        .map(|(_, k)| k)
+}
+
+/// What a value is once letter case, spaces, `-` and `_` are set aside.
+fn folded(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Where window `i` of the inputs is: its file and line (or item), for messages.
+pub fn window_place(inputs: &Inputs, i: usize) -> (String, Option<usize>, Option<String>) {
+    let mut first = 0;
+    for f in &inputs.window_files {
+        if i < first + f.count {
+            let k = i - first;
+            let line = f.lines.get(k).map(|&l| l as usize);
+            return (f.file.to_string(), line, f.items.get(k).cloned());
+        }
+        first += f.count;
+    }
+    (
+        "<memory>".to_owned(),
+        None,
+        Some(format!("window {}", i + 1)),
+    )
+}
+
+/// A problem located at window `i`.
+fn at_window(inputs: &Inputs, i: usize, field: &str, message: String) -> Problem {
+    let (file, line, item) = window_place(inputs, i);
+    let p = Problem::new(file, message).at(line);
+    match item {
+        Some(item) => p.field(format!("{item}.{field}")),
+        None => p.field(field),
+    }
+}
+
+/// Checks the inputs against each other for the typos of SPEC 2.6, and finds the windows that
+/// apply to no subscription.
+///
+/// # Errors
+/// [`Error::Invalid`] listing every unknown label column, near-miss value or cause, and
+/// `customers` entry naming nobody.
+pub fn check(inputs: &Inputs) -> Result<Vec<usize>, Error> {
+    let mut problems = Problems::new();
+    unknown_labels(inputs, &mut problems);
+    near_misses(inputs, &mut problems);
+    let unapplied = customers_and_reach(inputs, &mut problems);
+    problems.into_result(unapplied)
+}
+
+/// The labels in use: every contract's `applies_to`, every subscription's scope and the
+/// subscriptions file's label columns.
+fn labels_in_use(inputs: &Inputs) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = inputs.subscription_labels.iter().cloned().collect();
+    for c in &inputs.contracts {
+        names.extend(c.applies_to().keys().cloned());
+    }
+    let mut seen: FxHashSet<usize> = FxHashSet::default();
+    for s in &inputs.subscriptions {
+        if seen.insert(s.scope.id()) {
+            names.extend(s.scope.iter().map(|(k, _)| k.to_owned()));
+        }
+    }
+    names
+}
+
+fn unknown_labels(inputs: &Inputs, problems: &mut Problems) {
+    let in_use = labels_in_use(inputs);
+    let known: Vec<&str> = WINDOW_FIELDS
+        .iter()
+        .copied()
+        .chain(in_use.iter().map(String::as_str))
+        .collect();
+    let mut reported: BTreeSet<(String, String)> = BTreeSet::new();
+    for f in &inputs.window_files {
+        for l in &f.labels {
+            if in_use.contains(&l.name) || WINDOW_FIELDS.contains(&l.name.as_str()) {
+                continue;
+            }
+            if !reported.insert((l.file.clone(), l.name.clone())) {
+                continue;
+            }
+            let hint = match closest(&l.name, known.iter().copied()) {
+                Some(c) => format!("; did you mean `{c}`?"),
+                None => String::new(),
+            };
+            let how = if l.kind == "label" {
+                " (no contract or subscription uses it)"
+            } else {
+                ""
+            };
+            let ignore = if l.kind == "label" {
+                String::new()
+            } else {
+                format!(" (--ignore-column {} lets it through unread)", l.name)
+            };
+            problems.push(
+                Problem::new(
+                    l.file.clone(),
+                    format!("unknown {} `{}`{how}{hint}{ignore}", l.kind, l.name),
+                )
+                .at(l.line),
+            );
+        }
+    }
+}
+
+/// The first place a value was seen on the subscriptions' side.
+#[derive(Clone)]
+struct Seen {
+    value: String,
+    who: String,
+}
+
+fn near_misses(inputs: &Inputs, problems: &mut Problems) {
+    // The subscriptions' side, per label: folded value -> the exact values, each with the first
+    // subscription (or contract) that uses it.
+    let mut side: BTreeMap<String, BTreeMap<String, Vec<Seen>>> = BTreeMap::new();
+    let mut add = |label: &str, value: &str, who: &dyn Fn() -> String| {
+        let list = side
+            .entry(label.to_owned())
+            .or_default()
+            .entry(folded(value))
+            .or_default();
+        if !list.iter().any(|s| s.value == value) {
+            list.push(Seen {
+                value: value.to_owned(),
+                who: who(),
+            });
+        }
+    };
+    let contracts: FxHashMap<&str, &crate::Contract> =
+        inputs.contracts.iter().map(|c| (c.id(), c)).collect();
+    let mut seen: FxHashSet<(usize, &str)> = FxHashSet::default();
+    for (k, s) in inputs.subscriptions.iter().enumerate() {
+        if !seen.insert((s.scope.id(), s.contract.as_str())) {
+            continue;
+        }
+        let who = || {
+            let line = inputs
+                .subscription_lines
+                .get(k)
+                .copied()
+                .flatten()
+                .zip(inputs.subscriptions_file.as_deref())
+                .map(|(l, f)| format!(", {f}:{l}"))
+                .unwrap_or_default();
+            format!("subscription {}{line}", s.id)
+        };
+        for (label, value) in s.scope.iter() {
+            add(label, value, &who);
+        }
+        if let Some(c) = contracts.get(s.contract.as_str()) {
+            for (label, value) in c.applies_to() {
+                add(label, value, &|| {
+                    format!("contract {}, {}", c.id(), c.file())
+                });
+            }
+        }
+    }
+    // The windows' side: each distinct scope once, at its first window.
+    let mut scopes: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut causes: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, w) in inputs.windows.iter().enumerate() {
+        scopes.entry(w.scope.id()).or_insert(i);
+        if let Some(c) = w.cause() {
+            causes.entry(c.as_str()).or_insert(i);
+        }
+    }
+    let mut firsts: Vec<usize> = scopes.into_values().collect();
+    firsts.sort_unstable();
+    let mut reported: BTreeSet<(String, String, String)> = BTreeSet::new();
+    for i in firsts {
+        for (label, value) in inputs.windows[i].scope.iter() {
+            if value == "*" {
+                continue;
+            }
+            let Some(list) = side.get(label).and_then(|m| m.get(&folded(value))) else {
+                continue;
+            };
+            for s in list.iter().filter(|s| s.value != value) {
+                if !reported.insert((label.to_owned(), value.to_owned(), s.value.clone())) {
+                    continue;
+                }
+                problems.push(at_window(
+                    inputs,
+                    i,
+                    label,
+                    format!(
+                        "`{label}` value `{value}` differs from `{}` ({}) only in letter case, spaces, `-` or `_`",
+                        s.value, s.who
+                    ),
+                ));
+            }
+        }
+    }
+    let mut excluded: BTreeMap<String, Vec<(&str, &crate::Contract)>> = BTreeMap::new();
+    for c in &inputs.contracts {
+        for cause in &c.exclusions().causes {
+            let list = excluded.entry(folded(cause)).or_default();
+            if !list.iter().any(|(v, _)| v == cause) {
+                list.push((cause, c));
+            }
+        }
+    }
+    for (cause, i) in causes {
+        for (e, c) in excluded.get(&folded(cause)).into_iter().flatten() {
+            if *e != cause {
+                problems.push(at_window(
+                    inputs,
+                    i,
+                    "cause",
+                    format!(
+                        "cause `{cause}` differs from `{e}` (excluded by contract {}) only in letter case, spaces, `-` or `_`",
+                        c.id()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Checks `customers` entries and finds the windows that apply to no subscription.
+fn customers_and_reach(inputs: &Inputs, problems: &mut Problems) -> Vec<usize> {
+    // Distinct full scopes (a contract's `applies_to` with a subscription's scope).
+    let mut fulls: Vec<Scope> = Vec::new();
+    let mut full_of: FxHashMap<(&str, usize), u32> = FxHashMap::default();
+    let contracts: FxHashMap<&str, &crate::Contract> =
+        inputs.contracts.iter().map(|c| (c.id(), c)).collect();
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    ids.reserve(inputs.subscriptions.len());
+    let mut customers: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+    for s in &inputs.subscriptions {
+        let full = *full_of
+            .entry((s.contract.as_str(), s.scope.id()))
+            .or_insert_with(|| {
+                let mut scope = s.scope.clone();
+                if let Some(c) = contracts.get(s.contract.as_str()) {
+                    for (k, v) in c.applies_to() {
+                        if scope.get(k).is_none() {
+                            scope.insert(k, v);
+                        }
+                    }
+                }
+                fulls.push(scope);
+                (fulls.len() - 1) as u32
+            });
+        ids.insert(s.id.as_str(), full);
+        let list = customers.entry(s.customer.as_str()).or_default();
+        if list.last() != Some(&full) && !list.contains(&full) {
+            list.push(full);
+        }
+    }
+    // Whether each distinct window scope covers each full scope, worked out once.
+    let mut covers: FxHashMap<usize, Vec<bool>> = FxHashMap::default();
+    let mut unapplied = Vec::new();
+    let mut unknown: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (i, w) in inputs.windows.iter().enumerate() {
+        let row = covers
+            .entry(w.scope.id())
+            .or_insert_with(|| fulls.iter().map(|f| w.scope.covers(f)).collect());
+        let applies = if w.customers.is_empty() {
+            row.iter().any(|&c| c)
+        } else {
+            let mut any = false;
+            for name in &w.customers {
+                let by_id = ids.get(name.as_str()).map(|&f| row[f as usize]);
+                let by_customer = customers
+                    .get(name.as_str())
+                    .map(|fs| fs.iter().any(|&f| row[f as usize]));
+                match (by_id, by_customer) {
+                    (None, None) => {
+                        let e = unknown.entry(name.to_string()).or_insert((i, 0));
+                        e.1 += 1;
+                    }
+                    (a, b) => any |= a.unwrap_or(false) || b.unwrap_or(false),
+                }
+            }
+            any
+        };
+        if !applies {
+            unapplied.push(i);
+        }
+    }
+    if !unknown.is_empty() {
+        let mut names: Vec<&str> = ids
+            .keys()
+            .copied()
+            .chain(customers.keys().copied())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut by_window: Vec<(usize, String, usize)> = unknown
+            .into_iter()
+            .map(|(name, (i, n))| (i, name, n))
+            .collect();
+        by_window.sort();
+        for (i, name, n) in by_window {
+            let hint = closest(&name, names.iter().copied())
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            let more = if n > 1 {
+                format!(" ({n} windows name it)")
+            } else {
+                String::new()
+            };
+            problems.push(at_window(
+                inputs,
+                i,
+                "customers",
+                format!("`{name}` names no subscription id or customer{more}{hint}"),
+            ));
+        }
+    }
+    unapplied
+}
+
+/// Checks that `--subscription` and `--customer` name something: a filter naming nothing would
+/// print no claim and look like nothing is owed.
+///
+/// # Errors
+/// [`Error::Invalid`] naming the filter and the closest names.
+pub fn check_filters(
+    inputs: &Inputs,
+    subscription: Option<&str>,
+    customer: Option<&str>,
+) -> Result<(), Error> {
+    let mut problems = Problems::new();
+    let mut one = |flag: &str, what: &str, wanted: Option<&str>, names: Vec<&str>| {
+        let Some(wanted) = wanted else { return };
+        if names.contains(&wanted) {
+            return;
+        }
+        let mut ranked: Vec<(usize, &str)> = names
+            .iter()
+            .map(|n| {
+                (
+                    strsim::damerau_levenshtein(&wanted.to_lowercase(), &n.to_lowercase()),
+                    *n,
+                )
+            })
+            .collect();
+        ranked.sort();
+        ranked.dedup();
+        let closest: Vec<String> = ranked
+            .iter()
+            .take(3)
+            .map(|(_, n)| format!("`{n}`"))
+            .collect();
+        let hint = if closest.is_empty() {
+            String::new()
+        } else {
+            format!("; the closest: {}", closest.join(", "))
+        };
+        problems.push(Problem::new(flag, format!("no {what} `{wanted}`{hint}")));
+    };
+    one(
+        "--subscription",
+        "subscription",
+        subscription,
+        inputs.subscriptions.iter().map(|s| s.id.as_str()).collect(),
+    );
+    one(
+        "--customer",
+        "customer",
+        customer,
+        inputs
+            .subscriptions
+            .iter()
+            .map(|s| s.customer.as_str())
+            .collect(),
+    );
+    problems.into_result(())
+}
