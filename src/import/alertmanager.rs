@@ -151,6 +151,7 @@ pub(super) fn import(value: &Value, ctx: &mut Ctx<'_>) {
         };
         ctx.window(Draft {
             at: &s.at,
+            end_field: "endsAt",
             start: s.start,
             end: s.end,
             impact: Decimal::ONE,

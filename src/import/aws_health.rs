@@ -109,6 +109,7 @@ fn one(ctx: &mut Ctx<'_>, at: &At, event: &Event, raw: &Value) {
     labels.extend(copied);
     ctx.window(Draft {
         at,
+        end_field: "endTime",
         start,
         end,
         impact: Decimal::ONE,

@@ -75,6 +75,14 @@ impl At {
         }
     }
 
+    /// `incident "p8bzd1x2wtj5"`, or the kind of item alone without an id.
+    pub(super) fn who(&self) -> String {
+        match &self.id {
+            Some(id) => format!("{} {id:?}", self.what),
+            None => self.what.to_owned(),
+        }
+    }
+
     /// The item's path alone (`incidents[3]`).
     pub(super) fn describe_path(&self) -> String {
         self.path.clone()
@@ -92,10 +100,7 @@ impl At {
             f if f.starts_with('-') => f.to_owned(),
             f => format!("{}.{f}", self.path),
         };
-        let who = match &self.id {
-            Some(id) => format!("{} {id:?}", self.what),
-            None => self.what.to_owned(),
-        };
+        let who = self.who();
         let message = message.to_string();
         let message = if message.starts_with(&format!("{} ", self.what)) {
             message

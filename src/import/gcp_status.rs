@@ -140,6 +140,7 @@ fn one(ctx: &mut Ctx<'_>, at: &At, incident: &Incident) {
             }
             ctx.window(Draft {
                 at,
+                end_field: "end",
                 start,
                 end,
                 impact,

@@ -197,6 +197,8 @@ struct Draft<'a> {
     start: Option<Instant>,
     /// `None`: the item is still open.
     end: Option<Instant>,
+    /// The item's field the end came from, for messages.
+    end_field: &'a str,
     impact: Decimal,
     maintenance: bool,
     announced_at: Option<Instant>,
@@ -379,7 +381,7 @@ impl<'o> Ctx<'o> {
             (None, None) => {
                 let message = format!(
                     "{} is still open (it has no end); close open items with --open-until TIME",
-                    at.describe()
+                    at.who()
                 );
                 self.problems.push(at.problem(self.file, "", message));
                 return;
@@ -389,7 +391,7 @@ impl<'o> Ctx<'o> {
             Ok(w) => w,
             Err(e) => {
                 let field = if draft.end.is_some() {
-                    "end"
+                    draft.end_field
                 } else {
                     "--open-until"
                 };

@@ -67,6 +67,7 @@ pub(super) fn import(value: &Value, ctx: &mut Ctx<'_>) {
             let Some(end) = end else { continue };
             ctx.window(Draft {
                 at: &at,
+                end_field: "timeto",
                 start,
                 end: Some(end),
                 impact: Decimal::ONE,

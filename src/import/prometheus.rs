@@ -177,6 +177,7 @@ fn one(ctx: &mut Ctx<'_>, at: &At, series: &Series) {
         match (instant(first), instant(end)) {
             (Ok(s), Ok(e)) => ctx.window(Draft {
                 at,
+                end_field: "values",
                 start: Some(s),
                 end: Some(e),
                 impact: Decimal::ONE,

@@ -136,6 +136,7 @@ fn one(ctx: &mut Ctx<'_>, monitor_at: &At, monitor: &Monitor) {
         let reference = log.id.as_ref().map(|t| t.0.clone());
         ctx.window(Draft {
             at: &at,
+            end_field: "duration",
             start: Some(start),
             end: Some(end),
             impact: Decimal::ONE,
