@@ -64,8 +64,6 @@ fn tail_word(bytes: &[u8], rest: &[u8]) -> u64 {
 
 /// A `HashMap` with [`FxHasher`].
 pub type FxHashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// A hash set keyed by the Fx hash.
-pub type FxHashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FxHasher>>;
 
 #[cfg(test)]
 mod tests {

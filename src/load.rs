@@ -266,7 +266,12 @@ impl Sources {
         }
         // The typos of SPEC 2.6 are found across files, once every file is read.
         if problems.is_empty() {
-            match crate::typos::check(&inputs) {
+            let resolved = match &resolution {
+                Some(Ok(r)) => Some(r),
+                _ => None,
+            };
+            // Subscriptions come from one file at most, sorted by `parse_located`.
+            match crate::typos::check_with(&inputs, index.as_ref(), resolved, true) {
                 Ok(unapplied) => inputs.unapplied = unapplied,
                 Err(Error::Invalid(p)) => problems.extend(p),
                 Err(e) => return Err(e),

@@ -9,9 +9,9 @@
 //! - windows that apply to no subscription are found (not errors: a provider's file covers every
 //!   region) so that the commands can say how many there are.
 
-use crate::compute::Inputs;
+use crate::compute::{Inputs, Resolution, WindowIndex};
 use crate::error::{Error, Problem, Problems};
-use crate::fxhash::{FxHashMap, FxHashSet};
+use crate::fxhash::FxHashMap;
 use crate::scope::Scope;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -134,31 +134,137 @@ fn at_window(inputs: &Inputs, i: usize, field: &str, message: String) -> Problem
 /// [`Error::Invalid`] listing every unknown label column, near-miss value or cause, and
 /// `customers` entry naming nobody.
 pub fn check(inputs: &Inputs) -> Result<Vec<usize>, Error> {
+    let subs = &inputs.subscriptions;
+    let sorted = subs
+        .windows(2)
+        .all(|p| p[0].id.as_bytes() <= p[1].id.as_bytes());
+    check_with(inputs, None, None, sorted)
+}
+
+/// As [`check`], with what the loader worked out while the files were read: the index of the
+/// windows, the subscriptions' full scopes, and whether the subscriptions are in id order.
+pub(crate) fn check_with(
+    inputs: &Inputs,
+    index: Option<&WindowIndex>,
+    resolution: Option<&Resolution>,
+    sorted: bool,
+) -> Result<Vec<usize>, Error> {
     let mut problems = Problems::new();
-    unknown_labels(inputs, &mut problems);
-    near_misses(inputs, &mut problems);
-    let unapplied = customers_and_reach(inputs, &mut problems);
+    let fulls = match resolution.filter(|r| r.is_of(&inputs.subscriptions)) {
+        Some(r) => Fulls::from_resolution(inputs, r),
+        None => Fulls::of(inputs),
+    };
+    unknown_labels(inputs, &fulls, &mut problems);
+    near_misses(inputs, &fulls, &mut problems);
+    let built;
+    let index = match index.filter(|i| i.is_of(&inputs.windows)) {
+        Some(i) => i,
+        None => {
+            built = WindowIndex::new(&inputs.windows);
+            &built
+        }
+    };
+    let unapplied = customers_and_reach(inputs, &fulls, index, sorted, &mut problems);
     problems.into_result(unapplied)
+}
+
+/// The subscriptions' full scopes (a contract's `applies_to` with a subscription's scope): the
+/// distinct ones, which one each subscription has, and the first subscription of each. A
+/// provider's million subscriptions have a few dozen, told apart by their shared scope and their
+/// contract without hashing a string per subscription.
+struct Fulls<'a> {
+    scopes: Vec<Scope>,
+    of: Vec<u32>,
+    first: Vec<usize>,
+    contracts: Vec<Option<&'a crate::Contract>>,
+}
+
+impl<'a> Fulls<'a> {
+    /// The full scopes the loader already worked out while the windows were read.
+    fn from_resolution(inputs: &'a Inputs, resolution: &Resolution) -> Fulls<'a> {
+        let scopes = resolution.scopes().to_vec();
+        let of: Vec<u32> = resolution.full_scopes().collect();
+        let mut first = vec![usize::MAX; scopes.len()];
+        let mut left = scopes.len();
+        for (k, &f) in of.iter().enumerate() {
+            if left == 0 {
+                break;
+            }
+            if first[f as usize] == usize::MAX {
+                first[f as usize] = k;
+                left -= 1;
+            }
+        }
+        let contracts = first
+            .iter()
+            .map(|&k| {
+                let s = inputs.subscriptions.get(k)?;
+                inputs
+                    .contracts
+                    .iter()
+                    .find(|c| c.id() == s.contract.as_str())
+            })
+            .collect();
+        Fulls {
+            scopes,
+            of,
+            first,
+            contracts,
+        }
+    }
+
+    fn of(inputs: &'a Inputs) -> Fulls<'a> {
+        let by_id: FxHashMap<&str, &crate::Contract> =
+            inputs.contracts.iter().map(|c| (c.id(), c)).collect();
+        let mut fulls = Fulls {
+            scopes: Vec::new(),
+            of: Vec::with_capacity(inputs.subscriptions.len()),
+            first: Vec::new(),
+            contracts: Vec::new(),
+        };
+        // Per shared scope, the contracts met with it and their full scopes.
+        let mut seen: FxHashMap<usize, Vec<(&str, u32)>> = FxHashMap::default();
+        for (k, s) in inputs.subscriptions.iter().enumerate() {
+            let met = seen.entry(s.scope.id()).or_default();
+            let full = match met.iter().find(|(c, _)| *c == s.contract.as_str()) {
+                Some(&(_, f)) => f,
+                None => {
+                    let contract = by_id.get(s.contract.as_str()).copied();
+                    let mut scope = s.scope.clone();
+                    for (l, v) in contract.iter().flat_map(|c| c.applies_to()) {
+                        if scope.get(l).is_none() {
+                            scope.insert(l, v);
+                        }
+                    }
+                    let f = fulls.scopes.len() as u32;
+                    fulls.scopes.push(scope);
+                    fulls.first.push(k);
+                    fulls.contracts.push(contract);
+                    met.push((s.contract.as_str(), f));
+                    f
+                }
+            };
+            fulls.of.push(full);
+        }
+        fulls
+    }
 }
 
 /// The labels in use: every contract's `applies_to`, every subscription's scope and the
 /// subscriptions file's label columns.
-fn labels_in_use(inputs: &Inputs) -> BTreeSet<String> {
+fn labels_in_use(inputs: &Inputs, fulls: &Fulls<'_>) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = inputs.subscription_labels.iter().cloned().collect();
     for c in &inputs.contracts {
         names.extend(c.applies_to().keys().cloned());
     }
-    let mut seen: FxHashSet<usize> = FxHashSet::default();
-    for s in &inputs.subscriptions {
-        if seen.insert(s.scope.id()) {
-            names.extend(s.scope.iter().map(|(k, _)| k.to_owned()));
-        }
+    for scope in &fulls.scopes {
+        names.extend(scope.iter().map(|(k, _)| k.to_owned()));
     }
     names
 }
 
-fn unknown_labels(inputs: &Inputs, problems: &mut Problems) {
-    let in_use = labels_in_use(inputs);
+fn unknown_labels(inputs: &Inputs, fulls: &Fulls<'_>, problems: &mut Problems) {
+    let in_use = labels_in_use(inputs, fulls);
     let known: Vec<&str> = WINDOW_FIELDS
         .iter()
         .copied()
@@ -205,7 +311,7 @@ struct Seen {
     who: String,
 }
 
-fn near_misses(inputs: &Inputs, problems: &mut Problems) {
+fn near_misses(inputs: &Inputs, fulls: &Fulls<'_>, problems: &mut Problems) {
     // The subscriptions' side, per label: folded value -> the exact values, each with the first
     // subscription (or contract) that uses it.
     let mut side: BTreeMap<String, BTreeMap<String, Vec<Seen>>> = BTreeMap::new();
@@ -222,13 +328,8 @@ fn near_misses(inputs: &Inputs, problems: &mut Problems) {
             });
         }
     };
-    let contracts: FxHashMap<&str, &crate::Contract> =
-        inputs.contracts.iter().map(|c| (c.id(), c)).collect();
-    let mut seen: FxHashSet<(usize, &str)> = FxHashSet::default();
-    for (k, s) in inputs.subscriptions.iter().enumerate() {
-        if !seen.insert((s.scope.id(), s.contract.as_str())) {
-            continue;
-        }
+    for (f, &k) in fulls.first.iter().enumerate() {
+        let s = &inputs.subscriptions[k];
         let who = || {
             let line = inputs
                 .subscription_lines
@@ -243,7 +344,7 @@ fn near_misses(inputs: &Inputs, problems: &mut Problems) {
         for (label, value) in s.scope.iter() {
             add(label, value, &who);
         }
-        if let Some(c) = contracts.get(s.contract.as_str()) {
+        if let Some(c) = fulls.contracts[f] {
             for (label, value) in c.applies_to() {
                 add(label, value, &|| {
                     format!("contract {}, {}", c.id(), c.file())
@@ -313,83 +414,105 @@ fn near_misses(inputs: &Inputs, problems: &mut Problems) {
     }
 }
 
-/// Checks `customers` entries and finds the windows that apply to no subscription.
-fn customers_and_reach(inputs: &Inputs, problems: &mut Problems) -> Vec<usize> {
-    // Distinct full scopes (a contract's `applies_to` with a subscription's scope).
-    let mut fulls: Vec<Scope> = Vec::new();
-    let mut full_of: FxHashMap<(&str, usize), u32> = FxHashMap::default();
-    let contracts: FxHashMap<&str, &crate::Contract> =
-        inputs.contracts.iter().map(|c| (c.id(), c)).collect();
-    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
-    ids.reserve(inputs.subscriptions.len());
-    let mut customers: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
-    for s in &inputs.subscriptions {
-        let full = *full_of
-            .entry((s.contract.as_str(), s.scope.id()))
-            .or_insert_with(|| {
-                let mut scope = s.scope.clone();
-                if let Some(c) = contracts.get(s.contract.as_str()) {
-                    for (k, v) in c.applies_to() {
-                        if scope.get(k).is_none() {
-                            scope.insert(k, v);
-                        }
-                    }
-                }
-                fulls.push(scope);
-                (fulls.len() - 1) as u32
-            });
-        ids.insert(s.id.as_str(), full);
-        let list = customers.entry(s.customer.as_str()).or_default();
-        if list.last() != Some(&full) && !list.contains(&full) {
-            list.push(full);
-        }
-    }
-    // Whether each distinct window scope covers each full scope, worked out once.
-    let mut covers: FxHashMap<usize, Vec<bool>> = FxHashMap::default();
-    let mut unapplied = Vec::new();
-    let mut unknown: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for (i, w) in inputs.windows.iter().enumerate() {
-        let row = covers
+/// Checks `customers` entries and finds the windows that apply to no subscription. The index's
+/// names (sorted) are walked beside the subscription ids (sorted): no hashing of a million ids;
+/// names left over are looked for among the customers.
+fn customers_and_reach(
+    inputs: &Inputs,
+    fulls: &Fulls<'_>,
+    index: &WindowIndex,
+    sorted: bool,
+    problems: &mut Problems,
+) -> Vec<usize> {
+    let subs = &inputs.subscriptions;
+    let windows = &inputs.windows;
+    let mut applies = vec![false; windows.len()];
+    // Windows naming no one: by their scope, once per distinct scope.
+    let mut global: FxHashMap<usize, bool> = FxHashMap::default();
+    for &i in index.global_windows() {
+        let w = &windows[i];
+        applies[i] = *global
             .entry(w.scope.id())
-            .or_insert_with(|| fulls.iter().map(|f| w.scope.covers(f)).collect());
-        let applies = if w.customers.is_empty() {
-            row.iter().any(|&c| c)
+            .or_insert_with(|| fulls.scopes.iter().any(|f| w.scope.covers(f)));
+    }
+    // Whether each scope of the named windows covers each full scope, worked out once (or
+    // when met, for hostile numbers of both).
+    let scopes = index.named_scopes();
+    let tabulate = scopes.len().saturating_mul(fulls.scopes.len()) <= 1 << 20;
+    let table: Vec<bool> = if tabulate {
+        scopes
+            .iter()
+            .flat_map(|w| fulls.scopes.iter().map(move |f| w.covers(f)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let covers = |scope: u32, full: u32| {
+        if tabulate {
+            table[scope as usize * fulls.scopes.len() + full as usize]
         } else {
-            let mut any = false;
-            for name in &w.customers {
-                let by_id = ids.get(name.as_str()).map(|&f| row[f as usize]);
-                let by_customer = customers
-                    .get(name.as_str())
-                    .map(|fs| fs.iter().any(|&f| row[f as usize]));
-                match (by_id, by_customer) {
-                    (None, None) => {
-                        let e = unknown.entry(name.to_string()).or_insert((i, 0));
-                        e.1 += 1;
-                    }
-                    (a, b) => any |= a.unwrap_or(false) || b.unwrap_or(false),
-                }
+            scopes[scope as usize].covers(&fulls.scopes[full as usize])
+        }
+    };
+    let entries = index.entries();
+    let mut named = vec![false; entries.len()];
+    // The loader leaves subscriptions in id order; inputs built in code may not be.
+    let order: Option<Vec<usize>> =
+        (!sorted).then(|| crate::textsort::order_by_text(subs.len(), |i| &subs[i].id).order);
+    let ranges = match &order {
+        None => index.ranges(subs.iter().map(|s| s.id.as_str())),
+        Some(order) => index.ranges(order.iter().map(|&k| subs[k].id.as_str())),
+    };
+    // Entry `e` names subscription `k`: its window reaches `k` when its scope covers `k`'s.
+    let mut reach = |e: usize, k: usize, named: &mut [bool]| {
+        named[e] = true;
+        let (_, window, scope) = entries.get(e);
+        if covers(scope, fulls.of[k]) {
+            applies[window as usize] = true;
+        }
+    };
+    for (j, &(a, b)) in ranges.iter().enumerate() {
+        let k = order.as_ref().map_or(j, |o| o[j]);
+        (a as usize..b as usize).for_each(|e| reach(e, k, &mut named));
+    }
+    // Names that are no subscription id: customers' names, or nobody's.
+    let mut left: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (e, _) in named.iter().enumerate().filter(|(_, n)| !**n) {
+        left.entry(entries.get(e).0).or_default().push(e);
+    }
+    if !left.is_empty() {
+        // Most customers' names are not among the few left: told apart by length first.
+        let mut lengths = [false; 256];
+        for name in left.keys() {
+            lengths[name.len().min(255)] = true;
+        }
+        for (k, s) in subs.iter().enumerate() {
+            if !lengths[s.customer.len().min(255)] {
+                continue;
             }
-            any
-        };
-        if !applies {
-            unapplied.push(i);
+            if let Some(list) = left.get(s.customer.as_str()) {
+                list.iter().for_each(|&e| reach(e, k, &mut named));
+            }
         }
     }
-    if !unknown.is_empty() {
-        let mut names: Vec<&str> = ids
-            .keys()
-            .copied()
-            .chain(customers.keys().copied())
+    // Each name naming nobody once, at the first window naming it.
+    let mut nobody: BTreeMap<(u32, &str), usize> = BTreeMap::new();
+    for (name, list) in &left {
+        let n = list.iter().filter(|&&e| !named[e]).count();
+        if n > 0 {
+            let first = list.iter().map(|&e| entries.get(e).1).min().unwrap_or(0);
+            nobody.insert((first, name), n);
+        }
+    }
+    if !nobody.is_empty() {
+        let mut names: Vec<&str> = subs
+            .iter()
+            .flat_map(|s| [s.id.as_str(), s.customer.as_str()])
             .collect();
         names.sort_unstable();
         names.dedup();
-        let mut by_window: Vec<(usize, String, usize)> = unknown
-            .into_iter()
-            .map(|(name, (i, n))| (i, name, n))
-            .collect();
-        by_window.sort();
-        for (i, name, n) in by_window {
-            let hint = closest(&name, names.iter().copied())
+        for ((window, name), n) in nobody {
+            let hint = closest(name, names.iter().copied())
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
             let more = if n > 1 {
@@ -399,13 +522,13 @@ fn customers_and_reach(inputs: &Inputs, problems: &mut Problems) -> Vec<usize> {
             };
             problems.push(at_window(
                 inputs,
-                i,
+                window as usize,
                 "customers",
                 format!("`{name}` names no subscription id or customer{more}{hint}"),
             ));
         }
     }
-    unapplied
+    (0..windows.len()).filter(|&i| !applies[i]).collect()
 }
 
 /// Checks that `--subscription` and `--customer` name something: a filter naming nothing would

@@ -190,12 +190,19 @@ fn every_problem_of_a_file_is_located_and_listed_at_once() {
         ]),
     ];
     for (name, problems) in cases {
-        let o = import_cli(name, &format!("{name}-bad.json"), &["--label", "region=eu-west"][..if name == "pingdom" { 2 } else { 0 }]);
+        let o = import_cli(
+            name,
+            &format!("{name}-bad.json"),
+            &["--label", "region=eu-west"][..if name == "pingdom" { 2 } else { 0 }],
+        );
         let mut want: String = problems
             .iter()
             .map(|p| format!("error: {DIR}/{name}-bad.json: {p}\n"))
             .collect();
-        want.push_str(&format!("{} problems found; nothing was written\n", problems.len()));
+        want.push_str(&format!(
+            "{} problems found; nothing was written\n",
+            problems.len()
+        ));
         assert_eq!((o.code, o.stderr.as_str()), (1, want.as_str()), "{name}");
     }
 }
@@ -206,7 +213,15 @@ fn unmapped_names_can_be_left_out_and_counted() {
     let page = fixture("statuspage.json");
     let o = run_in(
         &[("map.yaml", map.as_bytes()), ("page.json", page.as_bytes())],
-        &["import", "statuspage", "page.json", "--map", "map.yaml", "--open-until", "2018-11-20T02:00:00Z"],
+        &[
+            "import",
+            "statuspage",
+            "page.json",
+            "--map",
+            "map.yaml",
+            "--open-until",
+            "2018-11-20T02:00:00Z",
+        ],
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     // Website's window (site-slow) is left out; API's two are written.
@@ -222,13 +237,19 @@ fn the_library_imports_the_same_windows() {
     let map = Map::from_yaml("map.yaml", &fixture("map.yaml")).unwrap();
     let until = slacredit::Instant::parse("2018-11-20T02:00:00Z", None).unwrap();
     for f in Format::ALL {
-        let mut options = Options { map: map.clone(), open_until: Some(until), ..Options::default() };
+        let mut options = Options {
+            map: map.clone(),
+            open_until: Some(until),
+            ..Options::default()
+        };
         if f == Format::Pingdom {
             options.labels.push(("region".into(), "eu-west".into()));
         }
         let name = format!("{}.json", f.name());
-        let imported = import(f, &name, &fixture(&name), &options).unwrap_or_else(|e| panic!("{e}"));
-        let text = slacredit::import::render(&imported.windows, slacredit::import::OutputFormat::Csv);
+        let imported =
+            import(f, &name, &fixture(&name), &options).unwrap_or_else(|e| panic!("{e}"));
+        let text =
+            slacredit::import::render(&imported.windows, slacredit::import::OutputFormat::Csv);
         assert_eq!(text, expected(f.name()), "{f}");
         // Errors are typed and every one is listed.
         let bad = format!("{}-bad.json", f.name());
@@ -245,10 +266,16 @@ fn a_json_null_is_an_absent_field() {
     let page = r#"{"incidents":[{"id":"n","impact":"critical","created_at":"2018-11-05T10:00:00Z","started_at":null,
         "resolved_at":"2018-11-05T10:06:00Z","components":[{"id":"c1","name":"API"}],"incident_updates":null}]}"#;
     let map = Map::from_yaml("map.yaml", "names: { API: { region: eu-west } }\n").unwrap();
-    let options = Options { map, ..Options::default() };
+    let options = Options {
+        map,
+        ..Options::default()
+    };
     let imported = import(Format::Statuspage, "page.json", page, &options).unwrap();
     assert_eq!(imported.windows.len(), 1);
-    assert_eq!(imported.windows[0].start().to_string(), "2018-11-05T10:00:00Z");
+    assert_eq!(
+        imported.windows[0].start().to_string(),
+        "2018-11-05T10:00:00Z"
+    );
 }
 
 #[test]
@@ -261,10 +288,18 @@ fn map_files_are_checked_like_every_input() {
         &["import", "statuspage", "p.json", "--map", "map.yaml"],
     );
     assert_eq!(o.code, 1);
-    assert!(o.stderr.starts_with("error: map.yaml:3:1: unknown field `unmaped`, expected one of"), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .starts_with("error: map.yaml:3:1: unknown field `unmaped`, expected one of"),
+        "{}",
+        o.stderr
+    );
     let o = run_in(
         &[
-            ("map.yaml", b"labels: { service: web }\nimpact: { partial_outage: 1.5, partial_outgae: 0.3 }\n"),
+            (
+                "map.yaml",
+                b"labels: { service: web }\nimpact: { partial_outage: 1.5, partial_outgae: 0.3 }\n",
+            ),
             ("p.json", b"{\"incidents\": []}"),
         ],
         &["import", "statuspage", "p.json", "--map", "map.yaml"],
@@ -300,13 +335,36 @@ fn imported_output_read_back_gives_the_same_claims_as_importing_directly() {
         ];
         let converted = expected(name);
         files.push(("out.csv", converted.as_bytes()));
-        let mut direct = vec!["claim", "--subscriptions", "subs.csv", "--map", "map.yaml", "--period", "2018-11", "--format", "csv"];
+        let mut direct = vec![
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--map",
+            "map.yaml",
+            "--period",
+            "2018-11",
+            "--format",
+            "csv",
+        ];
         let spec = format!("{name}:in.json");
         direct.extend(["--outages", &spec]);
         direct.extend(extra(name));
         let a = run_in(&files, &direct);
         assert_eq!(a.code, 0, "{name}: {}", a.stderr);
-        let b = run_in(&files, &["claim", "--subscriptions", "subs.csv", "--outages", "out.csv", "--period", "2018-11", "--format", "csv"]);
+        let b = run_in(
+            &files,
+            &[
+                "claim",
+                "--subscriptions",
+                "subs.csv",
+                "--outages",
+                "out.csv",
+                "--period",
+                "2018-11",
+                "--format",
+                "csv",
+            ],
+        );
         assert_eq!(b.code, 0, "{name}: {}", b.stderr);
         assert_eq!(a.stdout, b.stdout, "{name}");
         assert!(a.stdout.lines().count() == 7, "{name}: {}", a.stdout);
@@ -329,29 +387,68 @@ fn statuspage_downtime_of_subscription_a_is_worked_out_by_hand() {
     files[3] = ("p.json", page.as_bytes());
     let o = run_in(
         &files,
-        &["claim", "--subscriptions", "subs.csv", "--outages", "statuspage:p.json", "--map", "map.yaml",
-          "--open-until", "2018-11-20T02:00:00Z", "--subscription", "a", "--format", "csv",
-          "--columns", "subscription,downtime_minutes,uptime_percent,credit"],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "statuspage:p.json",
+            "--map",
+            "map.yaml",
+            "--open-until",
+            "2018-11-20T02:00:00Z",
+            "--subscription",
+            "a",
+            "--format",
+            "csv",
+            "--columns",
+            "subscription,downtime_minutes,uptime_percent,credit",
+        ],
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert_eq!(o.stdout, "subscription,downtime_minutes,uptime_percent,credit\na,120,99.722222,100.00\n");
+    assert_eq!(
+        o.stdout,
+        "subscription,downtime_minutes,uptime_percent,credit\na,120,99.722222,100.00\n"
+    );
 }
 
 #[test]
 fn the_seoul_case_from_the_status_page_and_the_probes_gives_ten_percent() {
     let case = "docs/cases/aws-seoul-2018";
     let direct = run(&[
-        "claim", "--subscriptions", &format!("{case}/subscriptions.yaml"),
-        "--outages", &format!("statuspage:{case}/sources/provider-statuspage.json"),
-        "--outages", &format!("prometheus:{case}/sources/probes-prometheus.json"),
-        "--map", &format!("{case}/sources/map.yaml"), "--period", "2018-11", "--format", "csv",
+        "claim",
+        "--subscriptions",
+        &format!("{case}/subscriptions.yaml"),
+        "--outages",
+        &format!("statuspage:{case}/sources/provider-statuspage.json"),
+        "--outages",
+        &format!("prometheus:{case}/sources/probes-prometheus.json"),
+        "--map",
+        &format!("{case}/sources/map.yaml"),
+        "--period",
+        "2018-11",
+        "--format",
+        "csv",
     ]);
     assert_eq!(direct.code, 0, "{}", direct.stderr);
     let folder = run(&["claim", case, "--period", "2018-11", "--format", "csv"]);
     // The provider's 08:19-09:43 and the probes' 08:21-10:01 KST: 102 minutes, as the case's
     // own outages.csv; shop-ec2-seoul 10 % of 120,000.00.
     assert_eq!(direct.stdout, folder.stdout);
-    assert!(direct.stdout.contains("shop-ec2-seoul,Example Shop Co.,aws-ec2-region-2018,2018-11,"), "{}", direct.stdout);
-    let shop = direct.stdout.lines().find(|l| l.starts_with("shop-ec2-seoul,")).unwrap();
-    assert!(shop.contains(",102,0,99.763889,99.99,true,10,120000.00,12000.00,USD,"), "{shop}");
+    assert!(
+        direct
+            .stdout
+            .contains("shop-ec2-seoul,Example Shop Co.,aws-ec2-region-2018,2018-11,"),
+        "{}",
+        direct.stdout
+    );
+    let shop = direct
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("shop-ec2-seoul,"))
+        .unwrap();
+    assert!(
+        shop.contains(",102,0,99.763889,99.99,true,10,120000.00,12000.00,USD,"),
+        "{shop}"
+    );
 }

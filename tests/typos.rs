@@ -8,12 +8,22 @@ use proptest::prelude::*;
 /// The Seoul worked example (SPEC 7): 84 minutes, 10 % of USD 120,000.00 = 12,000.00.
 const CONTRACT: &str = "id: aws\napplies_to: { service: ec2 }\nperiod: month\ntimezone: UTC\ncommitment: 99.99\nexclusions:\n  causes: [maintenance]\ncredits:\n  tiers:\n    - { below: 99.99, percent: 10 }\n    - { below: 99.0, percent: 30 }\n";
 const SUBS: &str = "id,customer,contract,currency,fee,region\nshop,Example Shop Co.,aws,USD,120000.00,ap-northeast-2\n";
-const OUTAGES: &str = "start,end,region,reference\n2018-11-21T23:19:00Z,2018-11-22T00:43:00Z,ap-northeast-2,dns\n";
+const OUTAGES: &str =
+    "start,end,region,reference\n2018-11-21T23:19:00Z,2018-11-22T00:43:00Z,ap-northeast-2,dns\n";
 
 fn claim_with(subs: &str, outages: &str, extra: &[&str]) -> Outcome {
     let mut args = vec![
-        "claim", "--subscriptions", "subs.csv", "--outages", "out.csv", "--period", "2018-11",
-        "--format", "csv", "--columns", "subscription,downtime_minutes,credit",
+        "claim",
+        "--subscriptions",
+        "subs.csv",
+        "--outages",
+        "out.csv",
+        "--period",
+        "2018-11",
+        "--format",
+        "csv",
+        "--columns",
+        "subscription,downtime_minutes,credit",
     ];
     args.extend_from_slice(extra);
     run_in(
@@ -42,7 +52,10 @@ fn fails_with(o: &Outcome, lines: &[&str]) {
 fn the_worked_example_is_owed_12000() {
     let o = claim_with(SUBS, OUTAGES, &[]);
     assert_eq!((o.code, o.stderr.as_str()), (0, ""));
-    assert_eq!(o.stdout, "subscription,downtime_minutes,credit\nshop,84,12000.00\n");
+    assert_eq!(
+        o.stdout,
+        "subscription,downtime_minutes,credit\nshop,84,12000.00\n"
+    );
 }
 
 #[test]
@@ -57,24 +70,53 @@ fn ignore_column_lets_an_informative_column_through_unread() {
     let o = claim_with(SUBS, outages, &[]);
     assert_eq!(o.code, 1, "{}", o.stderr);
     let o = claim_with(SUBS, outages, &["--ignore-column", "ticket_url"]);
-    assert_eq!((o.code, o.stdout.as_str()), (0, "subscription,downtime_minutes,credit\nshop,84,12000.00\n"), "{}", o.stderr);
+    assert_eq!(
+        (o.code, o.stdout.as_str()),
+        (
+            0,
+            "subscription,downtime_minutes,credit\nshop,84,12000.00\n"
+        ),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
 fn a_misspelled_key_of_a_yaml_window_is_an_error() {
-    let yaml = "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  regoin: ap-northeast-2\n";
+    let yaml =
+        "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  regoin: ap-northeast-2\n";
     let o = run_in(
-        &[("contracts/aws.yaml", CONTRACT.as_bytes()), ("subs.csv", SUBS.as_bytes()), ("out.yaml", yaml.as_bytes())],
-        &["claim", "--subscriptions", "subs.csv", "--outages", "out.yaml", "--period", "2018-11"],
+        &[
+            ("contracts/aws.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("out.yaml", yaml.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.yaml",
+            "--period",
+            "2018-11",
+        ],
     );
     fails_with(&o, &["out.yaml:3: unknown key `regoin`; did you mean `region`? (--ignore-column regoin lets it through unread)"]);
 }
 
 #[test]
 fn a_label_value_differing_only_in_case_or_separators_is_an_error_naming_both() {
-    let o = claim_with(SUBS, &OUTAGES.replace("ap-northeast-2", "AP-NORTHEAST-2"), &[]);
+    let o = claim_with(
+        SUBS,
+        &OUTAGES.replace("ap-northeast-2", "AP-NORTHEAST-2"),
+        &[],
+    );
     fails_with(&o, &["out.csv:2: region: `region` value `AP-NORTHEAST-2` differs from `ap-northeast-2` (subscription shop, subs.csv:2) only in letter case, spaces, `-` or `_`"]);
-    let o = claim_with(SUBS, &OUTAGES.replace("ap-northeast-2", "ap_northeast 2"), &[]);
+    let o = claim_with(
+        SUBS,
+        &OUTAGES.replace("ap-northeast-2", "ap_northeast 2"),
+        &[],
+    );
     assert_eq!(o.code, 1, "{}", o.stderr);
     // Even where the value also matches another subscription exactly.
     let subs = format!("{SUBS}other,Other,aws,USD,10.00,AP-Northeast-2\n");
@@ -99,10 +141,23 @@ fn customers_naming_nobody_are_errors() {
     let o = claim_with(SUBS, outages, &[]);
     fails_with(&o, &["out.csv:2: customers: `shpo` names no subscription id or customer; did you mean `shop`?"]);
     // A YAML list of names.
-    let yaml = "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  customers: [shop, nobody]\n";
+    let yaml =
+        "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  customers: [shop, nobody]\n";
     let o = run_in(
-        &[("contracts/aws.yaml", CONTRACT.as_bytes()), ("subs.csv", SUBS.as_bytes()), ("out.yaml", yaml.as_bytes())],
-        &["claim", "--subscriptions", "subs.csv", "--outages", "out.yaml", "--period", "2018-11"],
+        &[
+            ("contracts/aws.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("out.yaml", yaml.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.yaml",
+            "--period",
+            "2018-11",
+        ],
     );
     fails_with(&o, &["out.yaml:1: customers: `nobody` names no subscription id or customer; did you mean `shop`?"]);
 }
@@ -111,10 +166,31 @@ fn customers_naming_nobody_are_errors() {
 fn customers_as_a_yaml_list_apply_to_those_named() {
     let yaml = "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  customers: [shop]\n";
     let o = run_in(
-        &[("contracts/aws.yaml", CONTRACT.as_bytes()), ("subs.csv", SUBS.as_bytes()), ("out.yaml", yaml.as_bytes())],
-        &["claim", "--subscriptions", "subs.csv", "--outages", "out.yaml", "--period", "2018-11", "--format", "csv", "--columns", "subscription,credit"],
+        &[
+            ("contracts/aws.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("out.yaml", yaml.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.yaml",
+            "--period",
+            "2018-11",
+            "--format",
+            "csv",
+            "--columns",
+            "subscription,credit",
+        ],
     );
-    assert_eq!((o.code, o.stdout.as_str()), (0, "subscription,credit\nshop,12000.00\n"), "{}", o.stderr);
+    assert_eq!(
+        (o.code, o.stdout.as_str()),
+        (0, "subscription,credit\nshop,12000.00\n"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
@@ -127,12 +203,26 @@ fn control_characters_are_errors_in_every_value() {
     let o = claim_with(SUBS, outages, &[]);
     fails_with(&o, &["out.csv:2: reference: control character U+000A in \"dns\\nfailure\"; no value may hold one"]);
     // Escaped in YAML, it is the same character.
-    let yaml = "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  reference: \"dns\\x00\"\n";
+    let yaml =
+        "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  reference: \"dns\\x00\"\n";
     let o = run_in(
-        &[("contracts/aws.yaml", CONTRACT.as_bytes()), ("subs.csv", SUBS.as_bytes()), ("out.yaml", yaml.as_bytes())],
-        &["check", "--subscriptions", "subs.csv", "--outages", "out.yaml"],
+        &[
+            ("contracts/aws.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("out.yaml", yaml.as_bytes()),
+        ],
+        &[
+            "check",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.yaml",
+        ],
     );
-    fails_with(&o, &["out.yaml:3: reference: control character U+0000 in \"dns\\0\"; no value may hold one"]);
+    fails_with(
+        &o,
+        &["out.yaml:3: reference: control character U+0000 in \"dns\\0\"; no value may hold one"],
+    );
     // A tab is allowed.
     let subs = "id,customer,contract,currency,fee,region\nshop,Example\tShop,aws,USD,120000.00,ap-northeast-2\n";
     assert_eq!(claim_with(subs, OUTAGES, &[]).code, 0);
@@ -145,19 +235,46 @@ fn a_second_of_60_is_an_error_but_a_leap_second() {
     // 23:59:60 is read as 23:59:59: 2016-12-31T23:59:60Z to 2017-01-01T00:00:59Z is one minute.
     let outages = "start,end,region\n2016-12-31T23:59:60Z,2017-01-01T00:00:59Z,ap-northeast-2\n";
     let o = run_in(
-        &[("contracts/aws.yaml", CONTRACT.as_bytes()), ("subs.csv", SUBS.as_bytes()), ("out.csv", outages.as_bytes())],
-        &["claim", "--subscriptions", "subs.csv", "--outages", "out.csv", "--period", "2016-12", "--format", "csv", "--columns", "subscription,downtime_minutes"],
+        &[
+            ("contracts/aws.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("out.csv", outages.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--period",
+            "2016-12",
+            "--format",
+            "csv",
+            "--columns",
+            "subscription,downtime_minutes",
+        ],
     );
     // December's share: 23:59:59 to midnight, one second = 1/60 minute.
-    assert_eq!((o.code, o.stdout.as_str()), (0, "subscription,downtime_minutes\nshop,0.016667\n"), "{}", o.stderr);
+    assert_eq!(
+        (o.code, o.stdout.as_str()),
+        (0, "subscription,downtime_minutes\nshop,0.016667\n"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]
 fn filters_naming_nothing_exit_1_with_the_closest_names() {
     let o = claim_with(SUBS, OUTAGES, &["--subscription", "shpo"]);
-    fails_with(&o, &["--subscription: no subscription `shpo`; the closest: `shop`"]);
+    fails_with(
+        &o,
+        &["--subscription: no subscription `shpo`; the closest: `shop`"],
+    );
     let o = claim_with(SUBS, OUTAGES, &["--customer", "Example Shop"]);
-    fails_with(&o, &["--customer: no customer `Example Shop`; the closest: `Example Shop Co.`"]);
+    fails_with(
+        &o,
+        &["--customer: no customer `Example Shop`; the closest: `Example Shop Co.`"],
+    );
 }
 
 #[test]
@@ -165,11 +282,27 @@ fn windows_applying_to_no_subscription_are_told_not_refused() {
     let outages = format!("{OUTAGES}2018-11-05T00:00:00Z,2018-11-05T01:00:00Z,us-east-1,other\n2018-11-06T00:00:00Z,2018-11-06T01:00:00Z,eu-west-1,other\n");
     let o = claim_with(SUBS, &outages, &[]);
     assert_eq!(o.code, 0);
-    assert_eq!(o.stdout, "subscription,downtime_minutes,credit\nshop,84,12000.00\n");
-    assert_eq!(o.stderr, "note: 2 outage windows apply to no subscription; the first: out.csv:3\n");
+    assert_eq!(
+        o.stdout,
+        "subscription,downtime_minutes,credit\nshop,84,12000.00\n"
+    );
+    assert_eq!(
+        o.stderr,
+        "note: 2 outage windows apply to no subscription; the first: out.csv:3\n"
+    );
     let o = run_in(
-        &[("contracts/aws.yaml", CONTRACT.as_bytes()), ("subs.csv", SUBS.as_bytes()), ("out.csv", outages.as_bytes())],
-        &["check", "--subscriptions", "subs.csv", "--outages", "out.csv"],
+        &[
+            ("contracts/aws.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("out.csv", outages.as_bytes()),
+        ],
+        &[
+            "check",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+        ],
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(

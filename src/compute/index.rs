@@ -71,6 +71,29 @@ impl IndexBuilder {
     }
 }
 
+/// The entries of a [`WindowIndex`] naming someone, by position.
+#[derive(Clone, Copy)]
+pub(crate) struct Entries<'i>(&'i [Named]);
+
+impl<'i> Entries<'i> {
+    /// How many there are.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    #[allow(dead_code)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Entry `e`: (name, window, position of its scope).
+    pub(crate) fn get(&self, e: usize) -> (&'i str, u32, u32) {
+        let n = &self.0[e];
+        (n.name.as_str(), n.window, n.scope)
+    }
+}
+
 /// A window limited to `name`. The name is held here (inline when short), so that sorting and
 /// walking the index reads it in order instead of in each window.
 #[derive(Clone)]
@@ -105,12 +128,28 @@ impl WindowIndex {
     }
 
     /// Whether this is an index of `windows` (built from as many).
-    pub(super) fn is_of(&self, windows: &[Window]) -> bool {
+    pub(crate) fn is_of(&self, windows: &[Window]) -> bool {
         self.len == windows.len()
     }
 
+    /// The entries naming someone, in name order: (name, window, position of its scope in
+    /// [`WindowIndex::named_scopes`]).
+    pub(crate) fn entries(&self) -> Entries<'_> {
+        Entries(&self.named)
+    }
+
+    /// The distinct scopes of the windows naming someone.
+    pub(crate) fn named_scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    /// The positions of the windows naming no one.
+    pub(crate) fn global_windows(&self) -> &[usize] {
+        &self.global
+    }
+
     /// For `names` in ascending byte order, the range of `named` entries equal to each.
-    pub(super) fn ranges<'n>(
+    pub(crate) fn ranges<'n>(
         &self,
         names: impl Iterator<Item = &'n str> + Clone,
     ) -> Vec<(u32, u32)> {

@@ -27,6 +27,16 @@ pub(crate) struct Resolution {
 }
 
 impl Resolution {
+    /// Per subscription, the position of its full scope in [`Resolution::scopes`].
+    pub(crate) fn full_scopes(&self) -> impl Iterator<Item = u32> + '_ {
+        self.rows.iter().map(|&(_, scope)| scope)
+    }
+
+    /// The distinct full scopes.
+    pub(crate) fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
     /// Whether this is the resolution of `subscriptions` (as many).
     pub(crate) fn is_of(&self, subscriptions: &[Subscription]) -> bool {
         self.rows.len() == subscriptions.len()

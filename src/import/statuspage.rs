@@ -279,7 +279,11 @@ fn one(ctx: &mut Ctx<'_>, at: &At, incident: &Incident, maintenance: bool) {
         };
         ctx.window(Draft {
             at,
-            end_field: if maintenance && incident.resolved_at.is_none() { "scheduled_until" } else { "resolved_at" },
+            end_field: if maintenance && incident.resolved_at.is_none() {
+                "scheduled_until"
+            } else {
+                "resolved_at"
+            },
             start: Some(start),
             end,
             impact,
