@@ -45,6 +45,9 @@
 //! **calculator** ([`calculator`]: uptime, tiers and other models, caps, rounding, deadline) ->
 //! **claims** ([`Claim`]) -> **report** ([`report`]: JSON, CSV, table).
 //!
+//! Outage data of other tools (a status page, alerts, probes, a health API) becomes windows
+//! through [`import`]; the checks that keep a typo from changing money are in [`typos`].
+//!
 //! Money and percentages are [`rust_decimal::Decimal`] everywhere; instants are UTC seconds and
 //! civil dates exist only in a contract's zone. Errors carry file, line and field, and loaders
 //! report every problem at once ([`Error::Invalid`]).

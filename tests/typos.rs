@@ -356,3 +356,74 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_imported_label_no_one_uses_is_an_error_located_in_the_map() {
+    let map = "labels: { service: ec2 }\nnames:\n  \"EC2 (Seoul)\": { regoin: ap-northeast-2 }\n";
+    let page = r#"{"incidents":[{"id":"dns","impact":"major","started_at":"2018-11-21T23:19:00Z","resolved_at":"2018-11-22T00:43:00Z","components":[{"id":"c1","name":"EC2 (Seoul)"}]}]}"#;
+    let o = run_in(
+        &[
+            ("contracts/aws.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("map.yaml", map.as_bytes()),
+            ("page.json", page.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "statuspage:page.json",
+            "--map",
+            "map.yaml",
+            "--period",
+            "2018-11",
+        ],
+    );
+    fails_with(&o, &["map.yaml:3: unknown label `regoin` (no contract or subscription uses it); did you mean `region`?"]);
+}
+
+#[test]
+fn the_library_checks_inputs_built_in_code_in_any_order() {
+    use slacredit::{Currency, Inputs, Money, Subscription, Window};
+    let usd = Currency::from_code("USD").unwrap();
+    let sub = |id: &str, customer: &str, region: &str| {
+        Subscription::new(
+            id,
+            customer,
+            "aws",
+            Money::new("10.00".parse().unwrap(), usd),
+        )
+        .with_scope("region", region)
+    };
+    let t = |s| slacredit::Instant::parse(s, None).unwrap();
+    let w = |region: &str, customers: &[&str]| {
+        let mut w = Window::new(t("2018-11-21T23:19:00Z"), t("2018-11-22T00:43:00Z"))
+            .unwrap()
+            .with_scope("region", region);
+        w.customers = customers.iter().map(|c| (*c).into()).collect();
+        w
+    };
+    let contract = slacredit::Contract::from_yaml("aws.yaml", CONTRACT).unwrap();
+    let inputs = Inputs {
+        contracts: vec![contract],
+        // Not in id order: inputs built in code need not be.
+        subscriptions: vec![
+            sub("z", "Zed", "eu-west-1"),
+            sub("a", "Ann", "ap-northeast-2"),
+        ],
+        windows: vec![
+            w("ap-northeast-2", &["a"]),
+            w("ap-northeast-2", &["z"]),
+            w("eu-west-1", &["Zed"]),
+            w("us-east-1", &[]),
+        ],
+        ..Inputs::default()
+    };
+    // Window 2 names z, whose region differs; window 4 covers no one's region.
+    assert_eq!(slacredit::typos::check(&inputs).unwrap(), vec![1, 3]);
+    let mut bad = inputs.clone();
+    bad.windows.push(w("ap-northeast-2", &["nobody"]));
+    let e = slacredit::typos::check(&bad).unwrap_err().to_string();
+    assert_eq!(e, "<memory>: window 5.customers: `nobody` names no subscription id or customer; did you mean `Zed`?");
+}

@@ -282,7 +282,16 @@ pub(crate) fn csv_header(
     }
     let mut ok = true;
     for (i, h) in header.iter().enumerate() {
-        if h.is_empty() {
+        if let Some(c) = crate::typos::control_character(h) {
+            problems.push(
+                Problem::new(
+                    file,
+                    format!("column {} holds {c}; no name may hold one", i + 1),
+                )
+                .at_line(1),
+            );
+            ok = false;
+        } else if h.is_empty() {
             problems
                 .push(Problem::new(file, format!("column {} has an empty name", i + 1)).at_line(1));
             ok = false;
