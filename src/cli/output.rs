@@ -19,6 +19,13 @@ pub fn print_error(e: &Error) {
                 "{n} problem{} found; nothing was written",
                 if n == 1 { "" } else { "s" }
             );
+            let unknown = |p: &&crate::Problem| {
+                p.message.starts_with("unknown column `") || p.message.starts_with("unknown key `")
+            };
+            if let Some(p) = problems.0.iter().find(unknown) {
+                let name = p.message.split('`').nth(1).unwrap_or("NAME");
+                eprintln!("hint: a column that only informs is let through unread with --ignore-column {name}");
+            }
         }
         other => eprintln!("error: {other}"),
     }
