@@ -311,6 +311,31 @@ fn map_files_are_checked_like_every_input() {
     );
 }
 
+/// Writes `files` into a new folder, runs `first` there (which must succeed), then `then`.
+fn run_in_then(files: &[(&str, &[u8])], first: &[&str], then: &[&str]) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("contracts")).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let run = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("slacredit")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    };
+    let o = run(first);
+    assert_eq!(o.code, 0, "{first:?}: {}", o.stderr);
+    run(then)
+}
+
 /// A contract and subscriptions every fixture's windows can reach.
 const CONTRACT: &str = "id: c\napplies_to: { service: web }\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers:\n    - { below: 99.9, percent: 10 }\n    - { below: 99.0, percent: 25 }\n";
 const SUBS: &str = "id,customer,contract,currency,fee,region,product\n\
@@ -327,14 +352,17 @@ fn imported_output_read_back_gives_the_same_claims_as_importing_directly() {
         let name = f.name();
         let input = fixture(&format!("{name}.json"));
         let map = fixture("map.yaml");
-        let mut files: Vec<(&str, &[u8])> = vec![
+        let files: Vec<(&str, &[u8])> = vec![
             ("contracts/c.yaml", CONTRACT.as_bytes()),
             ("subs.csv", SUBS.as_bytes()),
             ("map.yaml", map.as_bytes()),
             ("in.json", input.as_bytes()),
         ];
-        let converted = expected(name);
-        files.push(("out.csv", converted.as_bytes()));
+        // `slacredit import`'s own output, written where `claim` then reads it back.
+        let mut convert = vec![
+            "import", name, "in.json", "--map", "map.yaml", "--output", "out.csv",
+        ];
+        convert.extend(extra(name));
         let mut direct = vec![
             "claim",
             "--subscriptions",
@@ -351,8 +379,9 @@ fn imported_output_read_back_gives_the_same_claims_as_importing_directly() {
         direct.extend(extra(name));
         let a = run_in(&files, &direct);
         assert_eq!(a.code, 0, "{name}: {}", a.stderr);
-        let b = run_in(
+        let b = run_in_then(
             &files,
+            &convert,
             &[
                 "claim",
                 "--subscriptions",
