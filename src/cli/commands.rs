@@ -2,7 +2,7 @@
 
 use super::output::{self, Sink};
 use super::{
-    AuditArgs, ClaimArgs, Failure, Format, ImportArgs, ImportFormat, InputArgs, InputFormat,
+    AuditArgs, ClaimArgs, Failure, Format, ImportArgs, ImportFlags, InputArgs, InputFormat,
     ReconcileArgs,
 };
 use crate::claim::Detail;
@@ -62,6 +62,14 @@ fn open_until(
     .transpose()
 }
 
+/// `sources` with the imports' map, labels and closing time of `flags`.
+fn with_imports(mut sources: Sources, flags: &ImportFlags) -> Result<Sources, Failure> {
+    sources.map = flags.map.clone();
+    sources.labels = labels(&flags.label)?;
+    sources.open_until = open_until(flags.open_until.as_deref(), sources.input_timezone)?;
+    Ok(sources)
+}
+
 fn input_format(f: InputFormat) -> crate::input::Format {
     match f {
         InputFormat::Csv => crate::input::Format::Csv,
@@ -84,7 +92,7 @@ fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
             _ => outages.push(PathBuf::from(o)),
         }
     }
-    let mut s = Sources {
+    let s = Sources {
         contracts: args
             .contracts
             .clone()
@@ -92,14 +100,13 @@ fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
         subscriptions: args.subscriptions.clone(),
         outages,
         imports,
-        map: args.map.clone(),
-        labels: labels(&args.label)?,
-        open_until: open_until(args.open_until.as_deref(), input_timezone)?,
         ignore_columns: args.ignore_column.clone(),
         input_format: args.input_format.map(input_format),
         charges: args.charges.clone(),
         input_timezone,
+        ..Sources::default()
     };
+    let mut s = with_imports(s, &args.import)?;
     if let Some(case) = &args.case {
         s = s.with_case(case, args.contracts.is_some())?;
     } else if need_data
@@ -406,24 +413,16 @@ fn read_issued(
 }
 
 pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
-    use crate::import::{self, Format as Tool, OutputFormat};
-    let tool = match args.tool {
-        ImportFormat::Statuspage => Tool::Statuspage,
-        ImportFormat::Alertmanager => Tool::Alertmanager,
-        ImportFormat::Prometheus => Tool::Prometheus,
-        ImportFormat::AwsHealth => Tool::AwsHealth,
-        ImportFormat::GcpStatus => Tool::GcpStatus,
-        ImportFormat::Uptimerobot => Tool::Uptimerobot,
-        ImportFormat::Pingdom => Tool::Pingdom,
-    };
+    use crate::import::{self, OutputFormat};
+    let tool = args.tool;
     let input_timezone = zone(args.input_timezone.as_deref())?;
-    let sources = Sources {
-        map: args.map.clone(),
-        labels: labels(&args.label)?,
-        open_until: open_until(args.open_until.as_deref(), input_timezone)?,
-        input_timezone,
-        ..Sources::default()
-    };
+    let sources = with_imports(
+        Sources {
+            input_timezone,
+            ..Sources::default()
+        },
+        &args.import,
+    )?;
     let (mut options, _) = sources.import_options(Fingerprints::Skipped)?;
     options.source = args.source.clone();
     let mut windows = Vec::new();

@@ -51,15 +51,8 @@ struct InputArgs {
     /// uptimerobot, pingdom); repeat for several sources.
     #[arg(long, value_name = "FILE")]
     outages: Vec<String>,
-    /// Imports: the map file giving scope labels to components, products, monitors, labels.
-    #[arg(long, value_name = "MAP.yaml")]
-    map: Option<PathBuf>,
-    /// Imports: a label added to every imported window (repeatable).
-    #[arg(long, value_name = "NAME=VALUE")]
-    label: Vec<String>,
-    /// Imports: close items still open at this time (RFC 3339) instead of refusing them.
-    #[arg(long, value_name = "TIME")]
-    open_until: Option<String>,
+    #[command(flatten)]
+    import: ImportFlags,
     /// A column or key of the outage files to let through unread (repeatable).
     #[arg(long, value_name = "NAME")]
     ignore_column: Vec<String>,
@@ -143,23 +136,30 @@ struct ReconcileArgs {
     output: Option<PathBuf>,
 }
 
+/// How imported files become windows: for `import`, and for `--outages FORMAT:FILE`.
+#[derive(Args, Debug)]
+struct ImportFlags {
+    /// Imports: the map file giving scope labels to components, products, monitors, labels.
+    #[arg(long, value_name = "MAP.yaml")]
+    map: Option<PathBuf>,
+    /// Imports: a label added to every imported window (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    label: Vec<String>,
+    /// Imports: close items still open at this time (RFC 3339) instead of refusing them.
+    #[arg(long, value_name = "TIME")]
+    open_until: Option<String>,
+}
+
 #[derive(Args, Debug)]
 struct ImportArgs {
     /// The tool the files come from.
     #[arg(value_enum, value_name = "FORMAT")]
-    tool: ImportFormat,
+    tool: crate::import::Format,
     /// The files (a response object, or a list of them, as the tool's API returns them).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// The map file giving scope labels to components, products, monitors, labels.
-    #[arg(long, value_name = "MAP.yaml")]
-    map: Option<PathBuf>,
-    /// A label added to every window (repeatable).
-    #[arg(long, value_name = "NAME=VALUE")]
-    label: Vec<String>,
-    /// Close items still open at this time (RFC 3339) instead of refusing them.
-    #[arg(long, value_name = "TIME")]
-    open_until: Option<String>,
+    #[command(flatten)]
+    import: ImportFlags,
     /// The windows' source [default: the format's name].
     #[arg(long, value_name = "TEXT")]
     source: Option<String>,
@@ -172,17 +172,6 @@ struct ImportArgs {
     /// Write to FILE instead of standard output (replaced whole, never half-written).
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-enum ImportFormat {
-    Statuspage,
-    Alertmanager,
-    Prometheus,
-    AwsHealth,
-    GcpStatus,
-    Uptimerobot,
-    Pingdom,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

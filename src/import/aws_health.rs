@@ -29,32 +29,15 @@ const DEFAULT_COPY: [(&str, &str); 2] = [("region", "region"), ("zone", "availab
 pub(super) fn import(value: &Value, ctx: &mut Ctx<'_>) {
     for (prefix, response) in doc::responses(value, false) {
         if response.get("events").is_none() {
-            ctx.fail_doc(format!(
-                "{}expected a DescribeEvents response with `events`, found {}",
-                if prefix.is_empty() {
-                    String::new()
-                } else {
-                    format!("{prefix}: ")
-                },
-                doc::kind(response)
-            ));
+            ctx.not_a_response(&prefix, "a DescribeEvents response with `events`", response);
             continue;
         }
-        let mut problems = Vec::new();
-        let list = doc::list(response, "events", &prefix, &mut problems, ctx.file);
-        ctx.problems.0.extend(problems);
-        for (i, item) in list.iter().enumerate() {
-            let at = At::new(
-                format!("{}[{i}]", doc::join(&prefix, "events")),
-                "event",
-                item,
-                "arn",
-            );
-            match doc::item::<Event>(ctx.file, &at, item) {
-                Ok(event) => one(ctx, &at, &event, item),
-                Err(p) => ctx.problems.push(p),
-            }
-        }
+        ctx.each_item(
+            response,
+            &prefix,
+            ("events", "event", "arn"),
+            |ctx, at, event: Event, raw| one(ctx, at, &event, raw),
+        );
     }
 }
 

@@ -32,25 +32,16 @@ struct Named {
 
 pub(super) fn import(value: &Value, ctx: &mut Ctx<'_>) {
     for (prefix, response) in doc::responses(value, true) {
-        let Value::Array(list) = response else {
-            ctx.fail_doc(format!(
-                "{}expected the list of incidents of incidents.json, found {}",
-                if prefix.is_empty() {
-                    String::new()
-                } else {
-                    format!("{prefix}: ")
-                },
-                doc::kind(response)
-            ));
+        if !response.is_array() {
+            ctx.not_a_response(&prefix, "the list of incidents of incidents.json", response);
             continue;
-        };
-        for (i, item) in list.iter().enumerate() {
-            let at = At::new(format!("{prefix}[{i}]"), "incident", item, "id");
-            match doc::item::<Incident>(ctx.file, &at, item) {
-                Ok(incident) => one(ctx, &at, &incident),
-                Err(p) => ctx.problems.push(p),
-            }
         }
+        ctx.each_item(
+            response,
+            &prefix,
+            ("", "incident", "id"),
+            |ctx, at, incident: Incident, _| one(ctx, at, &incident),
+        );
     }
 }
 

@@ -58,6 +58,7 @@ use std::collections::BTreeMap;
 
 /// The tools whose outage data can be imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Atlassian Statuspage API v2: `incidents.json`, `scheduled_maintenances.json`.
     Statuspage,
@@ -238,6 +239,52 @@ impl<'o> Ctx<'o> {
     /// A problem of the whole document.
     fn fail_doc(&mut self, message: impl Into<String>) {
         self.problems.push(Problem::new(self.file, message));
+    }
+
+    /// A response that is not of the tool's shape: `expected` says what it should be.
+    fn not_a_response(&mut self, prefix: &str, expected: &str, found: &serde_json::Value) {
+        let at = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!("{prefix}: ")
+        };
+        self.fail_doc(format!(
+            "{at}expected {expected}, found {}",
+            doc::kind(found)
+        ));
+    }
+
+    /// Each item of the list at `key` of `response` (`prefix` is where the response is; an
+    /// empty `key`: the response is the list), typed as `T`, with where it is (`what` it is and
+    /// the field holding its id); an item of the wrong shape is a problem and the others go on.
+    fn each_item<T: serde::de::DeserializeOwned>(
+        &mut self,
+        response: &serde_json::Value,
+        prefix: &str,
+        (key, what, id_key): (&str, &'static str, &str),
+        mut each: impl FnMut(&mut Ctx<'o>, &At, T, &serde_json::Value),
+    ) {
+        let (list, at_list) = if key.is_empty() {
+            match response {
+                serde_json::Value::Array(items) => (items.as_slice(), prefix.to_owned()),
+                other => {
+                    self.not_a_response(prefix, "a list", other);
+                    return;
+                }
+            }
+        } else {
+            let mut problems = Vec::new();
+            let list = doc::list(response, key, prefix, &mut problems, self.file);
+            self.problems.0.extend(problems);
+            (list, doc::join(prefix, key))
+        };
+        for (i, item) in list.iter().enumerate() {
+            let at = At::new(format!("{at_list}[{i}]"), what, item, id_key);
+            match doc::item::<T>(self.file, &at, item) {
+                Ok(typed) => each(self, &at, typed, item),
+                Err(p) => self.problems.push(p),
+            }
+        }
     }
 
     /// The instant of an item's time field, or a problem.

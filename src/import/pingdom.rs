@@ -18,64 +18,56 @@ struct State {
 pub(super) fn import(value: &Value, ctx: &mut Ctx<'_>) {
     for (prefix, response) in doc::responses(value, false) {
         let Some(summary) = response.get("summary").filter(|s| s.is_object()) else {
-            ctx.fail_doc(format!(
-                "{}expected a summary.outage response with `summary`, found {}",
-                if prefix.is_empty() {
-                    String::new()
-                } else {
-                    format!("{prefix}: ")
-                },
-                doc::kind(response)
-            ));
+            ctx.not_a_response(
+                &prefix,
+                "a summary.outage response with `summary`",
+                response,
+            );
             continue;
         };
         let here = doc::join(&prefix, "summary");
-        let mut problems = Vec::new();
-        let list = doc::list(summary, "states", &here, &mut problems, ctx.file);
-        ctx.problems.0.extend(problems);
-        for (i, item) in list.iter().enumerate() {
-            let at = At::new(format!("{here}.states[{i}]"), "state", item, "");
-            let state = match doc::item::<State>(ctx.file, &at, item) {
-                Ok(s) => s,
-                Err(p) => {
-                    ctx.problems.push(p);
-                    continue;
-                }
-            };
-            match state.status.as_deref() {
-                Some("down") => {}
-                Some("up" | "unknown") => continue,
-                Some(other) => {
-                    ctx.fail(
-                        &at,
-                        "status",
-                        format!("expected up, down or unknown, found {other:?}"),
-                    );
-                    continue;
-                }
-                None => {
-                    ctx.fail(
-                        &at,
-                        "status",
-                        "expected up, down or unknown; the field is missing",
-                    );
-                    continue;
-                }
-            }
-            let start = ctx.required_time(&at, "timefrom", state.timefrom.as_ref());
-            let end = ctx.required_time(&at, "timeto", state.timeto.as_ref());
-            let Some(end) = end else { continue };
-            ctx.window(Draft {
-                at: &at,
-                end_field: "timeto",
-                start,
-                end: Some(end),
-                impact: Decimal::ONE,
-                maintenance: false,
-                announced_at: None,
-                reference: None,
-                labels: Vec::new(),
-            });
+        ctx.each_item(
+            summary,
+            &here,
+            ("states", "state", ""),
+            |ctx, at, state: State, _| one(ctx, at, &state),
+        );
+    }
+}
+
+fn one(ctx: &mut Ctx<'_>, at: &At, state: &State) {
+    match state.status.as_deref() {
+        Some("down") => {}
+        Some("up" | "unknown") => return,
+        Some(other) => {
+            ctx.fail(
+                at,
+                "status",
+                format!("expected up, down or unknown, found {other:?}"),
+            );
+            return;
+        }
+        None => {
+            ctx.fail(
+                at,
+                "status",
+                "expected up, down or unknown; the field is missing",
+            );
+            return;
         }
     }
+    let start = ctx.required_time(at, "timefrom", state.timefrom.as_ref());
+    let end = ctx.required_time(at, "timeto", state.timeto.as_ref());
+    let Some(end) = end else { return };
+    ctx.window(Draft {
+        at,
+        end_field: "timeto",
+        start,
+        end: Some(end),
+        impact: Decimal::ONE,
+        maintenance: false,
+        announced_at: None,
+        reference: None,
+        labels: Vec::new(),
+    });
 }

@@ -60,43 +60,31 @@ pub(super) fn import(value: &Value, ctx: &mut Ctx<'_>) {
             || (response.get("incidents").is_none()
                 && response.get("scheduled_maintenances").is_none())
         {
-            ctx.fail_doc(format!(
-                "{}expected a Statuspage response with `incidents` or `scheduled_maintenances`, found {}",
-                if prefix.is_empty() { String::new() } else { format!("{prefix}: ") },
-                doc::kind(response)
-            ));
+            let expected = "a Statuspage response with `incidents` or `scheduled_maintenances`";
+            ctx.not_a_response(&prefix, expected, response);
             continue;
         }
-        for (key, maintenance) in [("incidents", false), ("scheduled_maintenances", true)] {
-            let mut problems = Vec::new();
-            let at_key = doc::join(&prefix, key);
-            let list = doc::list(response, key, &prefix, &mut problems, ctx.file);
-            ctx.problems.0.extend(problems);
-            for (i, item) in list.iter().enumerate() {
-                let what = if maintenance {
-                    "maintenance"
-                } else {
-                    "incident"
-                };
-                let at = At::new(format!("{at_key}[{i}]"), what, item, "id");
-                match doc::item::<Incident>(ctx.file, &at, item) {
-                    Ok(incident) => {
-                        let key = (
-                            maintenance,
-                            incident.id.clone().unwrap_or_else(|| at.path.clone()),
-                        );
-                        match seen.get(&key) {
-                            Some(&k) if !newer(&incident, &items[k].1) => {}
-                            Some(&k) => items[k] = (at, incident, maintenance),
-                            None => {
-                                seen.insert(key, items.len());
-                                items.push((at, incident, maintenance));
-                            }
+        for (key, what) in [
+            ("incidents", "incident"),
+            ("scheduled_maintenances", "maintenance"),
+        ] {
+            let maintenance = what == "maintenance";
+            ctx.each_item(
+                response,
+                &prefix,
+                (key, what, "id"),
+                |_, at, incident: Incident, _| {
+                    let id = incident.id.clone().unwrap_or_else(|| at.path.clone());
+                    match seen.get(&(maintenance, id.clone())) {
+                        Some(&k) if !newer(&incident, &items[k].1) => {}
+                        Some(&k) => items[k] = (at.clone(), incident, maintenance),
+                        None => {
+                            seen.insert((maintenance, id), items.len());
+                            items.push((at.clone(), incident, maintenance));
                         }
                     }
-                    Err(p) => ctx.problems.push(p),
-                }
-            }
+                },
+            );
         }
     }
     for (at, incident, maintenance) in &items {

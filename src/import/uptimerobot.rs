@@ -40,32 +40,13 @@ pub(super) fn import(value: &Value, ctx: &mut Ctx<'_>) {
             }
         }
         if response.get("monitors").is_none() {
-            ctx.fail_doc(format!(
-                "{}expected a getMonitors response with `monitors`, found {}",
-                if prefix.is_empty() {
-                    String::new()
-                } else {
-                    format!("{prefix}: ")
-                },
-                doc::kind(response)
-            ));
+            ctx.not_a_response(&prefix, "a getMonitors response with `monitors`", response);
             continue;
         }
-        let mut problems = Vec::new();
-        let list = doc::list(response, "monitors", &prefix, &mut problems, ctx.file);
-        ctx.problems.0.extend(problems);
-        for (i, item) in list.iter().enumerate() {
-            let at = At::new(
-                format!("{}[{i}]", doc::join(&prefix, "monitors")),
-                "monitor",
-                item,
-                "id",
-            );
-            match doc::item::<Monitor>(ctx.file, &at, item) {
-                Ok(monitor) => one(ctx, &at, &monitor),
-                Err(p) => ctx.problems.push(p),
-            }
-        }
+        let item = ("monitors", "monitor", "id");
+        ctx.each_item(response, &prefix, item, |ctx, at, monitor: Monitor, _| {
+            one(ctx, at, &monitor)
+        });
     }
 }
 

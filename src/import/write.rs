@@ -18,16 +18,12 @@ pub enum OutputFormat {
     Json,
 }
 
-/// The fields every window has a column for, before its scope labels (in name order).
-const FIELDS: [&str; 7] = [
-    "start",
-    "end",
-    "impact",
-    "cause",
-    "reference",
-    "source",
-    "announced_at",
-];
+/// The fields every window has a column for, before its scope labels (in name order): those
+/// of SPEC 2.3 but `customers`, which no import sets.
+const FIELDS: [&str; 7] = {
+    let all = crate::typos::WINDOW_FIELDS;
+    [all[0], all[1], all[2], all[3], all[4], all[5], all[6]]
+};
 
 /// One window's cells: its fields, then its labels.
 fn cells(w: &Window, labels: &[String]) -> Vec<(String, Option<String>)> {
