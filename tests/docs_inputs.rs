@@ -111,20 +111,26 @@ fn the_readme_tour_runs() {
     assert!(ran >= 8, "only {ran} tour commands found");
 }
 
-#[test]
-fn outages_and_subscriptions_read_from_standard_input() {
+/// A folder holding the `file=PATH` blocks of docs/inputs.md.
+fn doc_files() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::create_dir_all(root.join("contracts")).unwrap();
+    std::fs::create_dir_all(dir.path().join("contracts")).unwrap();
     let doc = std::fs::read_to_string("docs/inputs.md").unwrap();
     for (info, body) in blocks(&doc) {
         if let Some(path) = info
             .split_whitespace()
             .find_map(|w| w.strip_prefix("file="))
         {
-            std::fs::write(root.join(path), body).unwrap();
+            std::fs::write(dir.path().join(path), body).unwrap();
         }
     }
+    dir
+}
+
+#[test]
+fn outages_and_subscriptions_read_from_standard_input() {
+    let dir = doc_files();
+    let root = dir.path();
     let run = |args: &[&str], stdin: &str| {
         let out = assert_cmd::Command::cargo_bin("slacredit")
             .unwrap()
@@ -189,18 +195,8 @@ fn outages_and_subscriptions_read_from_standard_input() {
 
 #[test]
 fn every_outages_file_of_a_case_folder_is_a_source() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = doc_files();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("contracts")).unwrap();
-    let doc = std::fs::read_to_string("docs/inputs.md").unwrap();
-    for (info, body) in blocks(&doc) {
-        if let Some(path) = info
-            .split_whitespace()
-            .find_map(|w| w.strip_prefix("file="))
-        {
-            std::fs::write(root.join(path), body).unwrap();
-        }
-    }
     let case = root.join("case");
     std::fs::create_dir_all(&case).unwrap();
     std::fs::copy(

@@ -36,6 +36,18 @@ fn claim_with(subs: &str, outages: &str, extra: &[&str]) -> Outcome {
     )
 }
 
+/// Runs `args` beside the contract, the subscriptions and windows `text` in `name`.
+fn with_windows(name: &str, text: &str, args: &[&str]) -> Outcome {
+    run_in(
+        &[
+            ("contracts/aws.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            (name, text.as_bytes()),
+        ],
+        args,
+    )
+}
+
 fn fails_with(o: &Outcome, lines: &[&str]) {
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stdout.is_empty(), "{}", o.stdout);
@@ -89,12 +101,9 @@ fn ignore_column_lets_an_informative_column_through_unread() {
 fn a_misspelled_key_of_a_yaml_window_is_an_error() {
     let yaml =
         "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  regoin: ap-northeast-2\n";
-    let o = run_in(
-        &[
-            ("contracts/aws.yaml", CONTRACT.as_bytes()),
-            ("subs.csv", SUBS.as_bytes()),
-            ("out.yaml", yaml.as_bytes()),
-        ],
+    let o = with_windows(
+        "out.yaml",
+        yaml,
         &[
             "claim",
             "--subscriptions",
@@ -148,12 +157,9 @@ fn customers_naming_nobody_are_errors() {
     // A YAML list of names.
     let yaml =
         "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  customers: [shop, nobody]\n";
-    let o = run_in(
-        &[
-            ("contracts/aws.yaml", CONTRACT.as_bytes()),
-            ("subs.csv", SUBS.as_bytes()),
-            ("out.yaml", yaml.as_bytes()),
-        ],
+    let o = with_windows(
+        "out.yaml",
+        yaml,
         &[
             "claim",
             "--subscriptions",
@@ -170,12 +176,9 @@ fn customers_naming_nobody_are_errors() {
 #[test]
 fn customers_as_a_yaml_list_apply_to_those_named() {
     let yaml = "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  customers: [shop]\n";
-    let o = run_in(
-        &[
-            ("contracts/aws.yaml", CONTRACT.as_bytes()),
-            ("subs.csv", SUBS.as_bytes()),
-            ("out.yaml", yaml.as_bytes()),
-        ],
+    let o = with_windows(
+        "out.yaml",
+        yaml,
         &[
             "claim",
             "--subscriptions",
@@ -210,12 +213,9 @@ fn control_characters_are_errors_in_every_value() {
     // Escaped in YAML, it is the same character.
     let yaml =
         "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  reference: \"dns\\x00\"\n";
-    let o = run_in(
-        &[
-            ("contracts/aws.yaml", CONTRACT.as_bytes()),
-            ("subs.csv", SUBS.as_bytes()),
-            ("out.yaml", yaml.as_bytes()),
-        ],
+    let o = with_windows(
+        "out.yaml",
+        yaml,
         &[
             "check",
             "--subscriptions",
@@ -239,12 +239,9 @@ fn a_second_of_60_is_an_error_but_a_leap_second() {
     fails_with(&o, &["out.csv:2: start: time \"2018-11-21T23:19:60Z\" has a second of 60; only 23:59:60 (a leap second) may"]);
     // 23:59:60 is read as 23:59:59: 2016-12-31T23:59:60Z to 2017-01-01T00:00:59Z is one minute.
     let outages = "start,end,region\n2016-12-31T23:59:60Z,2017-01-01T00:00:59Z,ap-northeast-2\n";
-    let o = run_in(
-        &[
-            ("contracts/aws.yaml", CONTRACT.as_bytes()),
-            ("subs.csv", SUBS.as_bytes()),
-            ("out.csv", outages.as_bytes()),
-        ],
+    let o = with_windows(
+        "out.csv",
+        outages,
         &[
             "claim",
             "--subscriptions",
@@ -295,12 +292,9 @@ fn windows_applying_to_no_subscription_are_told_not_refused() {
         o.stderr,
         "note: 2 outage windows apply to no subscription; the first: out.csv:3\n"
     );
-    let o = run_in(
-        &[
-            ("contracts/aws.yaml", CONTRACT.as_bytes()),
-            ("subs.csv", SUBS.as_bytes()),
-            ("out.csv", outages.as_bytes()),
-        ],
+    let o = with_windows(
+        "out.csv",
+        &outages,
         &[
             "check",
             "--subscriptions",
