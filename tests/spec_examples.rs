@@ -122,3 +122,39 @@ fn the_shipped_seoul_case_credits_what_aws_credited() {
         .unwrap();
     assert_eq!(shop.credit.to_string(), "12000.00");
 }
+
+#[test]
+fn service_hours_are_wall_clock_hours_when_the_clocks_go_back() {
+    // SPEC 3.6, Europe/London, Sundays 01:30-02:00. October 2020's Sundays are the 4th, 11th
+    // and 18th (30 minutes each) and the 25th, when the clocks go back at 02:00 BST and
+    // 01:30-02:00 happens twice (60 minutes): 150 eligible minutes. A window over the whole
+    // local 25th (2020-10-24T23:00Z to 2020-10-26T00:00Z) takes its 60: uptime 90 / 150 = 60 %.
+    let c = tiers_contract(
+        "Europe/London",
+        "service_hours:\n  weekly: [{ days: [sun], from: \"01:30\", to: \"02:00\" }]",
+    );
+    let outage = window("2020-10-24T23:00:00Z", "2020-10-26T00:00:00Z");
+    let claim = one(c, sub("100.00", "USD"), vec![outage], "2020-10");
+    assert_eq!(
+        (claim.eligible_minutes, claim.downtime_minutes),
+        (d("150"), d("60"))
+    );
+    assert_eq!(uptime(claim.uptime_percent), "60.000000");
+    assert_eq!(claim.credit, d("30.00"));
+}
+
+#[test]
+fn skipped_clock_times_are_no_service_hours() {
+    // SPEC 3.6: clocks go forward in London at 01:00 GMT on 2020-03-29; Sundays 01:00-02:00
+    // of March 2020 are the 1st, 8th, 15th and 22nd (60 each) and none on the 29th: 240.
+    let c = tiers_contract(
+        "Europe/London",
+        "service_hours:\n  weekly: [{ days: [sun], from: \"01:00\", to: \"02:00\" }]",
+    );
+    let outage = window("2020-03-29T00:00:00Z", "2020-03-29T02:00:00Z");
+    let claim = one(c, sub("100.00", "USD"), vec![outage], "2020-03");
+    assert_eq!(
+        (claim.eligible_minutes, claim.downtime_minutes),
+        (d("240"), d("0"))
+    );
+}

@@ -1,7 +1,7 @@
 //! Service hours: the weekly schedule and holidays during which downtime counts.
 
 use crate::period::midnight;
-use crate::time::{local_instant, Instant};
+use crate::time::Instant;
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use std::collections::BTreeSet;
@@ -54,8 +54,8 @@ impl ServiceHours {
                         .map(|w| (w.from, w.to))
                         .collect();
                     spans.sort_unstable();
-                    for (a, b) in spans {
-                        push(&mut out, clock(zone, day, a), clock(zone, day, b), from, to);
+                    if !spans.is_empty() {
+                        wall_clock(&mut out, zone, day, &spans, from, to);
                     }
                 }
             }
@@ -68,13 +68,67 @@ impl ServiceHours {
     }
 }
 
-/// The instant of `minutes` after midnight on `day` (1440 = the next midnight).
-fn clock(zone: Tz, day: NaiveDate, minutes: u32) -> Instant {
-    if minutes >= 1440 {
-        return midnight(zone, day.succ_opt().unwrap_or(day));
+/// Appends the instants of local date `day` at which the clock of `zone` reads a time inside one
+/// of `spans` (minutes after midnight, sorted; 1440 = the next midnight), clipped to [`from`,
+/// `to`). Service hours are wall-clock hours (SPEC 3.6): on the day the clocks go back, a clock
+/// time that repeats counts on both passes; on the day they go forward, the skipped clock times
+/// count not at all. So the day is cut where its UTC offset changes, and on each piece the clock
+/// runs evenly from where the piece starts.
+fn wall_clock(
+    out: &mut Vec<(Instant, Instant)>,
+    zone: Tz,
+    day: NaiveDate,
+    spans: &[(u32, u32)],
+    from: Instant,
+    to: Instant,
+) {
+    let start = midnight(zone, day);
+    let end = midnight(zone, day.succ_opt().unwrap_or(day));
+    // Seconds of the local date's naive midnight since the epoch, as if the clock were UTC.
+    let naive_midnight = day.and_time(NaiveTime::MIN).and_utc().timestamp();
+    let mut piece = start;
+    while piece < end {
+        let offset = offset_at(zone, piece);
+        let piece_end = next_change(zone, piece, end, offset);
+        // The clock reading at the piece's start, in seconds after the local midnight.
+        let clock = piece.unix_seconds() + offset - naive_midnight;
+        let length = piece_end.unix_seconds() - piece.unix_seconds();
+        for &(a, b) in spans {
+            let (a, b) = (i64::from(a) * 60, i64::from(b) * 60);
+            let (lo, hi) = (a.max(clock), b.min(clock + length));
+            if lo < hi {
+                let at = |c: i64| Instant::from_unix_seconds(piece.unix_seconds() + c - clock);
+                push(out, at(lo), at(hi), from, to);
+            }
+        }
+        piece = piece_end;
     }
-    let time = NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or(NaiveTime::MIN);
-    local_instant(zone, day, time)
+}
+
+/// The UTC offset of `zone` at `at`, in seconds.
+fn offset_at(zone: Tz, at: Instant) -> i64 {
+    use chrono::Offset;
+    i64::from(at.in_zone(zone).offset().fix().local_minus_utc())
+}
+
+/// The first instant after `at` and before `end` at which the offset is no longer `offset`, or
+/// `end`. A local day has at most one change in every zone that has ever had them; it is found
+/// to the second by halving.
+fn next_change(zone: Tz, at: Instant, end: Instant, offset: i64) -> Instant {
+    if offset_at(zone, Instant::from_unix_seconds(end.unix_seconds() - 1)) == offset {
+        return end;
+    }
+    // The offset is `offset` at `lo` and differs at `hi`.
+    let (mut lo, mut hi) = (at.unix_seconds(), end.unix_seconds() - 1);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if offset_at(zone, Instant::from_unix_seconds(mid)) == offset {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Instant::from_unix_seconds(hi)
 }
 
 /// Appends [a, b) clipped to [from, to), merging with the previous interval when they touch.
@@ -115,4 +169,48 @@ pub(crate) fn clock_time(text: &str) -> Option<u32> {
     let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
     let minutes = h * 60 + m;
     (m < 60 && minutes <= 1440).then_some(minutes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minutes(zone: &str, day: &str, from: u32, to: u32) -> i64 {
+        let zone: Tz = zone.parse().unwrap();
+        let day: NaiveDate = day.parse().unwrap();
+        let hours = ServiceHours {
+            weekly: vec![WeeklyHours {
+                days: 0x7f,
+                from,
+                to,
+            }],
+            holidays: BTreeSet::new(),
+        };
+        let (a, b) = (midnight(zone, day), midnight(zone, day.succ_opt().unwrap()));
+        hours
+            .intervals(zone, a, b)
+            .iter()
+            .map(|(x, y)| y.since(*x).0)
+            .sum::<i64>()
+            / 60
+    }
+
+    #[test]
+    fn service_hours_are_wall_clock_hours() {
+        // SPEC 3.6: clocks go back in London at 02:00 BST on 2020-10-25; 01:30-02:00 happens
+        // twice, 30 minutes each time.
+        assert_eq!(minutes("Europe/London", "2020-10-25", 90, 120), 60);
+        // Los Angeles, 2024-11-03, 01:30-12:00: 30 minutes before the change (01:30-02:00
+        // PDT), then 01:30 PST to 12:00 PST, 630: 660.
+        assert_eq!(minutes("America/Los_Angeles", "2024-11-03", 90, 720), 660);
+        // Clocks go forward in London at 01:00 GMT on 2020-03-29: 01:00-02:00 never happens.
+        assert_eq!(minutes("Europe/London", "2020-03-29", 60, 120), 0);
+        // 00:00-24:00 is the whole local day: 25 hours, then 23.
+        assert_eq!(minutes("Europe/London", "2020-10-25", 0, 1440), 25 * 60);
+        assert_eq!(minutes("Europe/London", "2020-03-29", 0, 1440), 23 * 60);
+        // An ordinary day: 9 hours.
+        assert_eq!(minutes("Europe/London", "2020-10-26", 540, 1080), 540);
+        // 08:00-18:00 across the change back: the clock reads each of those times once.
+        assert_eq!(minutes("Europe/London", "2020-10-25", 480, 1080), 600);
+    }
 }
