@@ -284,6 +284,8 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
             let text = text.whole()?;
             let doc =
                 Located::<Vec<RawSubscription>>::parse(file, &text).map_err(Error::Invalid)?;
+            // Each item's line found in one pass, not by walking the text once per item.
+            let item_lines = crate::yaml::item_lines(&text, doc.value.len());
             for (i, r) in doc.value.iter().enumerate() {
                 let at = |field: &str| {
                     let path: Vec<Seg<'_>> = match field {
@@ -342,7 +344,10 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
                     &mut contract_names,
                 ) {
                     subscriptions.push(s);
-                    lines.push(doc.line_of(&[Seg::Index(i)]));
+                    lines.push(match &item_lines {
+                        Some(l) => l[i],
+                        None => doc.line_of(&[Seg::Index(i)]),
+                    });
                 }
             }
         }

@@ -258,7 +258,12 @@ fn labels_in_use(inputs: &Inputs, fulls: &Fulls<'_>) -> BTreeSet<String> {
         names.extend(c.applies_to().keys().cloned());
     }
     for scope in &fulls.scopes {
-        names.extend(scope.iter().map(|(k, _)| k.to_owned()));
+        for (k, _) in scope.iter() {
+            // Most scopes repeat the same few names: no copy made for those.
+            if !names.contains(k) {
+                names.insert(k.to_owned());
+            }
+        }
     }
     names
 }
@@ -300,28 +305,65 @@ fn unknown_labels(inputs: &Inputs, fulls: &Fulls<'_>, problems: &mut Problems) {
     }
 }
 
-/// The first place a value was seen on the subscriptions' side.
-#[derive(Clone)]
-struct Seen {
-    value: String,
-    who: String,
+/// A label's values on the windows' side: folded value -> the exact values, each with its first
+/// window.
+type ByFolded<'a> = FxHashMap<String, Vec<(&'a str, usize)>>;
+
+/// `value` folded into `buffer`: letter case, spaces, `-` and `_` set aside.
+fn fold_into<'b>(buffer: &'b mut String, value: &str) -> &'b str {
+    buffer.clear();
+    for c in value.chars().filter(|c| !matches!(c, ' ' | '-' | '_')) {
+        buffer.extend(c.to_lowercase());
+    }
+    buffer
 }
 
 fn near_misses(inputs: &Inputs, fulls: &Fulls<'_>, problems: &mut Problems) {
-    // The subscriptions' side, per label: folded value -> the exact values, each with the first
-    // subscription (or contract) that uses it.
-    let mut side: BTreeMap<String, BTreeMap<String, Vec<Seen>>> = BTreeMap::new();
-    let mut add = |label: &str, value: &str, who: &dyn Fn() -> String| {
-        let list = side
-            .entry(label.to_owned())
-            .or_default()
-            .entry(folded(value))
-            .or_default();
-        if !list.iter().any(|s| s.value == value) {
-            list.push(Seen {
-                value: value.to_owned(),
-                who: who(),
-            });
+    // The windows' side first, as it is small: each distinct scope once, at its first window;
+    // per label, folded value -> the exact values with their first window.
+    let mut scopes: FxHashMap<usize, usize> = FxHashMap::default();
+    let mut causes: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, w) in inputs.windows.iter().enumerate() {
+        scopes.entry(w.scope.id()).or_insert(i);
+        if let Some(c) = w.cause() {
+            causes.entry(c.as_str()).or_insert(i);
+        }
+    }
+    let mut firsts: Vec<usize> = scopes.into_values().collect();
+    firsts.sort_unstable();
+    let mut side: FxHashMap<&str, ByFolded<'_>> = FxHashMap::default();
+    for i in firsts {
+        for (label, value) in inputs.windows[i].scope.iter() {
+            if value == "*" {
+                continue;
+            }
+            let list = side
+                .entry(label)
+                .or_default()
+                .entry(folded(value))
+                .or_default();
+            if !list.iter().any(|(v, _)| *v == value) {
+                list.push((value, i));
+            }
+        }
+    }
+    // The subscriptions' side (each full scope once, in the order first met), looked up with a
+    // folded copy made in one buffer: a base where every subscription has a region of its own
+    // allocates nothing per subscription.
+    let mut buffer = String::new();
+    let mut found: Vec<(usize, String, String, String, String)> = Vec::new();
+    let mut reported: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut check = |label: &str, value: &str, who: &dyn Fn() -> String| {
+        let Some(by_folded) = side.get(label) else {
+            return;
+        };
+        let Some(list) = by_folded.get(fold_into(&mut buffer, value)) else {
+            return;
+        };
+        for &(w, i) in list.iter().filter(|(w, _)| *w != value) {
+            if reported.insert((label.to_owned(), w.to_owned(), value.to_owned())) {
+                found.push((i, label.to_owned(), w.to_owned(), value.to_owned(), who()));
+            }
         }
     };
     for (f, &k) in fulls.first.iter().enumerate() {
@@ -338,51 +380,27 @@ fn near_misses(inputs: &Inputs, fulls: &Fulls<'_>, problems: &mut Problems) {
             format!("subscription {}{line}", s.id)
         };
         for (label, value) in s.scope.iter() {
-            add(label, value, &who);
+            check(label, value, &who);
         }
         if let Some(c) = fulls.contracts[f] {
             for (label, value) in c.applies_to() {
-                add(label, value, &|| {
+                check(label, value, &|| {
                     format!("contract {}, {}", c.id(), c.file())
                 });
             }
         }
     }
-    // The windows' side: each distinct scope once, at its first window.
-    let mut scopes: FxHashMap<usize, usize> = FxHashMap::default();
-    let mut causes: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, w) in inputs.windows.iter().enumerate() {
-        scopes.entry(w.scope.id()).or_insert(i);
-        if let Some(c) = w.cause() {
-            causes.entry(c.as_str()).or_insert(i);
-        }
-    }
-    let mut firsts: Vec<usize> = scopes.into_values().collect();
-    firsts.sort_unstable();
-    let mut reported: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for i in firsts {
-        for (label, value) in inputs.windows[i].scope.iter() {
-            if value == "*" {
-                continue;
-            }
-            let Some(list) = side.get(label).and_then(|m| m.get(&folded(value))) else {
-                continue;
-            };
-            for s in list.iter().filter(|s| s.value != value) {
-                if !reported.insert((label.to_owned(), value.to_owned(), s.value.clone())) {
-                    continue;
-                }
-                problems.push(at_window(
-                    inputs,
-                    i,
-                    label,
-                    format!(
-                        "`{label}` value `{value}` differs from `{}` ({}) only in letter case, spaces, `-` or `_`",
-                        s.value, s.who
-                    ),
-                ));
-            }
-        }
+    // In window order, then label, then as first met.
+    found.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    for (i, label, value, other, who) in found {
+        problems.push(at_window(
+            inputs,
+            i,
+            &label,
+            format!(
+                "`{label}` value `{value}` differs from `{other}` ({who}) only in letter case, spaces, `-` or `_`"
+            ),
+        ));
     }
     let mut excluded: BTreeMap<String, Vec<(&str, &crate::Contract)>> = BTreeMap::new();
     for c in &inputs.contracts {

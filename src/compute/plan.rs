@@ -81,17 +81,23 @@ fn resolve_in(
     });
     match (a, b) {
         (Ok((mut a, mut keys)), Ok((b, b_keys))) => {
-            // The second half's full scopes by position among the first's, new ones after.
+            // The second half's full scopes by position among the first's, new ones after
+            // (found by key: a base where every subscription has a scope of its own has as
+            // many full scopes as subscriptions).
+            let mut position: FxHashMap<ScopeOf, u32> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (*k, i as u32))
+                .collect();
             let at: Vec<u32> = b_keys
                 .iter()
                 .zip(b.scopes)
-                .map(|(key, scope)| match keys.iter().position(|k| k == key) {
-                    Some(i) => i as u32,
-                    None => {
+                .map(|(key, scope)| {
+                    *position.entry(*key).or_insert_with(|| {
                         keys.push(*key);
                         a.scopes.push(scope);
                         a.scopes.len() as u32 - 1
-                    }
+                    })
                 })
                 .collect();
             let rows = b.rows.iter().map(|&(c, scope)| (c, at[scope as usize]));
@@ -143,6 +149,11 @@ fn resolve_part(
     };
     let mut known: Vec<&str> = contracts.iter().map(Contract::id).collect();
     known.sort_unstable();
+    // Ten thousand rows naming a missing contract must not each list ten thousand contracts.
+    let known = match known.len() {
+        0..=12 => known.join(", "),
+        n => format!("{}, and {} more", known[..10].join(", "), n - 10),
+    };
     // Full scopes repeat: one per (contract, subscription scope); subscription scopes are
     // interned, so identity is enough.
     let mut full: FxHashMap<ScopeOf, Result<u32, String>> = FxHashMap::default();
@@ -161,9 +172,7 @@ fn resolve_part(
                 "contract",
                 format!(
                     "subscription {:?} names contract {:?}, which is not loaded (known: {})",
-                    &*sub.id,
-                    &*sub.contract,
-                    known.join(", ")
+                    &*sub.id, &*sub.contract, known
                 ),
             ));
             continue;

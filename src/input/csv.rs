@@ -281,6 +281,7 @@ pub(crate) fn csv_header(
         return None;
     }
     let mut ok = true;
+    let mut seen = std::collections::HashSet::new();
     for (i, h) in header.iter().enumerate() {
         if let Some(c) = crate::typos::control_character(h) {
             problems.push(
@@ -295,7 +296,7 @@ pub(crate) fn csv_header(
             problems
                 .push(Problem::new(file, format!("column {} has an empty name", i + 1)).at_line(1));
             ok = false;
-        } else if header[..i].contains(h) {
+        } else if !seen.insert(h.as_str()) {
             problems.push(Problem::new(file, format!("column {h:?} appears twice")).at_line(1));
             ok = false;
         }
