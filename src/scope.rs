@@ -53,6 +53,13 @@ impl Scope {
         self.iter().all(|(k, v)| v == "*" || full.get(k) == Some(v))
     }
 
+    /// The first label not set to `*`, if any: a window carrying `self` covers only full scopes
+    /// with this label at this value, so indexing windows (or full scopes) by it finds every
+    /// candidate without comparing each window with each subscription's scope.
+    pub(crate) fn key(&self) -> Option<(&str, &str)> {
+        self.iter().find(|(_, v)| *v != "*")
+    }
+
     /// Identity of the shared label set, for caches keyed by interned scopes (0: no labels).
     pub(crate) fn id(&self) -> usize {
         self.0.as_ref().map_or(0, |m| Arc::as_ptr(m) as usize)

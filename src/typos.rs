@@ -169,9 +169,7 @@ pub(crate) fn check_with(
 }
 
 /// The subscriptions' full scopes (a contract's `applies_to` with a subscription's scope): the
-/// distinct ones, which one each subscription has, and the first subscription of each. A
-/// provider's million subscriptions have a few dozen, told apart by their shared scope and their
-/// contract without hashing a string per subscription.
+/// distinct ones, which one each subscription has, and the first subscription of each.
 struct Fulls<'a> {
     scopes: Vec<Scope>,
     of: Vec<u32>,
@@ -195,14 +193,13 @@ impl<'a> Fulls<'a> {
                 left -= 1;
             }
         }
+        let by_id: FxHashMap<&str, &crate::Contract> =
+            inputs.contracts.iter().map(|c| (c.id(), c)).collect();
         let contracts = first
             .iter()
             .map(|&k| {
                 let s = inputs.subscriptions.get(k)?;
-                inputs
-                    .contracts
-                    .iter()
-                    .find(|c| c.id() == s.contract.as_str())
+                by_id.get(s.contract.as_str()).copied()
             })
             .collect();
         Fulls {
@@ -222,12 +219,12 @@ impl<'a> Fulls<'a> {
             first: Vec::new(),
             contracts: Vec::new(),
         };
-        // Per shared scope, the contracts met with it and their full scopes.
-        let mut seen: FxHashMap<usize, Vec<(&str, u32)>> = FxHashMap::default();
+        // The full scope of each shared scope and contract met.
+        let mut seen: FxHashMap<(usize, &str), u32> = FxHashMap::default();
         for (k, s) in inputs.subscriptions.iter().enumerate() {
-            let met = seen.entry(s.scope.id()).or_default();
-            let full = match met.iter().find(|(c, _)| *c == s.contract.as_str()) {
-                Some(&(_, f)) => f,
+            let key = (s.scope.id(), s.contract.as_str());
+            let full = match seen.get(&key) {
+                Some(&f) => f,
                 None => {
                     let contract = by_id.get(s.contract.as_str()).copied();
                     let mut scope = s.scope.clone();
@@ -240,7 +237,7 @@ impl<'a> Fulls<'a> {
                     fulls.scopes.push(scope);
                     fulls.first.push(k);
                     fulls.contracts.push(contract);
-                    met.push((s.contract.as_str(), f));
+                    seen.insert(key, f);
                     f
                 }
             };
@@ -441,13 +438,9 @@ fn customers_and_reach(
     let subs = &inputs.subscriptions;
     let windows = &inputs.windows;
     let mut applies = vec![false; windows.len()];
-    // Windows naming no one: by their scope, once per distinct scope.
-    let mut global: FxHashMap<usize, bool> = FxHashMap::default();
-    for &i in index.global_windows() {
-        let w = &windows[i];
-        applies[i] = *global
-            .entry(w.scope.id())
-            .or_insert_with(|| fulls.scopes.iter().any(|f| w.scope.covers(f)));
+    // Windows naming no one: by their scope, found by its key label.
+    for i in index.global_reaching(&fulls.scopes) {
+        applies[i] = true;
     }
     // Whether each scope of the named windows covers each full scope, worked out once (or
     // when met, for hostile numbers of both).

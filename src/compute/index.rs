@@ -14,8 +14,10 @@ use std::hash::Hasher;
 pub(crate) struct WindowIndex {
     /// How many windows it was built from: an index of other windows is not used.
     len: usize,
-    /// Windows without `customers`.
-    global: Vec<usize>,
+    /// The distinct scopes of the windows without `customers`, each with its windows.
+    global_scopes: Vec<(Scope, Vec<usize>)>,
+    /// Those scopes by their key label (see [`Scope::key`]).
+    by_key: KeyIndex,
     /// Each name a window is limited to (subscription id or customer), sorted by name, then
     /// window.
     pub(super) named: Vec<Named>,
@@ -29,7 +31,8 @@ pub(crate) struct WindowIndex {
 #[derive(Default)]
 pub(crate) struct IndexBuilder {
     len: usize,
-    global: Vec<usize>,
+    global_scopes: Vec<(Scope, Vec<usize>)>,
+    global_seen: FxHashMap<usize, usize>,
     named: Vec<Named>,
     scopes: Vec<Scope>,
     seen: FxHashMap<usize, u32>,
@@ -41,7 +44,12 @@ impl IndexBuilder {
         let i = self.len;
         self.len += 1;
         if w.customers.is_empty() {
-            self.global.push(i);
+            let scopes = &mut self.global_scopes;
+            let k = *self.global_seen.entry(w.scope.id()).or_insert_with(|| {
+                scopes.push((w.scope.clone(), Vec::new()));
+                scopes.len() - 1
+            });
+            scopes[k].1.push(i);
             return;
         }
         let scopes = &mut self.scopes;
@@ -64,10 +72,53 @@ impl IndexBuilder {
         crate::textsort::permute(&mut named, order);
         WindowIndex {
             len: self.len,
-            global: self.global,
+            by_key: KeyIndex::new(self.global_scopes.iter().map(|(s, _)| s)),
+            global_scopes: self.global_scopes,
             named,
             scopes: self.scopes,
         }
+    }
+}
+
+/// Scopes found by their key label (see [`Scope::key`]): the candidates to cover a full scope
+/// are those whose key label the full scope has at the same value, and those without one.
+#[derive(Default)]
+pub(crate) struct KeyIndex {
+    /// Label -> value -> scopes.
+    by_label: FxHashMap<String, FxHashMap<String, Vec<usize>>>,
+    wild: Vec<usize>,
+}
+
+impl KeyIndex {
+    /// The index of `scopes`, by position.
+    pub(crate) fn new<'s>(scopes: impl Iterator<Item = &'s Scope>) -> KeyIndex {
+        let mut index = KeyIndex::default();
+        for (k, s) in scopes.enumerate() {
+            match s.key() {
+                Some((l, v)) => index
+                    .by_label
+                    .entry(l.to_owned())
+                    .or_default()
+                    .entry(v.to_owned())
+                    .or_default()
+                    .push(k),
+                None => index.wild.push(k),
+            }
+        }
+        index
+    }
+
+    /// The positions of the scopes that may cover `full` (each once); the caller checks each.
+    pub(crate) fn candidates<'i>(&'i self, full: &'i Scope) -> impl Iterator<Item = usize> + 'i {
+        let keyed = full.iter().flat_map(move |(l, v)| {
+            self.by_label
+                .get(l)
+                .and_then(|values| values.get(v))
+                .into_iter()
+                .flatten()
+                .copied()
+        });
+        self.wild.iter().copied().chain(keyed)
     }
 }
 
@@ -115,16 +166,16 @@ impl WindowIndex {
         index.finish()
     }
 
-    /// Global windows whose labels match `scope`.
-    pub(super) fn global<'s, 'a: 's>(
-        &'s self,
-        windows: &'a [Window],
-        scope: &'s Scope,
-    ) -> impl Iterator<Item = &'a Window> + 's {
-        self.global
-            .iter()
-            .map(move |&i| &windows[i])
-            .filter(move |w| w.scope.covers(scope))
+    /// Global windows whose labels match `scope`, in window order.
+    pub(super) fn global<'a>(&self, windows: &'a [Window], scope: &Scope) -> Vec<&'a Window> {
+        let mut found: Vec<usize> = self
+            .by_key
+            .candidates(scope)
+            .filter(|&k| self.global_scopes[k].0.covers(scope))
+            .flat_map(|k| self.global_scopes[k].1.iter().copied())
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(|i| &windows[i]).collect()
     }
 
     /// Whether this is an index of `windows` (built from as many).
@@ -143,9 +194,24 @@ impl WindowIndex {
         &self.scopes
     }
 
-    /// The positions of the windows naming no one.
-    pub(crate) fn global_windows(&self) -> &[usize] {
-        &self.global
+    /// The positions of the windows naming no one that cover at least one of `fulls`.
+    pub(crate) fn global_reaching(&self, fulls: &[Scope]) -> Vec<usize> {
+        let mut covered = vec![false; self.global_scopes.len()];
+        for full in fulls {
+            for k in self.by_key.candidates(full) {
+                if !covered[k] && self.global_scopes[k].0.covers(full) {
+                    covered[k] = true;
+                }
+            }
+        }
+        let mut out: Vec<usize> = covered
+            .iter()
+            .zip(&self.global_scopes)
+            .filter(|(c, _)| **c)
+            .flat_map(|(_, (_, windows))| windows.iter().copied())
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// For `names` in ascending byte order, the range of `named` entries equal to each.
@@ -349,6 +415,52 @@ impl NameFilter {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// A scope from label choices: 0 = unset, 1 = `*`, 2.. = a value.
+    fn scope_of(labels: &[u8]) -> Scope {
+        let mut scope = Scope::new();
+        for (k, &v) in labels.iter().enumerate() {
+            match v {
+                0 => {}
+                1 => scope.insert(["region", "zone", "service"][k], "*"),
+                v => scope.insert(["region", "zone", "service"][k], &format!("v{v}")),
+            }
+        }
+        scope
+    }
+
+    proptest! {
+        /// The windows found by their scopes' key labels are those a scan of every window
+        /// finds, in window order.
+        #[test]
+        fn global_windows_by_key_are_those_a_scan_finds(
+            windows in prop::collection::vec(prop::collection::vec(0u8..4, 3), 0..30),
+            fulls in prop::collection::vec(prop::collection::vec(0u8..4, 3), 1..8),
+        ) {
+            let t = crate::time::Instant::from_unix_seconds;
+            let ws: Vec<Window> = windows
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut w = Window::new(t(i as i64), t(i as i64 + 60)).unwrap();
+                    w.scope = scope_of(l);
+                    w
+                })
+                .collect();
+            let index = WindowIndex::new(&ws);
+            let fulls: Vec<Scope> = fulls.iter().map(|l| scope_of(l)).collect();
+            for full in &fulls {
+                let found: Vec<i64> = index.global(&ws, full).iter().map(|w| w.start().unix_seconds()).collect();
+                let scanned: Vec<i64> = ws.iter().filter(|w| w.scope.covers(full)).map(|w| w.start().unix_seconds()).collect();
+                prop_assert_eq!(found, scanned);
+            }
+            let reaching = index.global_reaching(&fulls);
+            let scanned: Vec<usize> = (0..ws.len()).filter(|&i| fulls.iter().any(|f| ws[i].scope.covers(f))).collect();
+            prop_assert_eq!(reaching, scanned);
+        }
+    }
+
     use super::*;
     use crate::time::Instant;
 

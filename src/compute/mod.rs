@@ -229,7 +229,7 @@ impl<'a> Run<'a> {
             .into_iter()
             .map(|(contract, scope, periods)| {
                 let windows = index.global(&inputs.windows, &scope);
-                let shared = SharedTimeline::new(contract, windows, selection.detail);
+                let shared = SharedTimeline::new(contract, windows.into_iter(), selection.detail);
                 let timeline = &shared.timeline;
                 let periods: Vec<Shared> = periods
                     .iter()
