@@ -2,8 +2,8 @@
 //! (SPEC 2.4, 3.1-3.3). Period-independent work (merging, exclusions, minimum durations) is done
 //! once per subscription; each period then only clips and counts.
 
-use crate::claim::{ClaimIncident, Detail, Labels};
 use crate::contract::{Contract, Counting, ExcludedTime, PartialImpact};
+use crate::incident::{ClaimIncident, Detail, Labels};
 use crate::period::{midnight, Period};
 use crate::scope::Scope;
 use crate::subscription::Subscription;

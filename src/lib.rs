@@ -68,7 +68,9 @@ pub mod engine;
 pub mod error;
 mod fxhash;
 pub mod import;
+pub mod incident;
 pub(crate) mod input;
+pub mod inputs;
 pub mod load;
 pub mod money;
 pub mod period;
@@ -91,6 +93,8 @@ pub use error::{Error, Problem, Problems};
 pub use input::{check_lines, InputFile};
 pub use money::{Currency, Money, Rounding};
 pub use period::{Period, PeriodId, PeriodKind, PeriodSpan};
+/// Money, percentages and minutes: exact decimals, never binary floats.
+pub use rust_decimal::Decimal;
 pub use scope::Scope;
 pub use smallvec::SmallVec;
 pub use smol_str::SmolStr;

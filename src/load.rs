@@ -2,12 +2,13 @@
 //! folder holding them. Every file is fingerprinted (unless the run prints no fingerprints);
 //! every problem of every file is collected before giving up.
 
-use crate::compute::{resolve_subscriptions, Early, IndexBuilder, Inputs};
+use crate::compute::{resolve_subscriptions, Early, IndexBuilder};
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::import;
 use crate::input::Format;
 use crate::input::{decode, read_bytes, InputFile, LineChunks, Text};
+use crate::inputs::Inputs;
 use crate::subscription::{parse_located, Charges, Parsed};
 use crate::typos::{LabelName, WindowFile};
 use crate::window::{parse_windows_with, Reading, Window};

@@ -14,97 +14,24 @@ mod stream;
 mod subscription;
 
 use crate::calculator::{self, Assessment};
-use crate::claim::{Claim, Detail};
+use crate::claim::Detail;
+pub use crate::claim::{Claims, Total};
 use crate::contract::Contract;
 use crate::engine::{self, Measured, SharedTimeline};
 use crate::error::{Error, Problems};
 use crate::input::InputFile;
-use crate::money::Currency;
-use crate::period::{Period, PeriodSpan};
+pub use crate::inputs::{Inputs, Selection};
+use crate::period::Period;
 use crate::scope::Scope;
-use crate::subscription::{Charges, Subscription};
+use crate::subscription::Subscription;
 use crate::time::Instant;
-use crate::window::Window;
 pub(crate) use index::{IndexBuilder, WindowIndex};
 // Claims printed as they are computed: the CLI's streamed CSV.
 #[cfg(feature = "cli")]
 pub(crate) use parts::{Emit, Parts};
 use plan::{plan, resolve};
 pub(crate) use plan::{resolve_subscriptions, Resolution};
-use rust_decimal::Decimal;
 use std::collections::BTreeSet;
-use std::sync::Arc;
-
-/// Everything a computation needs, already parsed and validated one by one.
-#[derive(Debug, Clone, Default)]
-pub struct Inputs {
-    /// Contracts, ids unique.
-    pub contracts: Vec<Contract>,
-    /// Subscriptions, ids unique.
-    pub subscriptions: Vec<Subscription>,
-    /// Outage windows, any order, overlapping allowed.
-    pub windows: Vec<Window>,
-    /// Actual charges, overriding fees.
-    pub charges: Charges,
-    /// The files read, with fingerprints (empty for inputs built in code, and for loads that
-    /// took no fingerprints).
-    pub files: Vec<InputFile>,
-    /// The file the subscriptions came from, for messages; `None` for subscriptions built in code.
-    pub subscriptions_file: Option<Arc<str>>,
-    /// The line of each subscription in that file, by position in `subscriptions`; empty for
-    /// subscriptions built in code.
-    pub subscription_lines: Vec<Option<usize>>,
-    /// The label columns of the subscriptions file (CSV): labels in use even where every cell
-    /// is empty (SPEC 2.6).
-    pub subscription_labels: Vec<String>,
-    /// Where the windows came from, file by file in the order of `windows`; empty for windows
-    /// built in code.
-    pub window_files: Vec<crate::typos::WindowFile>,
-    /// The windows (by position) that apply to no subscription, as the loader's checks found
-    /// them ([`crate::typos::check`]).
-    pub unapplied: Vec<usize>,
-    /// What the loader noticed that is not an error (imported items left out), for the caller
-    /// to tell.
-    pub notes: Vec<String>,
-}
-
-/// Which claims to compute.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// Civil date range whose overlapping periods are claimed; `None` = every period touched by
-    /// the windows.
-    pub periods: Option<PeriodSpan>,
-    /// Only this customer (exact name).
-    pub customer: Option<String>,
-    /// Only this subscription (exact id).
-    pub subscription: Option<String>,
-    /// Drop claims without a breach.
-    pub breached_only: bool,
-    /// Drop claims without a credit (what a billing run books).
-    pub credited_only: bool,
-    /// How much of each claim to work out.
-    pub detail: Detail,
-}
-
-/// The credits of one currency, added up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Total {
-    /// Currency.
-    pub currency: Currency,
-    /// Sum of credits.
-    pub credit: Decimal,
-}
-
-/// Claims with their totals and the inputs they came from.
-#[derive(Debug, Clone)]
-pub struct Claims {
-    /// Sorted by subscription id (bytes), then period start.
-    pub claims: Vec<Claim>,
-    /// One row per currency, sorted by code.
-    pub totals: Vec<Total>,
-    /// The input files with their SHA-256.
-    pub inputs: Vec<InputFile>,
-}
 
 /// What the CLI works out while the inputs are still being read (see `load`): the index of the
 /// windows of a single outages file, and where each subscription's contract and full scope

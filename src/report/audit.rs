@@ -7,7 +7,7 @@
 use super::json::{self, JsonClaim};
 use super::{minutes, money, percent, tool, uptime};
 use crate::claim::Claim;
-use crate::compute::{Claims, Total};
+use crate::claim::{Claims, Total};
 use crate::input::InputFile;
 use crate::money::Currency;
 use rust_decimal::Decimal;

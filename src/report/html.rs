@@ -4,7 +4,7 @@
 
 use super::{minutes, money, percent, tool, uptime};
 use crate::claim::Claim;
-use crate::compute::Claims;
+use crate::claim::Claims;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write;

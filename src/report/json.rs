@@ -3,7 +3,7 @@
 
 use super::{minutes, money, percent, tool, uptime};
 use crate::claim::Claim;
-use crate::compute::Claims;
+use crate::claim::Claims;
 use crate::input::InputFile;
 use serde::Serialize;
 use smol_str::SmolStr;

@@ -1,7 +1,7 @@
 //! A plain-text table for people at a terminal.
 
 use super::{minutes, money, percent, uptime};
-use crate::compute::Claims;
+use crate::claim::Claims;
 
 /// The claims as an aligned table with totals.
 pub fn render(claims: &Claims) -> String {

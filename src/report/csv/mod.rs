@@ -2,8 +2,8 @@
 //! `next_tier` flattened, `incidents` as a count (SPEC 5).
 
 use super::{push_minutes, push_money, push_percent, push_uptime, text};
+use crate::claim::Claims;
 use crate::claim::{Claim, NextTier};
-use crate::compute::Claims;
 use crate::money::Currency;
 use crate::period::PeriodId;
 use crate::time::Instant;
