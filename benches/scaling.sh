@@ -68,8 +68,11 @@ elif shape == "fixed":
     windows([(f"{y}-06-04T10:00:00Z", f"{y}-06-04T11:00:00Z", "r1") for y in range(1900, 1900 + n)])
 elif shape == "json-out":
     subs_csv([(f"s{i:03d}", f"C{i}", "c", "USD", "100.00", "r1") for i in range(64)])
-    windows([(f"2018-11-{1 + (i * 29) // n:02d}T{(i * 7) % 24:02d}:{i % 60:02d}:00Z",
-              f"2018-11-{1 + (i * 29) // n:02d}T{(i * 7) % 24:02d}:{i % 60:02d}:01Z", "r1") for i in range(n)])
+    # Windows of a minute, two minutes apart from the start of 2018: every one its own incident.
+    from datetime import datetime, timedelta, timezone
+    t0 = datetime(2018, 1, 1, tzinfo=timezone.utc)
+    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    windows([(iso(t0 + timedelta(minutes=2 * i)), iso(t0 + timedelta(minutes=2 * i + 1)), "r1") for i in range(n)])
 elif shape == "unknown":
     subs_csv([(f"s{i:06d}", f"C{i}", f"nope{i}", "USD", "100.00", "r1") for i in range(n)])
     windows([("2018-11-05T10:00:00Z", "2018-11-05T11:00:00Z", "r1")])
@@ -89,7 +92,7 @@ run() {
     json) subs=subs.json ;;
     windows) period=(--period 2018) ;;
     fixed) period=(--from 1900-01 --to 2199-12) ;;
-    json-out) format=(--format json) ;;
+    json-out) format=(--format json) period=(--period 2018) ;;
   esac
   local t0=$EPOCHREALTIME
   /usr/bin/time -f %M -o "$dir/rss" "$bin" claim --contracts "$dir/contracts" --subscriptions "$dir/$subs" \
@@ -103,7 +106,7 @@ run() {
 declare -A sizes=(
   [scopes]="50000 100000 200000" [yaml]="10000 20000" [json]="10000 20000"
   [windows]="100000 200000" [hours]="2000 4000 8000" [fixed]="150 300"
-  [json-out]="50000 100000" [unknown]="5000 10000"
+  [json-out]="25000 50000" [unknown]="5000 10000"
 )
 printf '| shape | n | wall | peak RSS |\n|---|---|---|---|\n'
 for shape in "${shapes[@]}"; do

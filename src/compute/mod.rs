@@ -265,10 +265,41 @@ impl<'a> Run<'a> {
         self.jobs.len()
     }
 
-    fn report(&self, chunks_done: usize, chunk: usize) {
+    fn report(&self, done: usize) {
         if let Some(report) = &self.progress {
-            report((chunks_done * chunk).min(self.jobs.len()), self.jobs.len());
+            report(done.min(self.jobs.len()), self.jobs.len());
         }
+    }
+
+    /// The jobs in chunks of up to `most` subscriptions, cut sooner where their claims list many
+    /// incidents: a chunk's claims are held (and, streamed, printed) whole, so a few
+    /// subscriptions with a year of dense windows each must not make one chunk of the whole
+    /// report.
+    fn chunks(&self, most: usize) -> Vec<&[Job<'a>]> {
+        /// About how many listed incidents a chunk holds at most.
+        const INCIDENTS: usize = 20_000;
+        let weight = |job: &Job<'_>| -> usize {
+            let shared: usize = self.scopes[job.scope as usize]
+                .periods
+                .iter()
+                .map(|p| p.measured.incidents.len())
+                .sum();
+            let own: u32 = job.own.iter().map(|(a, b)| b - a).sum();
+            1 + shared + own as usize
+        };
+        let mut chunks = Vec::new();
+        let (mut start, mut load) = (0, 0);
+        for (k, job) in self.jobs.iter().enumerate() {
+            load += weight(job);
+            if k + 1 - start == most || load >= INCIDENTS {
+                chunks.push(&self.jobs[start..=k]);
+                (start, load) = (k + 1, 0);
+            }
+        }
+        if start < self.jobs.len() {
+            chunks.push(&self.jobs[start..]);
+        }
+        chunks
     }
 
     /// The input files the claims depend on, with their SHA-256.

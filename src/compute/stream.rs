@@ -55,7 +55,7 @@ impl Run<'_> {
             .map_or(1, |n| n.get())
             .clamp(1, 16);
         let ahead = 4 * threads;
-        let chunks: Vec<&[Job<'_>]> = self.jobs.chunks(CHUNK).collect();
+        let chunks = self.chunks(CHUNK);
         let work = |jobs: &[Job<'_>], local: &Local, emit: &mut E| {
             let mut out = Totaled {
                 inner: emit,
@@ -80,7 +80,7 @@ impl Run<'_> {
                     *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
                 }
                 sink(t)?;
-                self.report(i + 1, CHUNK);
+                self.report(chunks[..=i].iter().map(|c| c.len()).sum());
             }
             return Ok(Self::totals(totals));
         }
@@ -129,7 +129,7 @@ impl Run<'_> {
                         failure = Some(e);
                     }
                     expected += 1;
-                    self.report(expected, CHUNK);
+                    self.report(chunks[..expected].iter().map(|c| c.len()).sum());
                     *written.0.lock().unwrap_or_else(|e| e.into_inner()) = expected;
                     written.1.notify_all();
                     if failure.is_some() {
