@@ -84,7 +84,11 @@ struct RawActive {
 
 /// Checks that `amount` is a fee or charge in `currency`: not negative, no finer than the minor unit.
 pub(crate) fn check_amount(text: &str, currency: Currency) -> Result<Decimal, String> {
-    let amount = parse_decimal(text)?;
+    check_amount_value(parse_decimal(text)?, currency)
+}
+
+/// As [`check_amount`], for an amount already a decimal (a subscription built in code).
+pub(crate) fn check_amount_value(amount: Decimal, currency: Currency) -> Result<Decimal, String> {
     if amount.is_sign_negative() && !amount.is_zero() {
         return Err(format!("expected an amount of 0 or more, found {amount}"));
     }

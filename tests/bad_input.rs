@@ -352,3 +352,39 @@ fn errors_in_a_crlf_file_name_their_own_lines() {
          2 problems found; nothing was written\n"
     );
 }
+
+#[test]
+fn subscriptions_built_in_code_are_checked_as_a_file_is() {
+    use slacredit::{compute, Currency, Inputs, Money, Selection, Subscription};
+    let usd = Currency::from_code("USD").unwrap();
+    let sub = |id: &str, amount: &str| {
+        Subscription::new(id, "C", "c", Money::new(amount.parse().unwrap(), usd))
+    };
+    let contract = slacredit::Contract::from_yaml(
+        "c.yaml",
+        "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n",
+    )
+    .unwrap();
+    let inputs = Inputs {
+        contracts: vec![contract],
+        // A negative fee, a fee finer than a cent, an id twice (three times).
+        subscriptions: vec![
+            sub("a", "-5"),
+            sub("b", "120000.005"),
+            sub("c", "1.00"),
+            sub("c", "2.00"),
+            sub("c", "3.00"),
+        ],
+        ..Inputs::default()
+    };
+    let e = compute(&inputs, &Selection::default())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "<memory>: subscriptions[0].fee: expected an amount of 0 or more, found -5\n\
+         <memory>: subscriptions[1].fee: 120000.005 has more decimals than USD's minor unit (2 digits)\n\
+         <memory>: subscriptions[3].id: duplicate subscription id \"c\" (first as subscriptions[2])\n\
+         <memory>: subscriptions[4].id: duplicate subscription id \"c\" (first as subscriptions[2])"
+    );
+}

@@ -202,6 +202,40 @@ fn resolve_part(
     }
 }
 
+/// Subscriptions built in code are held to what the loader holds a file's to (the same
+/// messages, with the item instead of file and line): amounts not negative, not absurd, no finer
+/// than the currency's minor unit, and ids unique. A file's subscriptions were checked as read.
+fn built_in_code(subscriptions: &[Subscription], problems: &mut Problems) {
+    let at = |k: usize, field: &str, message: String| {
+        Problem::new("<memory>", message).field(format!("subscriptions[{k}].{field}"))
+    };
+    for (k, s) in subscriptions.iter().enumerate() {
+        if let Err(e) = crate::subscription::check_amount_value(s.fee.amount, s.fee.currency) {
+            problems.push(at(k, "fee", e));
+        }
+    }
+    let mut order: Vec<usize> = (0..subscriptions.len()).collect();
+    order.sort_by(|&a, &b| {
+        subscriptions[a]
+            .id
+            .cmp(&subscriptions[b].id)
+            .then(a.cmp(&b))
+    });
+    let mut first = order.first().copied().unwrap_or(0);
+    for pair in order.windows(2) {
+        let (before, k) = (pair[0], pair[1]);
+        if subscriptions[before].id != subscriptions[k].id {
+            first = k;
+        } else {
+            let message = format!(
+                "duplicate subscription id {:?} (first as subscriptions[{first}])",
+                &*subscriptions[k].id
+            );
+            problems.push(at(k, "id", message));
+        }
+    }
+}
+
 /// Each subscription's contract and full scope (`early` when already worked out), with the
 /// charges checked against them; or every problem found. `for_run` as for
 /// [`resolve_subscriptions`].
@@ -223,6 +257,9 @@ pub(super) fn resolve(
         Ok(r) => (Some(r), Problems::new()),
         Err(p) => (None, p),
     };
+    if inputs.subscriptions_file.is_none() {
+        built_in_code(&inputs.subscriptions, &mut problems);
+    }
     let contracts: FxHashMap<&str, &Contract> =
         inputs.contracts.iter().map(|c| (c.id(), c)).collect();
     let by_id: FxHashMap<&str, &Subscription> = if inputs.charges.rows().is_empty() {
