@@ -6,9 +6,9 @@
 use crate::claim::{CreditSteps, Detail, NextTier};
 use crate::contract::{Contract, CreditModel, Deadline, Tier, UnitCount};
 use crate::engine::Measured;
-use crate::money::Currency;
+use crate::money::{Currency, Money};
 use crate::period::Period;
-use crate::time::local_date;
+use crate::time::{local_date, Instant};
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -314,6 +314,83 @@ pub struct Priced {
     pub capped: bool,
     /// The arithmetic.
     pub steps: CreditSteps,
+}
+
+/// The basis of a period: its `charge` where the charges file has one, else the fee pro-rated
+/// to the part of the period in which the subscription is `active` (by elapsed time) and
+/// rounded to the minor unit with the contract's rounding (SPEC 2.2, 3.6).
+pub fn basis(
+    contract: &Contract,
+    fee: Money,
+    active: (Instant, Instant),
+    period: &Period,
+    charge: Option<Money>,
+) -> Basis {
+    if let Some(charge) = charge {
+        return Basis {
+            amount: charge.amount,
+            full: charge.amount,
+        };
+    }
+    let whole = period.end.since(period.start).0;
+    let (a, b) = (period.start.max(active.0), period.end.min(active.1));
+    let part = if a < b { b.since(a).0 } else { 0 };
+    let amount = if part >= whole {
+        fee.amount
+    } else {
+        fee.amount * Decimal::from(part) / Decimal::from(whole)
+    };
+    Basis {
+        amount: fee.currency.round(amount, contract.credits().rounding),
+        full: fee.amount,
+    }
+}
+
+/// The annual cap of one calendar year as its periods are priced in order (SPEC 3.6): it
+/// limits the running total of the credits issued, a period getting at most what is left.
+#[derive(Debug, Clone, Copy)]
+pub struct AnnualCap {
+    year: i32,
+    /// The cap's amount for the year, rounded down to the minor unit.
+    limit: Decimal,
+    issued: Decimal,
+}
+
+impl AnnualCap {
+    /// The cap of `year` under `terms`, for the bases of the year's periods (a percent cap is of
+    /// their sum).
+    pub fn new(
+        terms: crate::contract::Cap,
+        year: i32,
+        bases: &[Basis],
+        currency: Currency,
+    ) -> AnnualCap {
+        let annual_basis: Decimal = bases.iter().map(|b| b.amount).sum();
+        let limit = terms
+            .limit(annual_basis)
+            .map_or(Decimal::MAX, |l| currency.round_down(l));
+        AnnualCap {
+            year,
+            limit,
+            issued: Decimal::ZERO,
+        }
+    }
+
+    /// The calendar year it caps.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// Limits `priced` (the next period of the year) to what is left, and counts it issued.
+    pub fn apply(&mut self, priced: &mut Priced, currency: Currency) {
+        let remaining = (self.limit - self.issued).max(Decimal::ZERO);
+        priced.steps.annual_cap_remaining = Some(remaining);
+        if priced.credit > remaining {
+            priced.credit = currency.round_down(remaining);
+            priced.capped = true;
+        }
+        self.issued += priced.credit;
+    }
 }
 
 /// Prices an assessment for one basis: model amount, period cap, minimum, rounding.

@@ -3,12 +3,11 @@
 
 use super::parts::{Emit, Parts};
 use super::{Job, Run};
-use crate::calculator::{self, Basis};
+use crate::calculator;
 use crate::claim::ClaimIncident;
 use crate::contract::{Contract, CreditModel};
 use crate::engine::{self, Incidents};
 use crate::period::{Period, PeriodId};
-use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
 use crate::timeline::Span;
 use crate::window::Window;
@@ -121,7 +120,7 @@ impl Run<'_> {
                 .map(|(k, s)| (s.period, Some((k, s)))),
         );
         let currency = sub.fee.currency;
-        let mut year: Option<(i32, Decimal, Decimal)> = None; // (year, limit, issued)
+        let mut year: Option<calculator::AnnualCap> = None;
         for (period, shared) in periods {
             if !in_active(&period) {
                 continue;
@@ -176,33 +175,26 @@ impl Run<'_> {
             if self.credited_only && assessment.owes_nothing() {
                 continue;
             }
-            let b = basis(contract, sub, active, &period, &self.inputs.charges);
-            let priced = calculator::price(contract, &assessment, b, currency);
-            let mut credit = priced.credit;
-            let mut capped = priced.capped;
-            let mut steps = priced.steps;
-            if let Some(cap) = credits.annual_cap {
+            let charges = &self.inputs.charges;
+            let basis_of = |p: &Period| {
+                calculator::basis(contract, sub.fee, active, p, charges.get(&sub.id, p.id))
+            };
+            let b = basis_of(&period);
+            let mut priced = calculator::price(contract, &assessment, b, currency);
+            if let Some(terms) = credits.annual_cap {
                 let y = period.id.year();
-                if year.is_none_or(|(current, _, _)| current != y) {
-                    let annual_basis: Decimal = year_periods(contract, y)
+                if year.as_ref().is_none_or(|cap| cap.year() != y) {
+                    let bases = year_periods(contract, y)
                         .iter()
-                        .map(|p| basis(contract, sub, active, p, &self.inputs.charges).amount)
-                        .sum();
-                    let limit = cap
-                        .limit(annual_basis)
-                        .map_or(Decimal::MAX, |l| currency.round_down(l));
-                    year = Some((y, limit, Decimal::ZERO));
+                        .map(basis_of)
+                        .collect::<Vec<_>>();
+                    year = Some(calculator::AnnualCap::new(terms, y, &bases, currency));
                 }
-                if let Some((_, limit, issued)) = year.as_mut() {
-                    let remaining = (*limit - *issued).max(Decimal::ZERO);
-                    steps.annual_cap_remaining = Some(remaining);
-                    if credit > remaining {
-                        credit = currency.round_down(remaining);
-                        capped = true;
-                    }
-                    *issued += credit;
+                if let Some(cap) = year.as_mut() {
+                    cap.apply(&mut priced, currency);
                 }
             }
+            let (credit, capped, steps) = (priced.credit, priced.capped, priced.steps);
             if !wanted
                 || (self.breached_only && !assessment.breached)
                 || (self.credited_only && credit.is_zero())
@@ -293,35 +285,4 @@ fn year_periods(contract: &Contract, year: i32) -> Vec<Period> {
         p = p.next();
     }
     out
-}
-
-/// The basis of a period: its charges, else the fee pro-rated to the active part of the period
-/// (by elapsed time) and rounded to the minor unit (SPEC 2.2, 3.6).
-fn basis(
-    contract: &Contract,
-    sub: &Subscription,
-    active: (Instant, Instant),
-    period: &Period,
-    charges: &Charges,
-) -> Basis {
-    if let Some(charge) = charges.get(&sub.id, period.id) {
-        return Basis {
-            amount: charge.amount,
-            full: charge.amount,
-        };
-    }
-    let fee = sub.fee.amount;
-    let whole = period.end.since(period.start).0;
-    let (a, b) = (period.start.max(active.0), period.end.min(active.1));
-    let part = if a < b { b.since(a).0 } else { 0 };
-    let amount = if part >= whole {
-        fee
-    } else {
-        fee * Decimal::from(part) / Decimal::from(whole)
-    };
-    let rounded = sub.fee.currency.round(amount, contract.credits().rounding);
-    Basis {
-        amount: rounded,
-        full: fee,
-    }
 }
