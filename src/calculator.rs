@@ -316,6 +316,26 @@ pub struct Priced {
     pub steps: CreditSteps,
 }
 
+/// How many of a period's incidents a `fixed` credit pays for (SPEC 3.6): those at least
+/// `min_incident` long as a whole, with downtime counted in the period, and not
+/// `counted_before` (an incident is paid once, in the first period in which it counts). Zero
+/// for the other models.
+pub fn fixed_incidents(
+    contract: &Contract,
+    measured: &Measured,
+    counted_before: impl Fn(&crate::incident::ClaimIncident) -> bool,
+) -> usize {
+    let CreditModel::Fixed { min_incident, .. } = &contract.credits().model else {
+        return 0;
+    };
+    measured
+        .incidents
+        .iter()
+        .filter(|i| i.end.since(i.start) >= *min_incident && i.downtime_seconds > Decimal::ZERO)
+        .filter(|i| !counted_before(i))
+        .count()
+}
+
 /// The basis of a period: its `charge` where the charges file has one, else the fee pro-rated
 /// to the part of the period in which the subscription is `active` (by elapsed time) and
 /// rounded to the minor unit with the contract's rounding (SPEC 2.2, 3.6).

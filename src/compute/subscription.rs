@@ -11,7 +11,6 @@ use crate::period::{Period, PeriodId};
 use crate::time::Instant;
 use crate::timeline::Span;
 use crate::window::Window;
-use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -143,26 +142,9 @@ impl Run<'_> {
                 None => {
                     let m =
                         engine::measure_incidents(contract, active, incidents, excluded, &period);
-                    let fixed_incidents = match &credits.model {
-                        CreditModel::Fixed { min_incident, .. } => m
-                            .incidents
-                            .iter()
-                            .filter(|i| {
-                                i.end.since(i.start) >= *min_incident
-                                    && i.downtime_seconds > Decimal::ZERO
-                            })
-                            .filter(|i| {
-                                !engine::counted_before(
-                                    contract,
-                                    active,
-                                    i,
-                                    incidents,
-                                    period.start,
-                                )
-                            })
-                            .count(),
-                        _ => 0,
-                    };
+                    let fixed_incidents = calculator::fixed_incidents(contract, &m, |i| {
+                        engine::counted_before(contract, active, i, incidents, period.start)
+                    });
                     let a = calculator::assess(contract, &m, &period, fixed_incidents, self.detail);
                     (Cow::Owned(m), Cow::Owned(a))
                 }
