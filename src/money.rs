@@ -271,72 +271,13 @@ impl fmt::Display for Currency {
     }
 }
 
-/// `d` rounded to `dp` decimals with `strategy`, its scale set to `dp`: what
-/// `round_dp_with_strategy` and `rescale` give, computed on the mantissa with 64-bit divisors for
-/// the non-negative values every credit, minute and percent is (a billing run rounds millions).
+/// `d` rounded to `dp` decimals with `strategy`, its scale set to `dp` (`"12000.00"`, not
+/// `"12000"`), by rust_decimal's own rounding. (A hand-written one-division rounding measured
+/// 3.6 % faster on a provider's year, within the 5 % that keeps a crate's code.)
 pub(crate) fn round_to(d: Decimal, dp: u32, strategy: RoundingStrategy) -> Decimal {
-    let fallback = |d: Decimal| {
-        let mut r = d.round_dp_with_strategy(dp, strategy);
-        r.rescale(dp);
-        r
-    };
-    let scale = d.scale();
-    if scale == dp {
-        // Fees and charges come with their minor unit's digits already.
-        return d;
-    }
-    if scale < dp {
-        // Nothing to round: only the scale grows.
-        let mut r = d;
-        r.rescale(dp);
-        return r;
-    }
-    let Ok(m) = u128::try_from(d.mantissa()) else {
-        return fallback(d);
-    };
-    if d.is_sign_negative() {
-        return fallback(d);
-    }
-    // scale <= 28, so the divisor fits; credits and minutes fit in 64 bits, where division is
-    // one instruction.
-    let k = (scale - dp) as usize;
-    let p = POWERS_OF_TEN[k];
-    let (q, r) = match u64::try_from(m) {
-        Ok(m) if k < 20 => {
-            let p = p as u64;
-            (u128::from(m / p), u128::from(m % p))
-        }
-        // An exact percent has 28 digits: one division by 10^19 leaves a quotient of 64 bits
-        // (the mantissa has 96), which the rest is divided in.
-        _ if k > 19 => {
-            let low = POWERS_OF_TEN[19];
-            let q1 = m / low;
-            let r1 = m - q1 * low;
-            match u64::try_from(q1) {
-                Ok(q1) => {
-                    let high = POWERS_OF_TEN[k - 19] as u64;
-                    let q = q1 / high;
-                    (u128::from(q), u128::from(q1 - q * high) * low + r1)
-                }
-                Err(_) => (m / p, m % p),
-            }
-        }
-        _ => (m / p, m % p),
-    };
-    let half = p / 2;
-    let up = match strategy {
-        RoundingStrategy::MidpointNearestEven => r > half || (r == half && q % 2 == 1),
-        RoundingStrategy::MidpointAwayFromZero => r >= half,
-        RoundingStrategy::MidpointTowardZero => r > half,
-        RoundingStrategy::ToZero | RoundingStrategy::ToNegativeInfinity => false,
-        RoundingStrategy::AwayFromZero | RoundingStrategy::ToPositiveInfinity => r != 0,
-        _ => return fallback(d),
-    };
-    let q = q + u128::from(up);
-    match i128::try_from(q) {
-        Ok(q) => Decimal::try_from_i128_with_scale(q, dp).unwrap_or_else(|_| fallback(d)),
-        Err(_) => fallback(d),
-    }
+    let mut r = d.round_dp_with_strategy(dp, strategy);
+    r.rescale(dp);
+    r
 }
 
 /// 10^0 to 10^28: every divisor a decimal's scale calls for.
@@ -511,34 +452,6 @@ mod tests {
                     prop_assert!(!plain || digits > 18, "{} was left to rust_decimal", text);
                 }
             }
-        }
-    }
-
-    proptest! {
-        /// The one-division rounding agrees with rust_decimal's, digit for digit and in scale.
-        #[test]
-        fn round_to_is_rust_decimals_rounding(
-            mantissa in prop_oneof![0i128..1_000_000, 0i128..=79_228_162_514_264_337_593_543_950_335],
-            scale in 0u32..=28,
-            dp in 0u32..=8,
-            negative in proptest::bool::weighted(0.1),
-            k in 0usize..7,
-        ) {
-            let strategy = [
-                RoundingStrategy::MidpointNearestEven,
-                RoundingStrategy::MidpointAwayFromZero,
-                RoundingStrategy::MidpointTowardZero,
-                RoundingStrategy::ToZero,
-                RoundingStrategy::AwayFromZero,
-                RoundingStrategy::ToNegativeInfinity,
-                RoundingStrategy::ToPositiveInfinity,
-            ][k];
-            let d = Decimal::from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale);
-            let mut expected = d.round_dp_with_strategy(dp, strategy);
-            expected.rescale(dp);
-            let got = round_to(d, dp, strategy);
-            prop_assert_eq!(got, expected);
-            prop_assert_eq!(got.to_string(), expected.to_string());
         }
     }
 
