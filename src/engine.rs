@@ -3,6 +3,7 @@
 //! once per subscription; each period then only clips and counts.
 
 use crate::contract::{Contract, Counting, ExcludedTime, PartialImpact};
+use crate::error::InvalidValue;
 use crate::incident::{ClaimIncident, Detail, Labels};
 use crate::period::{midnight, Period};
 use crate::scope::Scope;
@@ -28,22 +29,26 @@ pub fn applies(window: &Window, scope: &Scope, id: &str, customer: &str) -> bool
 ///
 /// # Errors
 /// The label set to different values by both.
-pub fn full_scope(contract: &Contract, sub: &Subscription) -> Result<Scope, String> {
-    let mut scope = contract.applies_to().clone();
-    for (k, v) in sub.scope.iter() {
-        match scope.get(k) {
-            Some(existing) if existing != v => {
-                return Err(format!(
+pub fn full_scope(contract: &Contract, sub: &Subscription) -> Result<Scope, InvalidValue> {
+    // The messages are made as text, then typed for the caller to match.
+    let inner = || -> Result<Scope, String> {
+        let mut scope = contract.applies_to().clone();
+        for (k, v) in sub.scope.iter() {
+            match scope.get(k) {
+                Some(existing) if existing != v => {
+                    return Err(format!(
                     "scope label {k:?} is {v:?} here but {existing:?} in contract {}'s applies_to",
                     contract.id()
                 ))
-            }
-            _ => {
-                scope.insert(k.to_owned(), v.to_owned());
+                }
+                _ => {
+                    scope.insert(k.to_owned(), v.to_owned());
+                }
             }
         }
-    }
-    Ok(Scope::from(scope))
+        Ok(Scope::from(scope))
+    };
+    inner().map_err(InvalidValue)
 }
 
 /// A merged incident after exclusions and minimum duration.

@@ -122,6 +122,25 @@ impl fmt::Display for Problems {
     }
 }
 
+/// A single value that is not what was expected (a time, a period, a duration, an amount, a
+/// currency code, a window's bounds), with a message saying what was expected and what was
+/// found. Loaders turn it into a located [`Problem`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidValue(pub String);
+
+impl From<InvalidValue> for String {
+    fn from(e: InvalidValue) -> String {
+        e.0
+    }
+}
+
+impl From<String> for InvalidValue {
+    fn from(message: String) -> InvalidValue {
+        InvalidValue(message)
+    }
+}
+
 /// Anything that stops slacredit from producing claims.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -89,7 +89,7 @@ pub use chrono_tz::Tz;
 pub use claim::{Claim, ClaimIncident, Detail, Labels, NextTier};
 pub use compute::{compute, validate, Claims, Inputs, Run, Selection, Total};
 pub use contract::Contract;
-pub use error::{Error, Problem, Problems};
+pub use error::{Error, InvalidValue, Problem, Problems};
 pub use input::{check_lines, InputFile};
 pub use money::{Currency, Money, Rounding};
 pub use period::{Period, PeriodId, PeriodKind, PeriodSpan};

@@ -3,6 +3,7 @@
 //! Amounts are [`Decimal`] throughout; there is no conversion from a binary float anywhere. A
 //! [`Money`] knows its currency, so adding two currencies is an error rather than a wrong total.
 
+use crate::error::InvalidValue;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 use std::str::FromStr;
@@ -222,20 +223,24 @@ impl Currency {
     /// assert_eq!(Currency::from_code("KRW").unwrap().minor_units(), 0);
     /// assert!(Currency::from_code("UDS").is_err());
     /// ```
-    pub fn from_code(code: &str) -> Result<Currency, String> {
-        if code.len() != 3 {
-            return Err(format!(
-                "expected an ISO 4217 currency code such as USD or KRW, found {code:?}"
-            ));
-        }
-        let wanted = code.bytes().fold(0u32, |k, b| k << 8 | u32::from(b));
-        ISO_4217_KEYS
-            .binary_search(&wanted)
-            .ok()
-            .map(|row| Currency { row: row as u8 })
-            .ok_or_else(|| {
-                format!("expected an ISO 4217 currency code such as USD or KRW, found {code:?}")
-            })
+    pub fn from_code(code: &str) -> Result<Currency, InvalidValue> {
+        // The messages are made as text, then typed for the caller to match.
+        let inner = || -> Result<Currency, String> {
+            if code.len() != 3 {
+                return Err(format!(
+                    "expected an ISO 4217 currency code such as USD or KRW, found {code:?}"
+                ));
+            }
+            let wanted = code.bytes().fold(0u32, |k, b| k << 8 | u32::from(b));
+            ISO_4217_KEYS
+                .binary_search(&wanted)
+                .ok()
+                .map(|row| Currency { row: row as u8 })
+                .ok_or_else(|| {
+                    format!("expected an ISO 4217 currency code such as USD or KRW, found {code:?}")
+                })
+        };
+        inner().map_err(InvalidValue)
     }
 
     /// The three-letter code.
@@ -379,22 +384,26 @@ pub fn max_amount() -> Decimal {
 ///
 /// # Errors
 /// A message saying what was expected.
-pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
-    let t = crate::input::trim(text);
-    if let Some(d) = plain_decimal(t) {
-        return Ok(d);
-    }
-    let ok = !t.is_empty()
-        && t.bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
-        && t.bytes().filter(|b| *b == b'.').count() <= 1;
-    if !ok {
-        return Err(format!(
-            "expected a decimal number such as 99.99, found {text:?}"
-        ));
-    }
-    Decimal::from_str_exact(t)
-        .map_err(|_| format!("expected a decimal number of at most 28 digits, found {text:?}"))
+pub fn parse_decimal(text: &str) -> Result<Decimal, InvalidValue> {
+    // The messages are made as text, then typed for the caller to match.
+    let inner = || -> Result<Decimal, String> {
+        let t = crate::input::trim(text);
+        if let Some(d) = plain_decimal(t) {
+            return Ok(d);
+        }
+        let ok = !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
+            && t.bytes().filter(|b| *b == b'.').count() <= 1;
+        if !ok {
+            return Err(format!(
+                "expected a decimal number such as 99.99, found {text:?}"
+            ));
+        }
+        Decimal::from_str_exact(t)
+            .map_err(|_| format!("expected a decimal number of at most 28 digits, found {text:?}"))
+    };
+    inner().map_err(InvalidValue)
 }
 
 /// Digits with at most one point inside them and at most 18 digits in all, as nearly every fee

@@ -4,6 +4,7 @@
 //! period's first day), so its length is real elapsed time: November 2018 in America/Los_Angeles
 //! is 43,260 minutes because the clocks went back on the 4th.
 
+use crate::error::InvalidValue;
 use crate::time::{local_instant, Instant};
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use chrono_tz::Tz;
@@ -123,43 +124,47 @@ impl PeriodId {
     ///
     /// # Errors
     /// A message saying what was expected, e.g. for `2018-13`.
-    pub fn parse(text: &str) -> Result<PeriodId, String> {
-        let expected =
-            || format!("expected a period such as 2018-11, 2018-Q4 or 2018, found {text:?}");
-        let (year, rest) = match text.split_once('-') {
-            Some((y, r)) => (y, Some(r)),
-            None => (text, None),
-        };
-        if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(expected());
-        }
-        let year: i32 = year.parse().map_err(|_| expected())?;
-        let (first_month, kind) = match rest {
-            None => (0, PeriodKind::Year),
-            Some(q) if q.starts_with('Q') => match q {
-                "Q1" => (0, PeriodKind::Quarter),
-                "Q2" => (3, PeriodKind::Quarter),
-                "Q3" => (6, PeriodKind::Quarter),
-                "Q4" => (9, PeriodKind::Quarter),
-                _ => return Err(expected()),
-            },
-            Some(m) => {
-                let month: u32 = if m.len() == 2 {
-                    m.parse().map_err(|_| expected())?
-                } else {
-                    0
-                };
-                if !(1..=12).contains(&month) {
-                    return Err(expected());
-                }
-                (month - 1, PeriodKind::Month)
+    pub fn parse(text: &str) -> Result<PeriodId, InvalidValue> {
+        // The messages are made as text, then typed for the caller to match.
+        let inner = || -> Result<PeriodId, String> {
+            let expected =
+                || format!("expected a period such as 2018-11, 2018-Q4 or 2018, found {text:?}");
+            let (year, rest) = match text.split_once('-') {
+                Some((y, r)) => (y, Some(r)),
+                None => (text, None),
+            };
+            if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(expected());
             }
+            let year: i32 = year.parse().map_err(|_| expected())?;
+            let (first_month, kind) = match rest {
+                None => (0, PeriodKind::Year),
+                Some(q) if q.starts_with('Q') => match q {
+                    "Q1" => (0, PeriodKind::Quarter),
+                    "Q2" => (3, PeriodKind::Quarter),
+                    "Q3" => (6, PeriodKind::Quarter),
+                    "Q4" => (9, PeriodKind::Quarter),
+                    _ => return Err(expected()),
+                },
+                Some(m) => {
+                    let month: u32 = if m.len() == 2 {
+                        m.parse().map_err(|_| expected())?
+                    } else {
+                        0
+                    };
+                    if !(1..=12).contains(&month) {
+                        return Err(expected());
+                    }
+                    (month - 1, PeriodKind::Month)
+                }
+            };
+            Ok(PeriodId {
+                year,
+                first_month,
+                kind,
+            })
         };
-        Ok(PeriodId {
-            year,
-            first_month,
-            kind,
-        })
+        inner().map_err(InvalidValue)
     }
 }
 
@@ -245,15 +250,19 @@ impl PeriodSpan {
     ///
     /// # Errors
     /// When `to` ends before `from` starts.
-    pub fn new(from: PeriodId, to: PeriodId) -> Result<PeriodSpan, String> {
-        let span = PeriodSpan {
-            first: from.first_day(),
-            last: to.last_day(),
+    pub fn new(from: PeriodId, to: PeriodId) -> Result<PeriodSpan, InvalidValue> {
+        // The messages are made as text, then typed for the caller to match.
+        let inner = || -> Result<PeriodSpan, String> {
+            let span = PeriodSpan {
+                first: from.first_day(),
+                last: to.last_day(),
+            };
+            if span.last < span.first {
+                return Err(format!("--to {to} is before --from {from}"));
+            }
+            Ok(span)
         };
-        if span.last < span.first {
-            return Err(format!("--to {to} is before --from {from}"));
-        }
-        Ok(span)
+        inner().map_err(InvalidValue)
     }
 
     /// The periods of `kind` overlapping the span, in order.

@@ -157,7 +157,7 @@ fn build(
         }
     }
     let currency = Currency::from_code(trim(f.currency))
-        .map_err(|e| fail("currency", e))
+        .map_err(|e| fail("currency", e.into()))
         .ok();
     let amount = currency.and_then(|c| check_amount(f.amount, c).map_err(|e| fail("fee", e)).ok());
     let mut date = |field: &str, v: Option<&str>| match non_empty(v) {
@@ -543,10 +543,10 @@ pub fn parse_amounts_csv(file: &str, text: &str) -> Result<Vec<AmountRow>, Error
                     fail("subscription", "expected a subscription id".to_owned());
                 }
                 let period = PeriodId::parse(get("period"))
-                    .map_err(|e| fail("period", e))
+                    .map_err(|e| fail("period", e.into()))
                     .ok();
                 let currency = Currency::from_code(get("currency"))
-                    .map_err(|e| fail("currency", e))
+                    .map_err(|e| fail("currency", e.into()))
                     .ok();
                 let amount = currency.and_then(|c| {
                     check_amount(get("amount"), c)

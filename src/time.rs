@@ -5,6 +5,7 @@
 //! ([`local_instant`]). Durations are whole seconds ([`Seconds`]) and become minutes only where a
 //! contract's counting rule says how.
 
+use crate::error::InvalidValue;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use std::fmt;
@@ -55,26 +56,28 @@ impl Instant {
     /// let b = Instant::parse("2018-11-21T23:19:00Z", None).unwrap();
     /// assert_eq!(a, b);
     /// ```
-    pub fn parse(text: &str, input_zone: Option<Tz>) -> Result<Instant, String> {
-        let text = crate::input::trim(text);
-        let instant = if let Some(t) = fast_rfc3339(text) {
-            t
-        } else if let Some(e) = second_sixty(text) {
-            return Err(e);
-        } else if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-            t.timestamp()
-        } else {
-            let naive = parse_naive(text).ok_or_else(|| {
-                format!(
+    pub fn parse(text: &str, input_zone: Option<Tz>) -> Result<Instant, InvalidValue> {
+        // The messages are made as text, then typed for the caller to match.
+        let inner = || -> Result<Instant, String> {
+            let text = crate::input::trim(text);
+            let instant = if let Some(t) = fast_rfc3339(text) {
+                t
+            } else if let Some(e) = second_sixty(text) {
+                return Err(e);
+            } else if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+                t.timestamp()
+            } else {
+                let naive = parse_naive(text).ok_or_else(|| {
+                    format!(
                     "expected an RFC 3339 time such as 2018-11-22T08:19:00+09:00, found {text:?}"
                 )
-            })?;
-            let Some(zone) = input_zone else {
-                return Err(format!(
+                })?;
+                let Some(zone) = input_zone else {
+                    return Err(format!(
                     "time {text:?} has no UTC offset; add one (Z, +09:00) or pass --input-timezone"
                 ));
-            };
-            match zone.from_local_datetime(&naive) {
+                };
+                match zone.from_local_datetime(&naive) {
                 LocalResult::Single(t) => t.timestamp(),
                 LocalResult::Ambiguous(a, b) => {
                     return Err(format!(
@@ -90,10 +93,12 @@ impl Instant {
                     ))
                 }
             }
+            };
+            let instant = Instant(instant);
+            instant.check_range()?;
+            Ok(instant)
         };
-        let instant = Instant(instant);
-        instant.check_range()?;
-        Ok(instant)
+        inner().map_err(InvalidValue)
     }
 
     /// The instant `seconds` after the Unix epoch, within the years every input is held to.
@@ -280,45 +285,49 @@ impl Seconds {
     /// assert_eq!(Seconds::parse("1h30m"), Ok(Seconds(5400)));
     /// assert!(Seconds::parse("0").is_err());
     /// ```
-    pub fn parse(text: &str) -> Result<Seconds, String> {
-        let expected = || {
-            format!(
+    pub fn parse(text: &str) -> Result<Seconds, InvalidValue> {
+        // The messages are made as text, then typed for the caller to match.
+        let inner = || -> Result<Seconds, String> {
+            let expected = || {
+                format!(
                 "expected a duration with units such as 90s, 30m, 2h, 5d or 1h30m, found {text:?}"
             )
-        };
-        let mut total: i64 = 0;
-        let mut number: Option<i64> = None;
-        let mut last_unit_rank = usize::MAX;
-        for c in text.trim().chars() {
-            if let Some(d) = c.to_digit(10) {
-                let n = number
-                    .unwrap_or(0)
-                    .checked_mul(10)
-                    .and_then(|n| n.checked_add(i64::from(d)));
-                number = Some(n.filter(|n| *n <= 1_000_000_000).ok_or_else(expected)?);
-                continue;
-            }
-            let (rank, unit) = match c {
-                'd' => (0, 86_400),
-                'h' => (1, 3_600),
-                'm' => (2, 60),
-                's' => (3, 1),
-                _ => return Err(expected()),
             };
-            let n = number.take().ok_or_else(expected)?;
-            if last_unit_rank != usize::MAX && rank <= last_unit_rank {
+            let mut total: i64 = 0;
+            let mut number: Option<i64> = None;
+            let mut last_unit_rank = usize::MAX;
+            for c in text.trim().chars() {
+                if let Some(d) = c.to_digit(10) {
+                    let n = number
+                        .unwrap_or(0)
+                        .checked_mul(10)
+                        .and_then(|n| n.checked_add(i64::from(d)));
+                    number = Some(n.filter(|n| *n <= 1_000_000_000).ok_or_else(expected)?);
+                    continue;
+                }
+                let (rank, unit) = match c {
+                    'd' => (0, 86_400),
+                    'h' => (1, 3_600),
+                    'm' => (2, 60),
+                    's' => (3, 1),
+                    _ => return Err(expected()),
+                };
+                let n = number.take().ok_or_else(expected)?;
+                if last_unit_rank != usize::MAX && rank <= last_unit_rank {
+                    return Err(expected());
+                }
+                last_unit_rank = rank;
+                total = n
+                    .checked_mul(unit)
+                    .and_then(|x| total.checked_add(x))
+                    .ok_or_else(expected)?;
+            }
+            if number.is_some() || last_unit_rank == usize::MAX {
                 return Err(expected());
             }
-            last_unit_rank = rank;
-            total = n
-                .checked_mul(unit)
-                .and_then(|x| total.checked_add(x))
-                .ok_or_else(expected)?;
-        }
-        if number.is_some() || last_unit_rank == usize::MAX {
-            return Err(expected());
-        }
-        Ok(Seconds(total))
+            Ok(Seconds(total))
+        };
+        inner().map_err(InvalidValue)
     }
 
     /// The span in minutes, exactly.

@@ -1,6 +1,6 @@
 //! Measured outage windows (SPEC 2.3): what was down, when, how badly, and who said so.
 
-use crate::error::{Error, Problem, Problems};
+use crate::error::{Error, InvalidValue, Problem, Problems};
 use crate::input::{
     csv_header, each_record, non_empty, small_str, split_columns, trim, Format, Text,
 };
@@ -56,9 +56,11 @@ impl Window {
     /// assert!(Window::new(t("2018-11-21T23:19:00Z"), t("2018-11-22T00:43:00Z")).is_ok());
     /// assert!(Window::new(t("2018-11-22T00:43:00Z"), t("2018-11-21T23:19:00Z")).is_err());
     /// ```
-    pub fn new(start: Instant, end: Instant) -> Result<Window, String> {
+    pub fn new(start: Instant, end: Instant) -> Result<Window, InvalidValue> {
         if end <= start {
-            return Err(format!("expected end ({end}) after start ({start})"));
+            return Err(InvalidValue(format!(
+                "expected end ({end}) after start ({start})"
+            )));
         }
         Ok(Window {
             start,
@@ -74,16 +76,16 @@ impl Window {
     ///
     /// # Errors
     /// A message when out of range.
-    pub fn with_impact(self, impact: Decimal) -> Result<Window, String> {
+    pub fn with_impact(self, impact: Decimal) -> Result<Window, InvalidValue> {
         if impact <= Decimal::ZERO || impact > Decimal::ONE {
-            return Err(format!(
+            return Err(InvalidValue(format!(
                 "expected an impact greater than 0 and at most 1, found {impact}"
-            ));
+            )));
         }
         if impact.normalize().scale() > 6 {
-            return Err(format!(
+            return Err(InvalidValue(format!(
                 "expected an impact with at most 6 decimals, found {impact}"
-            ));
+            )));
         }
         Ok(self.with_rare(|r| r.impact = impact))
     }
@@ -233,24 +235,27 @@ fn build<'a>(
             None => Some(None),
             Some(t) => Instant::parse(t, zone)
                 .map(Some)
-                .map_err(|e| fail(k, e))
+                .map_err(|e| fail(k, e.into()))
                 .ok(),
         }
     };
     let start = time("start", start, true, fail).flatten();
     let end = time("end", end, true, fail).flatten();
     let announced_at = time("announced_at", announced_at, false, fail);
-    let impact = impact.map(|t| parse_decimal(t).map_err(|e| fail("impact", e)).ok());
+    let impact = impact.map(|t| parse_decimal(t).map_err(|e| fail("impact", e.into())).ok());
     let mut w = match Window::new(start?, end?) {
         Ok(w) => w,
         Err(e) => {
-            fail("end", e);
+            fail("end", e.into());
             return None;
         }
     };
     // Without an impact a window is fully down, as `Window::new` made it.
     if let Some(impact) = impact {
-        w = w.with_impact(impact?).map_err(|e| fail("impact", e)).ok()?;
+        w = w
+            .with_impact(impact?)
+            .map_err(|e| fail("impact", e.into()))
+            .ok()?;
     }
     let (announced_at, cause) = (announced_at?, cause.map(|c| shared.word(c)));
     let source = source.map(|s| shared.word(s));

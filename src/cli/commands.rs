@@ -173,7 +173,7 @@ fn with_bar(run: Run<'_>) -> Run<'_> {
 fn year_span(year: i32) -> Result<PeriodSpan, Failure> {
     let p = PeriodId::parse(&format!("{year:04}"))
         .map_err(|e| Failure::Usage(format!("--year: {e}")))?;
-    PeriodSpan::new(p, p).map_err(Failure::Usage)
+    PeriodSpan::new(p, p).map_err(|e| Failure::Usage(e.into()))
 }
 
 /// Streams JSON: `header`, then the array elements `rows` renders chunk by chunk (with totals per
@@ -248,15 +248,15 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     let sources = sources(&args.input, true)?;
     let periods = match (&args.period, &args.from, &args.to) {
         (Some(p), _, _) => {
-            let p = PeriodId::parse(p).map_err(Failure::Usage)?;
-            Some(PeriodSpan::new(p, p).map_err(Failure::Usage)?)
+            let p = PeriodId::parse(p).map_err(|e| Failure::Usage(e.into()))?;
+            Some(PeriodSpan::new(p, p).map_err(|e| Failure::Usage(e.into()))?)
         }
         (None, Some(f), Some(t)) => {
             let (f, t) = (
-                PeriodId::parse(f).map_err(Failure::Usage)?,
-                PeriodId::parse(t).map_err(Failure::Usage)?,
+                PeriodId::parse(f).map_err(|e| Failure::Usage(e.into()))?,
+                PeriodId::parse(t).map_err(|e| Failure::Usage(e.into()))?,
             );
-            Some(PeriodSpan::new(f, t).map_err(Failure::Usage)?)
+            Some(PeriodSpan::new(f, t).map_err(|e| Failure::Usage(e.into()))?)
         }
         _ => None,
     };

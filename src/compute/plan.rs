@@ -179,11 +179,13 @@ fn resolve_part(
         };
         let key = (c, sub.scope.id());
         let scope = full.entry(key).or_insert_with(|| {
-            engine::full_scope(&contracts[c], sub).map(|scope| {
-                scopes.push(scope);
-                keys.push(key);
-                scopes.len() as u32 - 1
-            })
+            engine::full_scope(&contracts[c], sub)
+                .map_err(String::from)
+                .map(|scope| {
+                    scopes.push(scope);
+                    keys.push(key);
+                    scopes.len() as u32 - 1
+                })
         });
         match scope {
             Ok(scope) => rows.push((c as u32, *scope)),

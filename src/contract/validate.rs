@@ -50,16 +50,16 @@ impl Validator<'_> {
     }
 
     /// Parses `text` with `parse`, recording a located problem on failure.
-    fn get<T>(
+    fn get<T, E: Into<String>>(
         &mut self,
         path: &[Seg<'_>],
         text: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
     ) -> Option<T> {
         match parse(text) {
             Ok(v) => Some(v),
             Err(e) => {
-                self.fail(path, e);
+                self.fail(path, e.into());
                 None
             }
         }

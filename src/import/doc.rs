@@ -184,7 +184,7 @@ impl Time {
                 if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
                     return epoch(t);
                 }
-                Instant::parse(t, zone)
+                Instant::parse(t, zone).map_err(String::from)
             }
             Time::Epoch(n) => epoch(n),
         }

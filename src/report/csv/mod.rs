@@ -4,6 +4,7 @@
 use super::{push_minutes, push_money, push_percent, push_uptime, text};
 use crate::claim::Claims;
 use crate::claim::{Claim, NextTier};
+use crate::error::InvalidValue;
 use crate::money::Currency;
 use crate::period::PeriodId;
 use crate::time::Instant;
@@ -70,21 +71,25 @@ impl Columns {
     ///
     /// # Errors
     /// Names an unknown or repeated column and lists the valid ones.
-    pub fn parse(list: &str) -> Result<Columns, String> {
-        let mut out = Vec::new();
-        for name in list.split(',').map(str::trim) {
-            let Some(i) = COLUMNS.iter().position(|c| *c == name) else {
-                return Err(format!(
-                    "unknown column {name:?}; the columns are {}",
-                    COLUMNS.join(",")
-                ));
-            };
-            if out.contains(&i) {
-                return Err(format!("column {name:?} is named twice"));
+    pub fn parse(list: &str) -> Result<Columns, InvalidValue> {
+        // The messages are made as text, then typed for the caller to match.
+        let inner = || -> Result<Columns, String> {
+            let mut out = Vec::new();
+            for name in list.split(',').map(str::trim) {
+                let Some(i) = COLUMNS.iter().position(|c| *c == name) else {
+                    return Err(format!(
+                        "unknown column {name:?}; the columns are {}",
+                        COLUMNS.join(",")
+                    ));
+                };
+                if out.contains(&i) {
+                    return Err(format!("column {name:?} is named twice"));
+                }
+                out.push(i);
             }
-            out.push(i);
-        }
-        Ok(Columns(out))
+            Ok(Columns(out))
+        };
+        inner().map_err(InvalidValue)
     }
 
     /// Whether a next-tier column is chosen.
@@ -285,6 +290,7 @@ mod tests {
         assert!(Columns::parse("credit,credit").is_err());
         assert!(Columns::parse("bogus")
             .unwrap_err()
+            .to_string()
             .starts_with("unknown column \"bogus\""));
     }
 }
