@@ -415,3 +415,27 @@ fn many_duplicates_each_name_the_first() {
          4 problems found; nothing was written\n"
     );
 }
+
+#[test]
+fn a_table_cell_of_70000_characters_is_printed_not_a_panic() {
+    let name = "N".repeat(70_000);
+    let subs = format!("id,customer,contract,currency,fee,region\na,{name},c,USD,100.00,x\n");
+    let o = run_in(
+        &[
+            ("contracts/c.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", subs.as_bytes()),
+            ("out.csv", OUTAGES.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--period",
+            "2018-11",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.lines().nth(1).unwrap().contains(&name));
+}

@@ -150,7 +150,7 @@ pub fn contract_list(list: &[Contract]) -> String {
         let line: Vec<String> = r
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .map(|(c, w)| crate::report::pad(c, *w))
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');

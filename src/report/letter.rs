@@ -560,6 +560,31 @@ fn ordinal(n: u32) -> String {
         1 => "first".into(),
         2 => "second".into(),
         3 => "third".into(),
-        n => format!("{n}th"),
+        // 11th, 12th and 13th; otherwise 21st, 22nd, 23rd.
+        n if (11..=13).contains(&(n % 100)) => format!("{n}th"),
+        n => match n % 10 {
+            1 => format!("{n}st"),
+            2 => format!("{n}nd"),
+            3 => format!("{n}rd"),
+            _ => format!("{n}th"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ordinals_are_english() {
+        let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112]
+            .into_iter()
+            .map(super::ordinal)
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "first", "second", "third", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
+                "101st", "111th", "112th"
+            ]
+        );
     }
 }

@@ -47,6 +47,16 @@ pub fn percent(p: Decimal) -> String {
 }
 
 /// Bytes written by the `push_*` forms as text: they write only ASCII, and the texts given them.
+/// `cell` padded with spaces to `width` characters, counted as `format!("{cell:<width$}")`
+/// counts them, which panics on widths of 65,536 and more (a customer name can be that long).
+pub fn pad(cell: &str, width: usize) -> String {
+    let mut out = String::with_capacity(cell.len() + width);
+    out.push_str(cell);
+    let n = cell.chars().count();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+    out
+}
+
 pub(crate) fn text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

@@ -78,7 +78,7 @@ pub fn render_table(r: &Reconciliation) -> String {
         let line: Vec<String> = row
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .map(|(c, w)| super::pad(c, *w))
             .collect();
         let _ = writeln!(out, "{}", line.join("  ").trim_end());
     }

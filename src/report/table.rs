@@ -62,7 +62,7 @@ pub fn render(claims: &Claims) -> String {
         let line: Vec<String> = r
             .iter()
             .zip(&widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
+            .map(|(cell, w)| super::pad(cell, *w))
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
