@@ -439,3 +439,51 @@ fn a_table_cell_of_70000_characters_is_printed_not_a_panic() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.lines().nth(1).unwrap().contains(&name));
 }
+
+#[test]
+fn a_full_standard_output_is_an_error_with_a_name_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("slacredit"))
+        .args(["check", "docs/cases/aws-seoul-2018"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: <stdout>: No space left on device (os error 28)\n"
+    );
+}
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_run_quietly() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("slacredit"))
+        .args([
+            "audit",
+            "tests/fixtures/busy-year",
+            "--year",
+            "2022",
+            "--format",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little, then close the pipe: the writes after it fail with a broken pipe.
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

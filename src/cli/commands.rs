@@ -220,25 +220,26 @@ pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
         + sources.outages.len()
         + usize::from(sources.charges.is_some());
     let files = files + sources.imports.len() + usize::from(sources.map.is_some());
-    println!(
-        "ok: {} contracts, {} subscriptions, {} outage windows, {files} files checked",
+    // Through the one writer of reports: a closed or full standard output is an error with a
+    // name, not a panic.
+    let mut text = format!(
+        "ok: {} contracts, {} subscriptions, {} outage windows, {files} files checked\n",
         inputs.contracts.len(),
         inputs.subscriptions.len(),
         inputs.windows.len(),
     );
     if !inputs.unapplied.is_empty() {
         let n = inputs.unapplied.len();
-        println!(
-            "{n} outage window{} apply to no subscription:",
+        text.push_str(&format!(
+            "{n} outage window{} apply to no subscription:\n",
             if n == 1 { "" } else { "s" }
-        );
-        let mut text = String::new();
+        ));
         for &i in &inputs.unapplied {
             text.push_str(&place(&inputs, i));
             text.push('\n');
         }
-        print!("{text}");
     }
+    output::write(None, &text)?;
     // As in `claim`: the process ends here.
     std::mem::forget(inputs);
     Ok(0)

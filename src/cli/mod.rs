@@ -214,6 +214,12 @@ pub fn main() -> i32 {
             eprintln!("error: {m}");
             2
         }
+        // A reader that stopped reading (`| head`) is no failure of ours: quietly done.
+        Err(Failure::Error(Error::Io { source, .. }))
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            0
+        }
         Err(Failure::Error(e)) => {
             output::print_error(&e);
             1
