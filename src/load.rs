@@ -432,8 +432,10 @@ fn load_contracts(
     })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
+        // Not `is_file`: a contract file that is a dangling or looping link must be an error when
+        // read, not skipped (a contract missing without a word changes money).
         .filter(|p| {
-            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+            !p.is_dir() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
         })
         .collect();
     paths.sort();

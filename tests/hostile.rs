@@ -487,3 +487,34 @@ fn a_reader_that_stops_reading_ends_the_run_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn a_contract_file_that_is_a_dangling_or_looping_link_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = dir.path().join("contracts");
+    std::fs::create_dir(&contracts).unwrap();
+    std::fs::write(contracts.join("c.yaml"), CONTRACT).unwrap();
+    std::os::unix::fs::symlink(contracts.join("gone.yaml"), contracts.join("d.yaml")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: contracts/d.yaml: No such file or directory (os error 2)\n"
+    );
+    std::fs::remove_file(contracts.join("d.yaml")).unwrap();
+    std::os::unix::fs::symlink(contracts.join("e.yaml"), contracts.join("e.yaml")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("error: contracts/e.yaml: Too many levels of symbolic links"));
+}
