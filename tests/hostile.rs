@@ -518,3 +518,96 @@ fn a_contract_file_that_is_a_dangling_or_looping_link_is_an_error() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .starts_with("error: contracts/e.yaml: Too many levels of symbolic links"));
 }
+
+#[test]
+fn output_naming_an_input_is_refused_before_anything_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("contracts")).unwrap();
+    std::fs::write(root.join("contracts/c.yaml"), CONTRACT).unwrap();
+    std::fs::write(root.join("subs.csv"), SUBS).unwrap();
+    std::fs::write(root.join("out.csv"), OUTAGES).unwrap();
+    std::fs::hard_link(root.join("out.csv"), root.join("same.csv")).unwrap();
+    let run = |output: &str| {
+        assert_cmd::Command::cargo_bin("slacredit")
+            .unwrap()
+            .current_dir(root)
+            .args([
+                "claim",
+                "--subscriptions",
+                "subs.csv",
+                "--outages",
+                "out.csv",
+                "--output",
+                output,
+            ])
+            .output()
+            .unwrap()
+    };
+    for (output, input) in [
+        ("subs.csv", "subs.csv"),
+        ("./out.csv", "out.csv"),
+        ("same.csv", "out.csv"),
+        ("contracts/c.yaml", "contracts/c.yaml"),
+    ] {
+        let out = run(output);
+        assert_eq!(out.status.code(), Some(2), "{output}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("error: --output {output} is the input {input}; writing the report there would replace it\n")
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(root.join("subs.csv")).unwrap(),
+        SUBS
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("out.csv")).unwrap(),
+        OUTAGES
+    );
+    // A report of its own is written as before.
+    assert_eq!(run("claims.txt").status.code(), Some(0));
+}
+
+#[test]
+fn a_replaced_report_keeps_the_mode_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("contracts")).unwrap();
+    std::fs::write(root.join("contracts/c.yaml"), CONTRACT).unwrap();
+    std::fs::write(root.join("subs.csv"), SUBS).unwrap();
+    std::fs::write(root.join("out.csv"), OUTAGES).unwrap();
+    for mode in [0o600, 0o444] {
+        let report = root.join("report.txt");
+        std::fs::write(&report, "old\n").unwrap();
+        std::fs::set_permissions(&report, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = assert_cmd::Command::cargo_bin("slacredit")
+            .unwrap()
+            .current_dir(root)
+            .args([
+                "claim",
+                "--subscriptions",
+                "subs.csv",
+                "--outages",
+                "out.csv",
+                "--output",
+                "report.txt",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let meta = std::fs::metadata(&report).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, mode);
+        assert!(std::fs::read_to_string(&report)
+            .unwrap()
+            .starts_with("SUBSCRIPTION"));
+        std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::remove_file(&report).unwrap();
+    }
+}

@@ -119,6 +119,52 @@ fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
     Ok(s)
 }
 
+/// Refuses an `--output` that is (the same file as) one of the inputs, before anything is read:
+/// writing the report would replace the input with it. Files are compared by device and inode,
+/// so another name for the same file (a link, `./x`) is caught too.
+fn refuse_output_over_inputs(
+    output: Option<&Path>,
+    sources: &Sources,
+    more: &[&Path],
+) -> Result<(), Failure> {
+    let Some(output) = output else { return Ok(()) };
+    let Some(target) = identity(output) else {
+        // A new file is no input.
+        return Ok(());
+    };
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    inputs.extend(sources.subscriptions.clone());
+    inputs.extend(sources.outages.iter().cloned());
+    inputs.extend(sources.imports.iter().map(|(_, p)| p.clone()));
+    inputs.extend(sources.map.clone());
+    inputs.extend(sources.charges.clone());
+    inputs.extend(more.iter().map(|p| p.to_path_buf()));
+    if let Ok(entries) = std::fs::read_dir(&sources.contracts) {
+        inputs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    match inputs.iter().find(|p| identity(p) == Some(target)) {
+        Some(input) => Err(Failure::Usage(format!(
+            "--output {} is the input {}; writing the report there would replace it",
+            output.display(),
+            input.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// A file's device and inode, when it exists.
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Elsewhere, the file's full path.
+#[cfg(not(unix))]
+fn identity(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok()
+}
+
 /// The one line on stderr about windows that apply to no subscription (SPEC 2.6): not an
 /// error, since a provider's file covers every region, but never silent.
 fn tell_unapplied(inputs: &Inputs) {
@@ -247,6 +293,7 @@ pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
 
 pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     let sources = sources(&args.input, true)?;
+    refuse_output_over_inputs(args.output.as_deref(), &sources, &[])?;
     let periods = match (&args.period, &args.from, &args.to) {
         (Some(p), _, _) => {
             let p = PeriodId::parse(p).map_err(|e| Failure::Usage(e.into()))?;
@@ -336,7 +383,9 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
 
 pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
     // An audit fingerprints its inputs whatever the format: reproducing it starts from them.
-    let (inputs, early) = sources(&args.input, true)?.load_early(true, Fingerprints::Taken)?;
+    let sources = sources(&args.input, true)?;
+    refuse_output_over_inputs(args.output.as_deref(), &sources, &[])?;
+    let (inputs, early) = sources.load_early(true, Fingerprints::Taken)?;
     tell_unapplied(&inputs);
     let selection = Selection {
         periods: Some(year_span(args.year)?),
@@ -380,7 +429,9 @@ pub(super) fn reconcile(args: &ReconcileArgs) -> Result<i32, Failure> {
             "reconcile writes table, json or csv".to_owned(),
         ));
     }
-    let mut inputs: Inputs = sources(&args.input, true)?.load()?;
+    let sources = sources(&args.input, true)?;
+    refuse_output_over_inputs(args.output.as_deref(), &sources, &[&args.issued])?;
+    let mut inputs: Inputs = sources.load()?;
     tell_unapplied(&inputs);
     let issued = read_issued(&args.issued, &mut inputs)?;
     let selection = Selection {
@@ -424,6 +475,8 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
         },
         &args.import,
     )?;
+    let files: Vec<&Path> = args.files.iter().map(PathBuf::as_path).collect();
+    refuse_output_over_inputs(args.output.as_deref(), &sources, &files)?;
     let (mut options, _) = sources.import_options(Fingerprints::Skipped)?;
     options.source = args.source.clone();
     let mut windows = Vec::new();

@@ -96,6 +96,17 @@ impl Sink {
         if let Some((tmp, path)) = self.file.take() {
             // Drop the writer (closing the file) before the rename.
             self.out = Box::new(std::io::sink());
+            // A replaced report keeps the mode of the file it replaces: a private (0600) or
+            // read-only (0444) report must not come back readable or writable by others.
+            if let Ok(old) = std::fs::metadata(&path) {
+                if let Err(source) = std::fs::set_permissions(&tmp, old.permissions()) {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(Error::Io {
+                        path: self.name.clone(),
+                        source,
+                    });
+                }
+            }
             if let Err(source) = std::fs::rename(&tmp, &path) {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(Error::Io {
