@@ -88,7 +88,7 @@ pub struct Timeline {
 }
 
 /// Whether `w` is excluded time under `contract` (SPEC 3.6, maintenance).
-fn is_excluded(contract: &Contract, w: &Window) -> bool {
+pub fn is_excluded(contract: &Contract, w: &Window) -> bool {
     let exclusions = contract.exclusions();
     w.cause().is_some_and(|c| exclusions.causes.contains(&**c))
         && (w.cause().map(SmolStr::as_str) != Some("maintenance")

@@ -224,21 +224,33 @@ fn letter(
         ExcludedTime::CountsAsUp => "counted as available time",
         ExcludedTime::RemovedFromPeriod => "removed from the eligible time above",
     };
-    let causes: Vec<String> = applying
+    let in_period: Vec<&&Window> = applying
         .iter()
         .filter(|w| w.start() < c.period_end && w.end() > c.period_start)
+        .collect();
+    // Only what is excluded is listed as excluded; maintenance announced too late (or never)
+    // is downtime, and is said to be.
+    let causes: Vec<String> = in_period
+        .iter()
+        .filter(|w| engine::is_excluded(contract, w))
         .filter_map(|w| w.cause().map(|cause| (cause, w)))
-        .filter(|(cause, _)| contract.exclusions().causes.contains(&***cause))
         .map(|(cause, w)| match (&**cause, w.announced_at()) {
             ("maintenance", Some(a)) => {
                 format!("maintenance {}–{} announced {a}", w.start(), w.end())
             }
-            ("maintenance", None) => format!(
-                "maintenance {}–{} never announced (counted as downtime)",
-                w.start(),
-                w.end()
-            ),
             (other, _) => format!("{other} {}–{}", w.start(), w.end()),
+        })
+        .collect();
+    let late: Vec<String> = in_period
+        .iter()
+        .filter(|w| {
+            w.cause()
+                .is_some_and(|c| contract.exclusions().causes.contains(&**c))
+                && !engine::is_excluded(contract, w)
+        })
+        .map(|w| match w.announced_at() {
+            Some(a) => format!("{}–{} announced {a}, too late", w.start(), w.end()),
+            None => format!("{}–{} never announced", w.start(), w.end()),
         })
         .collect();
     if c.excluded_minutes.is_zero() && causes.is_empty() {
@@ -250,6 +262,16 @@ fn letter(
                 "Excluded time: {} minutes, {excluded_note} ({}).",
                 minutes(c.excluded_minutes),
                 causes.join("; ")
+            ),
+        );
+    }
+    if !late.is_empty() {
+        say(
+            out,
+            format!(
+                "Maintenance counted as downtime, not announced {} ahead: {}.",
+                contract.exclusions().maintenance_notice,
+                late.join("; ")
             ),
         );
     }
