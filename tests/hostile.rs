@@ -611,3 +611,17 @@ fn a_replaced_report_keeps_the_mode_of_the_file_it_replaces() {
         std::fs::remove_file(&report).unwrap();
     }
 }
+
+#[test]
+fn a_customer_named_as_a_formula_is_not_one_in_the_csv() {
+    let subs = "id,customer,contract,currency,fee,region\na,=1+2,c,USD,100.00,x\n@b,\"-SUM(A1,A2)\",c,USD,100.00,x\n";
+    let o = claim(
+        &[("subs.csv", subs.as_bytes())],
+        &["--columns", "subscription,customer"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        "subscription,customer\n'@b,\"'-SUM(A1,A2)\"\na,'=1+2\n"
+    );
+}

@@ -90,11 +90,13 @@ pub fn render_csv(r: &Reconciliation) -> String {
     let mut out =
         String::from("kind,subscription,period,currency,computed,issued,difference,issued_line\n");
     for f in &r.findings {
+        let mut id = Vec::new();
+        super::csv::field(&mut id, &f.subscription);
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{}",
             f.kind.name(),
-            f.subscription,
+            super::text(id),
             f.period,
             currency(f),
             amount(f.computed),
