@@ -432,17 +432,23 @@ fn load_contracts(
     })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        // Not `is_file`: a contract file that is a dangling or looping link must be an error when
-        // read, not skipped (a contract missing without a word changes money).
-        .filter(|p| {
-            !p.is_dir() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-        })
+        // Every `*.yaml`/`*.yml` entry, not only regular files: one that is a folder, a dangling
+        // or looping link, or unreadable is a located error, not skipped (a contract missing
+        // without a word changes money).
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
         .collect();
     paths.sort();
     let mut problems = Problems::new();
     let mut first_file: std::collections::HashMap<String, String> =
         std::collections::HashMap::new();
     for path in paths {
+        if path.is_dir() {
+            problems.push(Problem::new(
+                path.display().to_string(),
+                "expected a contract file, found a folder",
+            ));
+            continue;
+        }
         let result = read(&path, fingerprints).and_then(|(file, name, text)| {
             inputs.files.extend(file);
             Contract::from_yaml(&name, &text)
@@ -466,7 +472,10 @@ fn load_contracts(
                 }
             }
             Err(Error::Invalid(p)) => problems.extend(p),
-            Err(e) => return Err(e),
+            // Listed with the others: a link to nowhere, a file that cannot be read.
+            Err(Error::Io { path, source }) => {
+                problems.push(Problem::new(path, source.to_string()))
+            }
         }
     }
     problems.into_result(())

@@ -8,6 +8,7 @@ mod contract_library;
 mod credit_models;
 mod docs_inputs;
 mod engine;
+mod faults;
 mod formats;
 mod hostile;
 mod imports;

@@ -82,9 +82,9 @@ fn subscription(out: &mut String, sub: &str, rows: &[&Claim]) {
         out,
         "<h2 id=\"{}\">{} <span class=\"muted\">— {}, contract {}</span></h2>",
         esc(sub),
-        esc(sub),
-        esc(&first.customer),
-        esc(&first.contract)
+        esc(&super::inert(sub)),
+        esc(&super::inert(&first.customer)),
+        esc(&super::inert(&first.contract))
     );
     uptime_chart(out, rows);
     timeline(out, rows);

@@ -57,6 +57,16 @@ pub fn pad(cell: &str, width: usize) -> String {
     out
 }
 
+/// `text` as a spreadsheet shows it instead of running it: after a `'` when it starts as a
+/// formula does (`=`, `+`, `-`, `@`, a tab, a carriage return), as OWASP recommends for CSV.
+/// For text cells only (ids, names, notes): numbers are never passed here.
+pub(crate) fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
 pub(crate) fn text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

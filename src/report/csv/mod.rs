@@ -249,17 +249,11 @@ fn own_cell(out: &mut Vec<u8>, c: &Own<'_>, col: usize) {
 }
 
 /// Appends a text field, quoted as RFC 4180 wants when it holds a comma, a quote or a line
-/// break. A text starting as a spreadsheet formula does (`=`, `+`, `-`, `@`, a tab) is written
-/// after a `'`, so that a spreadsheet opening the file shows it instead of running it (a
+/// break. A text starting as a spreadsheet formula does is written after a `'`
+/// ([`super::inert`]), so that a spreadsheet opening the file shows it instead of running it (a
 /// customer named `=1+2`); ids and names as people write them never start so.
 pub(crate) fn field(out: &mut Vec<u8>, text: &str) {
-    if matches!(
-        text.as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t')
-    ) {
-        let guarded = format!("'{text}");
-        return field(out, &guarded);
-    }
+    let text = &*super::inert(text);
     // Byte by byte: all four are ASCII, and ids are short.
     if text
         .bytes()

@@ -1,0 +1,265 @@
+//! Faults: each a way a user could lose data or trust (issue 18), one test each, each failing on
+//! the code before its fix: a panic, a file overwritten or loosened, a contract skipped without a
+//! word, a formula run by a spreadsheet, a signal leaving a temporary file behind.
+
+use crate::common::{run_in, Outcome};
+
+const CONTRACT: &str = "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n";
+const SUBS: &str = "id,customer,contract,currency,fee,region\na,A,c,USD,100.00,x\n";
+const OUTAGES: &str = "start,end,region\n2018-11-22T08:00:00Z,2018-11-22T10:00:00Z,x\n";
+
+/// `claim` on subs.csv (`subs`) and the outages above, CSV, with `extra` arguments.
+fn claim(subs: &str, extra: &[&str]) -> Outcome {
+    let mut args = vec![
+        "claim",
+        "--subscriptions",
+        "subs.csv",
+        "--outages",
+        "out.csv",
+        "--format",
+        "csv",
+    ];
+    args.extend_from_slice(extra);
+    run_in(
+        &[
+            ("contracts/c.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", subs.as_bytes()),
+            ("out.csv", OUTAGES.as_bytes()),
+        ],
+        &args,
+    )
+}
+
+#[test]
+fn a_table_cell_of_70000_characters_is_printed_not_a_panic() {
+    let name = "N".repeat(70_000);
+    let subs = format!("id,customer,contract,currency,fee,region\na,{name},c,USD,100.00,x\n");
+    let o = run_in(
+        &[
+            ("contracts/c.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", subs.as_bytes()),
+            ("out.csv", OUTAGES.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--period",
+            "2018-11",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.lines().nth(1).unwrap().contains(&name));
+}
+
+#[test]
+fn a_full_standard_output_is_an_error_with_a_name_not_a_panic() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("slacredit"))
+        .args(["check", "docs/cases/aws-seoul-2018"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: <stdout>: No space left on device (os error 28)\n"
+    );
+}
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_run_quietly() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("slacredit"))
+        .args([
+            "audit",
+            "tests/fixtures/busy-year",
+            "--year",
+            "2022",
+            "--format",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read a little, then close the pipe: the writes after it fail with a broken pipe.
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn a_contract_file_that_is_a_dangling_or_looping_link_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let contracts = dir.path().join("contracts");
+    std::fs::create_dir(&contracts).unwrap();
+    std::fs::write(contracts.join("c.yaml"), CONTRACT).unwrap();
+    std::os::unix::fs::symlink(contracts.join("gone.yaml"), contracts.join("d.yaml")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: contracts/d.yaml: No such file or directory (os error 2)\n1 problem found; nothing was written\n"
+    );
+    std::fs::remove_file(contracts.join("d.yaml")).unwrap();
+    std::os::unix::fs::symlink(contracts.join("e.yaml"), contracts.join("e.yaml")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .starts_with("error: contracts/e.yaml: Too many levels of symbolic links"));
+}
+
+#[test]
+fn output_naming_an_input_is_refused_before_anything_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("contracts")).unwrap();
+    std::fs::write(root.join("contracts/c.yaml"), CONTRACT).unwrap();
+    std::fs::write(root.join("subs.csv"), SUBS).unwrap();
+    std::fs::write(root.join("out.csv"), OUTAGES).unwrap();
+    std::fs::hard_link(root.join("out.csv"), root.join("same.csv")).unwrap();
+    let run = |output: &str| {
+        assert_cmd::Command::cargo_bin("slacredit")
+            .unwrap()
+            .current_dir(root)
+            .args([
+                "claim",
+                "--subscriptions",
+                "subs.csv",
+                "--outages",
+                "out.csv",
+                "--output",
+                output,
+            ])
+            .output()
+            .unwrap()
+    };
+    for (output, input) in [
+        ("subs.csv", "subs.csv"),
+        ("./out.csv", "out.csv"),
+        ("same.csv", "out.csv"),
+        ("contracts/c.yaml", "contracts/c.yaml"),
+    ] {
+        let out = run(output);
+        assert_eq!(out.status.code(), Some(2), "{output}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("error: --output {output} is the input {input}; writing the report there would replace it\n")
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(root.join("subs.csv")).unwrap(),
+        SUBS
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("out.csv")).unwrap(),
+        OUTAGES
+    );
+    // A report of its own is written as before.
+    assert_eq!(run("claims.txt").status.code(), Some(0));
+}
+
+#[test]
+fn a_replaced_report_keeps_the_mode_of_the_file_it_replaces() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join("contracts")).unwrap();
+    std::fs::write(root.join("contracts/c.yaml"), CONTRACT).unwrap();
+    std::fs::write(root.join("subs.csv"), SUBS).unwrap();
+    std::fs::write(root.join("out.csv"), OUTAGES).unwrap();
+    for mode in [0o600, 0o444] {
+        let report = root.join("report.txt");
+        std::fs::write(&report, "old\n").unwrap();
+        std::fs::set_permissions(&report, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = assert_cmd::Command::cargo_bin("slacredit")
+            .unwrap()
+            .current_dir(root)
+            .args([
+                "claim",
+                "--subscriptions",
+                "subs.csv",
+                "--outages",
+                "out.csv",
+                "--output",
+                "report.txt",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let meta = std::fs::metadata(&report).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, mode);
+        assert!(std::fs::read_to_string(&report)
+            .unwrap()
+            .starts_with("SUBSCRIPTION"));
+        std::fs::set_permissions(&report, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::fs::remove_file(&report).unwrap();
+    }
+}
+
+#[test]
+fn a_customer_named_as_a_formula_is_not_one_in_the_csv() {
+    let subs = "id,customer,contract,currency,fee,region\na,=1+2,c,USD,100.00,x\n@b,\"-SUM(A1,A2)\",c,USD,100.00,x\n";
+    let o = claim(subs, &["--columns", "subscription,customer"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        o.stdout,
+        "subscription,customer\n'@b,\"'-SUM(A1,A2)\"\na,'=1+2\n"
+    );
+}
+
+#[test]
+fn a_contract_path_that_is_a_folder_is_a_located_error() {
+    let o = run_in(
+        &[
+            ("contracts/c.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("out.csv", OUTAGES.as_bytes()),
+        ],
+        &["check"],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("contracts/old.yaml")).unwrap();
+    std::fs::write(dir.path().join("contracts/c.yaml"), CONTRACT).unwrap();
+    let out = assert_cmd::Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: contracts/old.yaml: expected a contract file, found a folder\n1 problem found; nothing was written\n"
+    );
+}
