@@ -263,3 +263,53 @@ fn a_contract_path_that_is_a_folder_is_a_located_error() {
         "error: contracts/old.yaml: expected a contract file, found a folder\n1 problem found; nothing was written\n"
     );
 }
+
+#[test]
+fn a_signal_while_a_report_is_written_leaves_no_temporary_file() {
+    for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("contracts")).unwrap();
+        std::fs::write(dir.path().join("contracts/c.yaml"), CONTRACT).unwrap();
+        std::fs::write(dir.path().join("subs.csv"), SUBS).unwrap();
+        // The outages come on standard input, which stays open: the run waits there, with its
+        // report's temporary file made.
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("slacredit"))
+            .current_dir(dir.path())
+            .args([
+                "claim",
+                "--subscriptions",
+                "subs.csv",
+                "--outages",
+                "-",
+                "--input-format",
+                "csv",
+                "--output",
+                "report.csv",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let temporary = || {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+                .count()
+        };
+        let started = std::time::Instant::now();
+        while temporary() == 0 && started.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(temporary(), 1, "the report's temporary file is made");
+        let killed = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{signal}");
+        assert_eq!(temporary(), 0, "{signal}: the temporary file is removed");
+        assert!(!dir.path().join("report.csv").exists());
+    }
+}

@@ -324,6 +324,8 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         _ => Fingerprints::Taken,
     };
     let clock = std::time::Instant::now();
+    // Opened first: a run stopped while it reads (a signal) removes its temporary file too.
+    let mut out = Sink::open(args.output.as_deref())?;
     let (inputs, early) = sources.load_early(true, fingerprints)?;
     crate::typos::check_filters(
         &inputs,
@@ -347,7 +349,6 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     };
     let run = with_bar(Run::with_early(&inputs, &selection, early)?);
     timing("prepare", clock);
-    let mut out = Sink::open(args.output.as_deref())?;
     match args.format {
         Format::Table => out.write(&report::table::render(&run.collect()))?,
         Format::Markdown => out.write(&report::letter::render(&inputs, &run.collect()))?,

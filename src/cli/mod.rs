@@ -200,6 +200,7 @@ pub fn main() -> i32 {
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    output::clean_up_on_signals();
     let result = match cli.command {
         Command::Check(args) => commands::check(&args),
         Command::Claim(args) => commands::claim(&args),

@@ -64,9 +64,13 @@ impl Sink {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = dir.join(format!(".{base}.slacredit-{}.tmp", std::process::id()));
-        let f = File::create(&tmp).map_err(|source| Error::Io {
-            path: name.clone(),
-            source,
+        remember(&tmp);
+        let f = File::create(&tmp).map_err(|source| {
+            forget(&tmp);
+            Error::Io {
+                path: name.clone(),
+                source,
+            }
         })?;
         Ok(Sink {
             out: Box::new(BufWriter::with_capacity(BUFFER, f)),
@@ -101,13 +105,16 @@ impl Sink {
             if let Ok(old) = std::fs::metadata(&path) {
                 if let Err(source) = std::fs::set_permissions(&tmp, old.permissions()) {
                     let _ = std::fs::remove_file(&tmp);
+                    forget(&tmp);
                     return Err(Error::Io {
                         path: self.name.clone(),
                         source,
                     });
                 }
             }
-            if let Err(source) = std::fs::rename(&tmp, &path) {
+            let renamed = std::fs::rename(&tmp, &path);
+            forget(&tmp);
+            if let Err(source) = renamed {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(Error::Io {
                     path: self.name.clone(),
@@ -122,10 +129,52 @@ impl Sink {
 impl Drop for Sink {
     fn drop(&mut self) {
         if let Some((tmp, _)) = self.file.take() {
-            let _ = std::fs::remove_file(tmp);
+            let _ = std::fs::remove_file(&tmp);
+            forget(&tmp);
         }
     }
 }
+
+/// The temporary files of reports being written: removed if a signal ends the run, so that
+/// runs stopped by cron or `timeout` leave nothing behind.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn remember(tmp: &Path) {
+    PENDING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(tmp.to_path_buf());
+}
+
+fn forget(tmp: &Path) {
+    PENDING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|p| p != tmp);
+}
+
+/// From now on, SIGINT and SIGTERM remove the temporary files of unfinished reports and end
+/// the process with 128 + the signal's number (130, 143), as a shell would report it.
+#[cfg(unix)]
+pub fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            let pending = std::mem::take(&mut *PENDING.lock().unwrap_or_else(|e| e.into_inner()));
+            for tmp in pending {
+                let _ = std::fs::remove_file(tmp);
+            }
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+/// Elsewhere, signals end the process as the system does.
+#[cfg(not(unix))]
+pub fn clean_up_on_signals() {}
 
 /// Writes `text` whole to `path` or standard output (see [`Sink`]).
 pub fn write(path: Option<&Path>, text: &str) -> Result<(), Error> {
