@@ -313,3 +313,30 @@ fn a_signal_while_a_report_is_written_leaves_no_temporary_file() {
         assert!(!dir.path().join("report.csv").exists());
     }
 }
+
+#[test]
+fn a_full_standard_error_is_no_panic() {
+    // Invalid input, so the run has problems to tell, and nowhere to tell them.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("contracts")).unwrap();
+    std::fs::write(dir.path().join("contracts/c.yaml"), CONTRACT).unwrap();
+    std::fs::write(dir.path().join("subs.csv"), "id,customer\n").unwrap();
+    std::fs::write(dir.path().join("out.csv"), OUTAGES).unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("slacredit"))
+        .current_dir(dir.path())
+        .args([
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+        ])
+        .stderr(full)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+}

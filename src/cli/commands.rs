@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 /// benchmarks; output is never affected).
 fn timing(phase: &str, start: std::time::Instant) {
     if std::env::var_os("SLACREDIT_TIMING").is_some() {
-        eprintln!(
+        tell!(
             "timing: {phase} done at {:.3} s",
             start.elapsed().as_secs_f64()
         );
@@ -169,13 +169,13 @@ fn identity(path: &Path) -> Option<PathBuf> {
 /// error, since a provider's file covers every region, but never silent.
 fn tell_unapplied(inputs: &Inputs) {
     for note in &inputs.notes {
-        eprintln!("note: {note}");
+        tell!("note: {note}");
     }
     let Some(&first) = inputs.unapplied.first() else {
         return;
     };
     let n = inputs.unapplied.len();
-    eprintln!(
+    tell!(
         "note: {n} outage window{} apply to no subscription; the first: {}",
         if n == 1 { "" } else { "s" },
         place(inputs, first)
@@ -204,13 +204,13 @@ fn with_bar(run: Run<'_>) -> Run<'_> {
         let percent = done * 100 / total.max(1);
         if shown.swap(percent, Ordering::Relaxed) != percent {
             let filled = percent / 4;
-            eprint!(
+            tell_part!(
                 "\r[{}{}] {percent:3}% {done}/{total} subscriptions",
                 "#".repeat(filled),
                 "-".repeat(25 - filled)
             );
             if done == total {
-                eprintln!();
+                tell!();
             }
         }
     })
@@ -491,13 +491,13 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
         match result {
             Ok((name, imported)) => {
                 for note in &imported.notes {
-                    eprintln!("note: {name}: {note}; no window");
+                    tell!("note: {name}: {note}; no window");
                 }
                 if !imported.skipped.is_empty() {
                     let n: usize = imported.skipped.values().sum();
                     let names: Vec<String> =
                         imported.skipped.keys().map(|k| format!("{k:?}")).collect();
-                    eprintln!(
+                    tell!(
                         "note: {name}: left out {n} window{} of names the map lacks (unmapped: skip): {}",
                         if n == 1 { "" } else { "s" },
                         names.join(", ")

@@ -1,6 +1,23 @@
 //! The command line: parses arguments, calls the library, prints. No arithmetic lives here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// As `eprintln!`, but a closed or full standard error is ignored: a message is never worth a
+/// panic (exit 101).
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// As `eprint!`, likewise.
+macro_rules! tell_part {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod commands;
 mod output;
 
@@ -212,7 +229,7 @@ pub fn main() -> i32 {
     match result {
         Ok(code) => code,
         Err(Failure::Usage(m)) => {
-            eprintln!("error: {m}");
+            tell!("error: {m}");
             2
         }
         // A reader that stopped reading (`| head`) is no failure of ours: quietly done.

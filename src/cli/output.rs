@@ -12,10 +12,10 @@ pub fn print_error(e: &Error) {
     match e {
         Error::Invalid(problems) => {
             for p in &problems.0 {
-                eprintln!("error: {p}");
+                tell!("error: {p}");
             }
             let n = problems.0.len();
-            eprintln!(
+            tell!(
                 "{n} problem{} found; nothing was written",
                 if n == 1 { "" } else { "s" }
             );
@@ -24,10 +24,10 @@ pub fn print_error(e: &Error) {
             };
             if let Some(p) = problems.0.iter().find(unknown) {
                 let name = p.message.split('`').nth(1).unwrap_or("NAME");
-                eprintln!("hint: a column that only informs is let through unread with --ignore-column {name}");
+                tell!("hint: a column that only informs is let through unread with --ignore-column {name}");
             }
         }
-        other => eprintln!("error: {other}"),
+        other => tell!("error: {other}"),
     }
 }
 
