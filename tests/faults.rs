@@ -8,6 +8,16 @@ const CONTRACT: &str = "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\nc
 const SUBS: &str = "id,customer,contract,currency,fee,region\na,A,c,USD,100.00,x\n";
 const OUTAGES: &str = "start,end,region\n2018-11-22T08:00:00Z,2018-11-22T10:00:00Z,x\n";
 
+/// A folder holding the contract, subs.csv and out.csv above.
+fn case() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("contracts")).unwrap();
+    std::fs::write(dir.path().join("contracts/c.yaml"), CONTRACT).unwrap();
+    std::fs::write(dir.path().join("subs.csv"), SUBS).unwrap();
+    std::fs::write(dir.path().join("out.csv"), OUTAGES).unwrap();
+    dir
+}
+
 /// `claim` on subs.csv (`subs`) and the outages above, CSV, with `extra` arguments.
 fn claim(subs: &str, extra: &[&str]) -> Outcome {
     let mut args = vec![
@@ -135,12 +145,8 @@ fn a_contract_file_that_is_a_dangling_or_looping_link_is_an_error() {
 
 #[test]
 fn output_naming_an_input_is_refused_before_anything_is_read() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = case();
     let root = dir.path();
-    std::fs::create_dir(root.join("contracts")).unwrap();
-    std::fs::write(root.join("contracts/c.yaml"), CONTRACT).unwrap();
-    std::fs::write(root.join("subs.csv"), SUBS).unwrap();
-    std::fs::write(root.join("out.csv"), OUTAGES).unwrap();
     std::fs::hard_link(root.join("out.csv"), root.join("same.csv")).unwrap();
     let run = |output: &str| {
         assert_cmd::Command::cargo_bin("slacredit")
@@ -186,12 +192,8 @@ fn output_naming_an_input_is_refused_before_anything_is_read() {
 #[test]
 fn a_replaced_report_keeps_the_mode_of_the_file_it_replaces() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
+    let dir = case();
     let root = dir.path();
-    std::fs::create_dir(root.join("contracts")).unwrap();
-    std::fs::write(root.join("contracts/c.yaml"), CONTRACT).unwrap();
-    std::fs::write(root.join("subs.csv"), SUBS).unwrap();
-    std::fs::write(root.join("out.csv"), OUTAGES).unwrap();
     for mode in [0o600, 0o444] {
         let report = root.join("report.txt");
         std::fs::write(&report, "old\n").unwrap();
@@ -267,10 +269,7 @@ fn a_contract_path_that_is_a_folder_is_a_located_error() {
 #[test]
 fn a_signal_while_a_report_is_written_leaves_no_temporary_file() {
     for (signal, code) in [("-TERM", 143), ("-INT", 130)] {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("contracts")).unwrap();
-        std::fs::write(dir.path().join("contracts/c.yaml"), CONTRACT).unwrap();
-        std::fs::write(dir.path().join("subs.csv"), SUBS).unwrap();
+        let dir = case();
         // The outages come on standard input, which stays open: the run waits there, with its
         // report's temporary file made.
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("slacredit"))
