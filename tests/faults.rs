@@ -339,3 +339,40 @@ fn a_full_standard_error_is_no_panic() {
         .unwrap();
     assert_eq!(status.code(), Some(1));
 }
+
+#[test]
+fn the_contract_list_and_the_reconciliation_print_cells_of_70000_characters() {
+    let title = "T".repeat(70_000);
+    let contract = format!("{CONTRACT}title: {title}\n");
+    let o = run_in(&[("contracts/c.yaml", contract.as_bytes())], &["contracts"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains(&title));
+    // An issued credit for a subscription of a 70,000-character id: reported unknown, printed.
+    let id = "s".repeat(70_000);
+    let issued = format!("subscription,period,amount,currency\n{id},2018-11,1.00,USD\n");
+    let o = run_in(
+        &[
+            ("contracts/c.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("out.csv", OUTAGES.as_bytes()),
+            ("issued.csv", issued.as_bytes()),
+        ],
+        &[
+            "reconcile",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--issued",
+            "issued.csv",
+            "--year",
+            "2018",
+        ],
+    );
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stdout.contains(&id),
+        "{}",
+        &o.stdout[..200.min(o.stdout.len())]
+    );
+}
