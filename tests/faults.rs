@@ -306,7 +306,10 @@ fn a_signal_while_a_report_is_written_leaves_no_temporary_file() {
             .status()
             .unwrap();
         assert!(killed.success());
+        // Held open until the child is gone: `wait` would close it, and the run would go on.
+        let stdin = child.stdin.take();
         let status = child.wait().unwrap();
+        drop(stdin);
         assert_eq!(status.code(), Some(code), "{signal}");
         assert_eq!(temporary(), 0, "{signal}: the temporary file is removed");
         assert!(!dir.path().join("report.csv").exists());
@@ -375,4 +378,56 @@ fn the_contract_list_and_the_reconciliation_print_cells_of_70000_characters() {
         "{}",
         &o.stdout[..200.min(o.stdout.len())]
     );
+}
+
+#[test]
+fn the_letter_lists_late_maintenance_as_downtime_not_as_excluded_time() {
+    // Maintenance announced one day ahead where two are needed: downtime (240 minutes), and the
+    // letter says so instead of listing it under excluded time.
+    let contract = "id: c\napplies_to: { service: web }\nperiod: month\ntimezone: UTC\ncommitment: 99.9\nexclusions:\n  causes: [maintenance]\n  maintenance_notice: 2d\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n";
+    let subs = "id,customer,contract,currency,fee,region\na,A,c,USD,100.00,x\n";
+    let outages = "start,end,region,cause,announced_at\n2018-11-10T00:00:00Z,2018-11-10T04:00:00Z,x,maintenance,2018-11-09T00:00:00Z\n";
+    let o = run_in(
+        &[
+            ("contracts/c.yaml", contract.as_bytes()),
+            ("subs.csv", subs.as_bytes()),
+            ("out.csv", outages.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("Excluded time: none."), "{}", o.stdout);
+    assert!(o.stdout.contains("Maintenance counted as downtime, not announced 2d ahead: 2018-11-10T00:00:00Z–2018-11-10T04:00:00Z announced 2018-11-09T00:00:00Z, too late."), "{}", o.stdout);
+    assert!(o.stdout.contains("240"), "{}", o.stdout);
+}
+
+#[test]
+fn an_html_page_shows_a_formula_named_customer_as_text() {
+    let subs = "id,customer,contract,currency,fee,region\na,=HYPERLINK(1),c,USD,100.00,x\n";
+    let o = run_in(
+        &[
+            ("contracts/c.yaml", CONTRACT.as_bytes()),
+            ("subs.csv", subs.as_bytes()),
+            ("out.csv", OUTAGES.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--format",
+            "html",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("'=HYPERLINK(1)"), "the name after a '");
 }

@@ -262,32 +262,3 @@ fn the_letter_says_what_the_json_says() {
         }
     }
 }
-
-#[test]
-fn the_letter_lists_late_maintenance_as_downtime_not_as_excluded_time() {
-    // Maintenance announced one day ahead where two are needed: downtime (240 minutes), and the
-    // letter says so instead of listing it under excluded time.
-    let contract = "id: c\napplies_to: { service: web }\nperiod: month\ntimezone: UTC\ncommitment: 99.9\nexclusions:\n  causes: [maintenance]\n  maintenance_notice: 2d\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n";
-    let subs = "id,customer,contract,currency,fee,region\na,A,c,USD,100.00,x\n";
-    let outages = "start,end,region,cause,announced_at\n2018-11-10T00:00:00Z,2018-11-10T04:00:00Z,x,maintenance,2018-11-09T00:00:00Z\n";
-    let o = crate::common::run_in(
-        &[
-            ("contracts/c.yaml", contract.as_bytes()),
-            ("subs.csv", subs.as_bytes()),
-            ("out.csv", outages.as_bytes()),
-        ],
-        &[
-            "claim",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            "out.csv",
-            "--format",
-            "markdown",
-        ],
-    );
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("Excluded time: none."), "{}", o.stdout);
-    assert!(o.stdout.contains("Maintenance counted as downtime, not announced 2d ahead: 2018-11-10T00:00:00Z–2018-11-10T04:00:00Z announced 2018-11-09T00:00:00Z, too late."), "{}", o.stdout);
-    assert!(o.stdout.contains("240"), "{}", o.stdout);
-}
