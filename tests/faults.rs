@@ -431,3 +431,31 @@ fn an_html_page_shows_a_formula_named_customer_as_text() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("'=HYPERLINK(1)"), "the name after a '");
 }
+
+#[test]
+fn the_letter_writes_ordinals_in_english() {
+    let contract = format!("{CONTRACT}claim:\n  deadline: {{ periods_after: 21 }}\n");
+    let o = run_in(
+        &[
+            ("contracts/c.yaml", contract.as_bytes()),
+            ("subs.csv", SUBS.as_bytes()),
+            ("out.csv", OUTAGES.as_bytes()),
+        ],
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .contains("the end of the 21st period after 2018-11"),
+        "{}",
+        o.stdout
+    );
+}
