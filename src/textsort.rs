@@ -2,8 +2,8 @@
 //! every key starts with are skipped, the next 8 bytes of each key and its length are held inline
 //! and sorted by radix; only keys longer than that with equal bytes look at the strings.
 //!
-//! Kept by hand because the standard library's sort comparing the strings costs more than the
-//! 5 % allowed: a provider's year (`benches/compare.sh L`) ran 1.45 times as long with it.
+//! Kept by hand because the standard library's sort, comparing the strings, costs a provider's
+//! year more than the 5 % a crate's code is allowed (measured in `docs/performance.md`).
 
 /// A key's sortable part after the shared prefix: its next 8 bytes (zero-padded, big-endian, so
 /// they order like the bytes), how many bytes it has after the prefix capped at 9, and its

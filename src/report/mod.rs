@@ -124,8 +124,8 @@ const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
 8081828384858687888990919293949596979899";
 
 /// Appends `d` exactly as its `Display` would, from its mantissa and scale without going through
-/// the formatting machinery: `write!` with `Display` took 1.095 times as long on a provider's
-/// year (`benches/compare.sh L`), more than the 5 % that would keep the crate's code.
+/// the formatting machinery, which costs a provider's year more than the 5 % a crate's code is
+/// allowed (measured in `docs/performance.md`).
 fn push_decimal(out: &mut Vec<u8>, d: Decimal) {
     let scale = d.scale() as usize;
     let m = d.mantissa().unsigned_abs();
