@@ -95,9 +95,14 @@ pub fn run_in(files: &[(&str, &[u8])], args: &[&str]) -> Outcome {
     for (name, bytes) in files {
         std::fs::write(root.join(name), bytes).unwrap();
     }
+    run_at(root, args)
+}
+
+/// Runs `slacredit` in `dir` with `args`.
+pub fn run_at(dir: &std::path::Path, args: &[&str]) -> Outcome {
     let out = assert_cmd::Command::cargo_bin("slacredit")
         .unwrap()
-        .current_dir(root)
+        .current_dir(dir)
         .args(args)
         .output()
         .unwrap();

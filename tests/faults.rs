@@ -18,48 +18,39 @@ fn case() -> tempfile::TempDir {
     dir
 }
 
-/// `claim` on subs.csv (`subs`) and the outages above, CSV, with `extra` arguments.
-fn claim(subs: &str, extra: &[&str]) -> Outcome {
+/// `claim --subscriptions subs.csv --outages out.csv` with `extra` arguments, in a folder
+/// holding `contract` as contracts/c.yaml and those two files.
+fn claim_of(contract: &str, subs: &str, outages: &str, extra: &[&str]) -> Outcome {
     let mut args = vec![
         "claim",
         "--subscriptions",
         "subs.csv",
         "--outages",
         "out.csv",
-        "--format",
-        "csv",
     ];
     args.extend_from_slice(extra);
     run_in(
         &[
-            ("contracts/c.yaml", CONTRACT.as_bytes()),
+            ("contracts/c.yaml", contract.as_bytes()),
             ("subs.csv", subs.as_bytes()),
-            ("out.csv", OUTAGES.as_bytes()),
+            ("out.csv", outages.as_bytes()),
         ],
         &args,
     )
+}
+
+/// `claim` on `subs` and the contract and outages above, CSV, with `extra` arguments.
+fn claim(subs: &str, extra: &[&str]) -> Outcome {
+    let mut args = vec!["--format", "csv"];
+    args.extend_from_slice(extra);
+    claim_of(CONTRACT, subs, OUTAGES, &args)
 }
 
 #[test]
 fn a_table_cell_of_70000_characters_is_printed_not_a_panic() {
     let name = "N".repeat(70_000);
     let subs = format!("id,customer,contract,currency,fee,region\na,{name},c,USD,100.00,x\n");
-    let o = run_in(
-        &[
-            ("contracts/c.yaml", CONTRACT.as_bytes()),
-            ("subs.csv", subs.as_bytes()),
-            ("out.csv", OUTAGES.as_bytes()),
-        ],
-        &[
-            "claim",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            "out.csv",
-            "--period",
-            "2018-11",
-        ],
-    );
+    let o = claim_of(CONTRACT, &subs, OUTAGES, &["--period", "2018-11"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.lines().nth(1).unwrap().contains(&name));
 }
@@ -387,22 +378,7 @@ fn the_letter_lists_late_maintenance_as_downtime_not_as_excluded_time() {
     let contract = "id: c\napplies_to: { service: web }\nperiod: month\ntimezone: UTC\ncommitment: 99.9\nexclusions:\n  causes: [maintenance]\n  maintenance_notice: 2d\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n";
     let subs = "id,customer,contract,currency,fee,region\na,A,c,USD,100.00,x\n";
     let outages = "start,end,region,cause,announced_at\n2018-11-10T00:00:00Z,2018-11-10T04:00:00Z,x,maintenance,2018-11-09T00:00:00Z\n";
-    let o = run_in(
-        &[
-            ("contracts/c.yaml", contract.as_bytes()),
-            ("subs.csv", subs.as_bytes()),
-            ("out.csv", outages.as_bytes()),
-        ],
-        &[
-            "claim",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            "out.csv",
-            "--format",
-            "markdown",
-        ],
-    );
+    let o = claim_of(contract, subs, outages, &["--format", "markdown"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("Excluded time: none."), "{}", o.stdout);
     assert!(o.stdout.contains("Maintenance counted as downtime, not announced 2d ahead: 2018-11-10T00:00:00Z–2018-11-10T04:00:00Z announced 2018-11-09T00:00:00Z, too late."), "{}", o.stdout);
@@ -412,22 +388,7 @@ fn the_letter_lists_late_maintenance_as_downtime_not_as_excluded_time() {
 #[test]
 fn an_html_page_shows_a_formula_named_customer_as_text() {
     let subs = "id,customer,contract,currency,fee,region\na,=HYPERLINK(1),c,USD,100.00,x\n";
-    let o = run_in(
-        &[
-            ("contracts/c.yaml", CONTRACT.as_bytes()),
-            ("subs.csv", subs.as_bytes()),
-            ("out.csv", OUTAGES.as_bytes()),
-        ],
-        &[
-            "claim",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            "out.csv",
-            "--format",
-            "html",
-        ],
-    );
+    let o = claim_of(CONTRACT, subs, OUTAGES, &["--format", "html"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("'=HYPERLINK(1)"), "the name after a '");
 }
@@ -435,22 +396,7 @@ fn an_html_page_shows_a_formula_named_customer_as_text() {
 #[test]
 fn the_letter_writes_ordinals_in_english() {
     let contract = format!("{CONTRACT}claim:\n  deadline: {{ periods_after: 21 }}\n");
-    let o = run_in(
-        &[
-            ("contracts/c.yaml", contract.as_bytes()),
-            ("subs.csv", SUBS.as_bytes()),
-            ("out.csv", OUTAGES.as_bytes()),
-        ],
-        &[
-            "claim",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            "out.csv",
-            "--format",
-            "markdown",
-        ],
-    );
+    let o = claim_of(&contract, SUBS, OUTAGES, &["--format", "markdown"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stdout

@@ -3,7 +3,7 @@
 //! and `slacredit import` output read back by `claim` giving the numbers `--outages FORMAT:FILE`
 //! gives.
 
-use crate::common::{run_in, Outcome};
+use crate::common::{run_at, run_in, Outcome};
 use slacredit::import::{import, Format, Map, Options};
 
 const DIR: &str = "tests/fixtures/imports";
@@ -14,16 +14,7 @@ fn fixture(name: &str) -> String {
 
 /// Runs the binary in the repository's root.
 fn run(args: &[&str]) -> Outcome {
-    let out = assert_cmd::Command::cargo_bin("slacredit")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap();
-    Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_at(std::path::Path::new("."), args)
 }
 
 /// `slacredit import FORMAT fixture --map map.yaml` plus `extra`.
@@ -318,22 +309,9 @@ fn run_in_then(files: &[(&str, &[u8])], first: &[&str], then: &[&str]) -> Outcom
     for (name, bytes) in files {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
-    let run = |args: &[&str]| {
-        let out = assert_cmd::Command::cargo_bin("slacredit")
-            .unwrap()
-            .current_dir(dir.path())
-            .args(args)
-            .output()
-            .unwrap();
-        Outcome {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    };
-    let o = run(first);
+    let o = run_at(dir.path(), first);
     assert_eq!(o.code, 0, "{first:?}: {}", o.stderr);
-    run(then)
+    run_at(dir.path(), then)
 }
 
 /// A contract and subscriptions every fixture's windows can reach.
