@@ -74,6 +74,7 @@ pub mod inputs;
 pub mod load;
 pub mod money;
 pub mod period;
+mod prepare;
 pub mod reconcile;
 pub mod report;
 pub mod scope;

@@ -2,13 +2,13 @@
 //! folder holding them. Every file is fingerprinted (unless the run prints no fingerprints);
 //! every problem of every file is collected before giving up.
 
-use crate::compute::{resolve_subscriptions, Early, IndexBuilder};
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::import;
 use crate::input::Format;
 use crate::input::{decode, read_bytes, InputFile, LineChunks, Text};
 use crate::inputs::Inputs;
+use crate::prepare::{resolve_subscriptions, IndexBuilder, Prepared};
 use crate::subscription::{parse_located, Charges, Parsed};
 use crate::typos::{LabelName, WindowFile};
 use crate::window::{parse_windows_with, Reading, Window};
@@ -112,20 +112,19 @@ impl Sources {
     /// # Errors
     /// [`Error::Io`] for unreadable files, [`Error::Invalid`] with every problem found.
     pub fn load(&self) -> Result<Inputs, Error> {
-        self.load_early(false, Fingerprints::Taken)
-            .map(|(inputs, _)| inputs)
+        self.load_prepared(Fingerprints::Taken)
+            .map(Loaded::into_inputs)
     }
 
-    /// As [`Sources::load`]; with `early`, also what a [`crate::Run`] needs of the inputs that
-    /// can be worked out while they are read: where each subscription's contract and scope are
-    /// (on the subscriptions' thread once they are read), and the index of the windows of a
-    /// single outages file (on its thread). The CLI's runs over a provider's base. Without
-    /// fingerprints, `files` stays empty: for runs whose reports print none.
-    pub(crate) fn load_early(
-        &self,
-        early: bool,
-        fingerprints: Fingerprints,
-    ) -> Result<(Inputs, Early), Error> {
+    /// As [`Sources::load`], with what a [`crate::Run`] needs of the inputs worked out while
+    /// they are read: where each subscription's contract and scope are (once the subscriptions
+    /// are read, while the windows still are), and the index of the windows of a single
+    /// outages file (as it is read). For runs over a provider's whole base ([`Loaded::run`]).
+    /// With [`Fingerprints::Skipped`], `files` stays empty: for runs whose reports print none.
+    ///
+    /// # Errors
+    /// As [`Sources::load`].
+    pub fn load_prepared(&self, fingerprints: Fingerprints) -> Result<Loaded, Error> {
         let mut inputs = Inputs::default();
         let mut problems = Problems::new();
         let mut collect = |r: Result<(), Error>| -> Result<(), Error> {
@@ -199,7 +198,7 @@ impl Sources {
                 })
             });
             // A single file's windows are indexed as they are read.
-            let indexed = early && self.outages.len() == 1 && self.imports.is_empty();
+            let indexed = self.outages.len() == 1 && self.imports.is_empty();
             let mut outages: Vec<Outages> = self
                 .outages
                 .iter()
@@ -232,10 +231,14 @@ impl Sources {
             collect(result.map(|(file, name, parsed)| {
                 // Once both files are read, in halves on both cores: the windows' thread is
                 // done first.
-                resolution = early.then(|| {
-                    let (all, lines) = (&parsed.subscriptions, &parsed.lines);
-                    resolve_subscriptions(contracts, all, Some(&name), lines, true)
-                });
+                let (all, lines) = (&parsed.subscriptions, &parsed.lines);
+                resolution = Some(resolve_subscriptions(
+                    contracts,
+                    all,
+                    Some(&name),
+                    lines,
+                    true,
+                ));
                 inputs.files.extend(file);
                 inputs.subscriptions_file = Some(name);
                 inputs.subscription_lines = parsed.lines;
@@ -279,12 +282,12 @@ impl Sources {
             }
         }
         // Subscriptions come from one file at most, sorted by `parse_located`.
-        let early = Early {
+        let prepared = Prepared {
             index,
             resolution,
             sorted: true,
         };
-        problems.into_result((inputs, early))
+        problems.into_result(Loaded { inputs, prepared })
     }
 }
 
@@ -397,14 +400,33 @@ fn imported_origin(
     }
 }
 
-/// Whether a load fingerprints the files it reads. Hashing a provider's 145 MB costs a tenth
-/// of a second of CPU; a run that prints no fingerprints (a billing CSV, `check`) skips it.
+/// Whether a load takes the SHA-256 of the files it reads ([`Inputs::files`]): a run whose
+/// reports print no fingerprints (a billing CSV, a check) need not hash a provider's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Fingerprints {
+pub enum Fingerprints {
+    /// Every file read is fingerprinted.
     Taken,
-    /// Only the CLI's runs skip them.
-    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    /// No file is.
     Skipped,
+}
+
+/// Inputs as loaded, with what a run needs of them worked out as they were read
+/// ([`Sources::load_prepared`]). Read-only: what was worked out holds for these inputs.
+pub struct Loaded {
+    pub(crate) inputs: Inputs,
+    pub(crate) prepared: Prepared,
+}
+
+impl Loaded {
+    /// The inputs.
+    pub fn inputs(&self) -> &Inputs {
+        &self.inputs
+    }
+
+    /// The inputs, to change: what was worked out of them is dropped.
+    pub fn into_inputs(self) -> Inputs {
+        self.inputs
+    }
 }
 
 /// Reads a file: its fingerprint (when taken), its name as given, its text.

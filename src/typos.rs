@@ -9,10 +9,10 @@
 //! - windows that apply to no subscription are found (not errors: a provider's file covers every
 //!   region) so that the commands can say how many there are.
 
-use crate::compute::{Resolution, WindowIndex};
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
 use crate::inputs::Inputs;
+use crate::prepare::{Resolution, WindowIndex};
 use crate::scope::Scope;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

@@ -258,7 +258,7 @@ pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
     // `check` alone (or with only --contracts) validates the contracts.
     // Nothing here prints a fingerprint.
     let sources = sources(args, false)?;
-    let (inputs, _) = sources.load_early(false, Fingerprints::Skipped)?;
+    let inputs = sources.load_prepared(Fingerprints::Skipped)?.into_inputs();
     crate::compute::validate(&inputs)?;
     // A contract per contract file (two with one id are an error).
     let files = inputs.contracts.len()
@@ -326,13 +326,13 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     let clock = std::time::Instant::now();
     // Opened first: a run stopped while it reads (a signal) removes its temporary file too.
     let mut out = Sink::open(args.output.as_deref())?;
-    let (inputs, early) = sources.load_early(true, fingerprints)?;
+    let mut loaded = sources.load_prepared(fingerprints)?;
     crate::typos::check_filters(
-        &inputs,
+        loaded.inputs(),
         args.subscription.as_deref(),
         args.customer.as_deref(),
     )?;
-    tell_unapplied(&inputs);
+    tell_unapplied(loaded.inputs());
     timing("load", clock);
     let selection = Selection {
         periods,
@@ -347,11 +347,11 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
             _ => Detail::Full,
         },
     };
-    let run = with_bar(Run::with_early(&inputs, &selection, early)?);
+    let run = with_bar(loaded.run(&selection)?);
     timing("prepare", clock);
     match args.format {
         Format::Table => out.write(&report::table::render(&run.collect()))?,
-        Format::Markdown => out.write(&report::letter::render(&inputs, &run.collect()))?,
+        Format::Markdown => out.write(&report::letter::render(run.inputs(), &run.collect()))?,
         Format::Html => out.write(&report::html::render(
             "Service credit claims",
             &run.collect(),
@@ -378,7 +378,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     // The process ends here: freeing a provider's million subscriptions one by one would only
     // cost time.
     std::mem::forget(run);
-    std::mem::forget(inputs);
+    std::mem::forget(loaded);
     Ok(0)
 }
 
@@ -386,13 +386,13 @@ pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
     // An audit fingerprints its inputs whatever the format: reproducing it starts from them.
     let sources = sources(&args.input, true)?;
     refuse_output_over_inputs(args.output.as_deref(), &sources, &[])?;
-    let (inputs, early) = sources.load_early(true, Fingerprints::Taken)?;
-    tell_unapplied(&inputs);
+    let mut loaded = sources.load_prepared(Fingerprints::Taken)?;
+    tell_unapplied(loaded.inputs());
     let selection = Selection {
         periods: Some(year_span(args.year)?),
         ..Selection::default()
     };
-    let run = Run::with_early(&inputs, &selection, early)?;
+    let run = loaded.run(&selection)?;
     let mut out = Sink::open(args.output.as_deref())?;
     let year = args.year;
     match args.format {
@@ -420,7 +420,7 @@ pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
     out.finish()?;
     // As in `claim`: the process ends here.
     std::mem::forget(run);
-    std::mem::forget(inputs);
+    std::mem::forget(loaded);
     Ok(0)
 }
 

@@ -7,7 +7,6 @@
 //! windows of its own; subscriptions are processed in id order, in chunks, on every core, and each
 //! chunk's claims are handed to the caller (and can be dropped) before the next is computed.
 
-mod index;
 mod parts;
 mod plan;
 mod stream;
@@ -18,40 +17,28 @@ use crate::claim::Detail;
 pub use crate::claim::{Claims, Total};
 use crate::contract::Contract;
 use crate::engine::{self, Measured, SharedTimeline};
-use crate::error::{Error, Problems};
+use crate::error::Error;
 use crate::input::InputFile;
 pub use crate::inputs::{Inputs, Selection};
+use crate::load::Loaded;
 use crate::period::Period;
 use crate::scope::Scope;
 use crate::subscription::Subscription;
 use crate::time::Instant;
-pub(crate) use index::{IndexBuilder, WindowIndex};
 // Claims printed as they are computed: the CLI's streamed CSV.
+use crate::prepare::{join, resolve, Own, Prepared, WindowIndex};
 #[cfg(feature = "cli")]
 pub(crate) use parts::{Emit, Parts};
-use plan::{plan, resolve};
-pub(crate) use plan::{resolve_subscriptions, Resolution};
+use plan::plan;
 use std::collections::BTreeSet;
-
-/// What the CLI works out while the inputs are still being read (see `load`): the index of the
-/// windows of a single outages file, and where each subscription's contract and full scope
-/// are. Each is used only if it was made from as many windows or subscriptions as the run has.
-#[derive(Default)]
-pub(crate) struct Early {
-    pub(crate) index: Option<WindowIndex>,
-    pub(crate) resolution: Option<Result<Resolution, Problems>>,
-    /// The subscriptions are in id order, as the loader leaves them: a million of them need not
-    /// be compared again.
-    pub(crate) sorted: bool,
-}
 
 /// A subscription ready to compute: the index of its (contract, full scope) in the run's scopes.
 /// A provider's million of them are 32 bytes each.
 struct Job<'a> {
     sub: &'a Subscription,
     scope: u32,
-    /// Entries of the window index naming this subscription: by id, by customer.
-    own: [(u32, u32); 2],
+    /// Entries of the window index naming this subscription.
+    own: Own,
 }
 
 /// Above this many distinct scopes among windows naming someone, scope matches are not
@@ -109,19 +96,19 @@ impl<'a> Run<'a> {
     /// # Errors
     /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
     pub fn new(inputs: &'a Inputs, selection: &Selection) -> Result<Run<'a>, Error> {
-        Run::with_early(inputs, selection, Early::default())
+        Run::prepared(inputs, selection, Prepared::default())
     }
 
-    /// As [`Run::new`], with what was worked out while the inputs were read (the CLI's runs).
-    pub(crate) fn with_early(
+    /// As [`Run::new`], with what was worked out while the inputs were read.
+    pub(crate) fn prepared(
         inputs: &'a Inputs,
         selection: &Selection,
-        early: Early,
+        prepared: Prepared,
     ) -> Result<Run<'a>, Error> {
         // A provider's base, worth a second thread at each step of preparing.
         let large = inputs.subscriptions.len() + inputs.windows.len() > 50_000;
-        let index = early.index.filter(|i| i.is_of(&inputs.windows));
-        let resolution = early
+        let index = prepared.index.filter(|i| i.is_of(&inputs.windows));
+        let resolution = prepared
             .resolution
             .filter(|r| r.as_ref().map_or(true, |r| r.is_of(&inputs.subscriptions)));
         // Resolving subscriptions and indexing windows are independent: for a provider's base
@@ -186,7 +173,8 @@ impl<'a> Run<'a> {
             })
             .collect();
         // Loaded files come sorted already (see `load`); inputs built in code may not.
-        if !early.sorted && !jobs.is_sorted_by(|a, b| a.sub.id.as_bytes() <= b.sub.id.as_bytes()) {
+        if !prepared.sorted && !jobs.is_sorted_by(|a, b| a.sub.id.as_bytes() <= b.sub.id.as_bytes())
+        {
             jobs.sort_by(|a, b| a.sub.id.as_bytes().cmp(b.sub.id.as_bytes()));
         }
         // Windows naming subscriptions are found by walking two sorted lists side by side (ids in
@@ -302,9 +290,27 @@ impl<'a> Run<'a> {
         chunks
     }
 
+    /// The inputs it computes from.
+    pub fn inputs(&self) -> &'a Inputs {
+        self.inputs
+    }
+
     /// The input files the claims depend on, with their SHA-256.
     pub fn files(&self) -> &[InputFile] {
         &self.files
+    }
+}
+
+impl Loaded {
+    /// Checks the inputs and prepares the computation of `selection` (as [`Run::new`]) from
+    /// what was worked out as they were read. The first run takes that; another works it out
+    /// again.
+    ///
+    /// # Errors
+    /// As [`Run::new`].
+    pub fn run(&mut self, selection: &Selection) -> Result<Run<'_>, Error> {
+        let prepared = std::mem::take(&mut self.prepared);
+        Run::prepared(&self.inputs, selection, prepared)
     }
 }
 
@@ -315,14 +321,6 @@ impl<'a> Run<'a> {
 /// [`Error::Invalid`] when inputs do not fit together (see [`validate`]), every problem listed.
 pub fn compute(inputs: &Inputs, selection: &Selection) -> Result<Claims, Error> {
     Ok(Run::new(inputs, selection)?.collect())
-}
-
-/// The result of a scoped thread; a panic there goes on here.
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    match handle.join() {
-        Ok(v) => v,
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
 }
 
 /// The ids of `jobs`, in order.

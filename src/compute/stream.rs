@@ -62,7 +62,8 @@ impl Run<'_> {
                 totals: BTreeMap::new(),
             };
             for group in jobs.chunks(32) {
-                self.index.prefetch(&self.inputs.windows, group);
+                self.index
+                    .prefetch(&self.inputs.windows, group.iter().map(|job| job.own));
                 for job in group {
                     self.subscription_claims(job, local, &mut out);
                 }

@@ -24,12 +24,12 @@ impl Run<'_> {
         let active = engine::active_range(contract, sub);
         // The index found the windows naming this subscription; what is left of SPEC 2.4 is
         // whether their scope covers the subscription's.
-        let own = self
-            .index
-            .own(&self.inputs.windows, job, |k| match data.covers.get(k) {
+        let own = self.index.own(&self.inputs.windows, job.own, |k| {
+            match data.covers.get(k) {
                 Some(&covers) => covers,
                 None => self.index.scopes[k].covers(&data.scope),
-            });
+            }
+        });
         // Where the subscription's own windows change nothing, the scope's shared measurement
         // holds; where they do, the shared incidents are borrowed around the rebuilt ones.
         if own.is_empty() {

@@ -1,13 +1,15 @@
 //! The window index: windows without customers by scope, windows naming subscriptions or
 //! customers sorted by name, to be walked side by side with sorted subscriptions.
 
-use super::Job;
 use crate::fxhash::{FxHashMap, FxHasher};
 use crate::scope::Scope;
 use crate::window::Window;
 use smallvec::SmallVec;
 use smol_str::SmolStr;
 use std::hash::Hasher;
+
+/// The entries of [`WindowIndex::named`] naming one subscription: by id, by customer.
+pub(crate) type Own = [(u32, u32); 2];
 
 /// Windows indexed so that a subscription finds its own without scanning all of them. It refers
 /// to windows by position, so it can be built as soon as they are read (see `load`).
@@ -20,10 +22,10 @@ pub(crate) struct WindowIndex {
     by_key: KeyIndex,
     /// Each name a window is limited to (subscription id or customer), sorted by name, then
     /// window.
-    pub(super) named: Vec<Named>,
+    pub(crate) named: Vec<Named>,
     /// The distinct scopes of windows naming someone. A million windows carry a few dozen label
     /// sets, so which of them cover a subscription is decided once per scope, not per window.
-    pub(super) scopes: Vec<Scope>,
+    pub(crate) scopes: Vec<Scope>,
 }
 
 /// A window index as its windows come, one by one (see `load`: while they are read, each is
@@ -148,12 +150,12 @@ impl<'i> Entries<'i> {
 /// A window limited to `name`. The name is held here (inline when short), so that sorting and
 /// walking the index reads it in order instead of in each window.
 #[derive(Clone)]
-pub(super) struct Named {
+pub(crate) struct Named {
     name: SmolStr,
     /// The window's position in the inputs.
-    pub(super) window: u32,
+    pub(crate) window: u32,
     /// The position of its scope in [`WindowIndex::scopes`].
-    pub(super) scope: u32,
+    pub(crate) scope: u32,
 }
 
 impl WindowIndex {
@@ -167,7 +169,7 @@ impl WindowIndex {
     }
 
     /// Global windows whose labels match `scope`, in window order.
-    pub(super) fn global<'a>(&self, windows: &'a [Window], scope: &Scope) -> Vec<&'a Window> {
+    pub(crate) fn global<'a>(&self, windows: &'a [Window], scope: &Scope) -> Vec<&'a Window> {
         let mut found: Vec<usize> = self
             .by_key
             .candidates(scope)
@@ -242,12 +244,12 @@ impl WindowIndex {
 
     /// The names in the index that `customers` may hold, each with its range of `named`: most
     /// windows name subscriptions, so a few names at most are left to look customers up among.
-    pub(super) fn customer_names(&self, customers: &NameFilter) -> CustomerNames<'_> {
+    pub(crate) fn customer_names(&self, customers: &NameFilter) -> CustomerNames<'_> {
         self.customer_names_in(customers, self.named.len() > 100_000)
     }
 
     /// As [`WindowIndex::customer_names`], in `halves` on two cores or not.
-    pub(super) fn customer_names_in(
+    pub(crate) fn customer_names_in(
         &self,
         customers: &NameFilter,
         halves: bool,
@@ -307,40 +309,42 @@ impl WindowIndex {
         (start as u32, end as u32)
     }
 
-    /// Reads the windows naming `jobs` ahead of computing them. They sit wherever the file put
+    /// Reads the windows naming the subscriptions of `owns` (their ranges, see
+    /// [`WindowIndex::own`]) ahead of computing them. They sit wherever the file put
     /// them, so each is a cache miss; read in one tight loop the misses overlap, where inside
     /// each job's computation they would be waited for one by one.
-    pub(super) fn prefetch(&self, windows: &[Window], jobs: &[Job<'_>]) {
-        for n in jobs.iter().flat_map(|job| self.naming(job)) {
+    pub(crate) fn prefetch(&self, windows: &[Window], owns: impl Iterator<Item = Own>) {
+        for n in owns.flat_map(|own| self.naming(own)) {
             let w = &windows[n.window as usize];
             // The fields a rebuild reads first; `black_box` keeps the reads.
             std::hint::black_box((w.start(), w.end(), w.impact(), w.cause().is_some()));
         }
     }
 
-    /// The entries naming a job's subscription: by id, then by customer.
-    fn naming<'s>(&'s self, job: &Job<'_>) -> impl Iterator<Item = &'s Named> {
-        let [(a, b), (c, d)] = job.own;
+    /// The entries naming a subscription: by id, then by customer.
+    fn naming(&self, own: Own) -> impl Iterator<Item = &Named> {
+        let [(a, b), (c, d)] = own;
         let by_id = &self.named[a as usize..b as usize];
         let by_customer = &self.named[c as usize..d as usize];
         by_id.iter().chain(by_customer)
     }
 
-    /// Windows naming a job's subscription by id or customer whose scope `covers` (by position
-    /// in [`WindowIndex::scopes`]), each once, in input order.
-    pub(super) fn own<'a>(
+    /// Windows naming a subscription by id or customer (the ranges of [`WindowIndex::named`]
+    /// `own`) whose scope `covers` (by position in [`WindowIndex::scopes`]), each once, in input
+    /// order.
+    pub(crate) fn own<'a>(
         &self,
         windows: &'a [Window],
-        job: &Job<'_>,
+        own: Own,
         covers: impl Fn(usize) -> bool,
     ) -> SmallVec<[&'a Window; 4]> {
         let mut out: SmallVec<[u32; 4]> = self
-            .naming(job)
+            .naming(own)
             .filter(|n| covers(n.scope as usize))
             .map(|n| n.window)
             .collect();
         // Named by both id and customer: the same window may be there twice.
-        let [(a, b), (c, d)] = job.own;
+        let [(a, b), (c, d)] = own;
         if c < d && a < b {
             out.sort_unstable();
             out.dedup();
@@ -351,14 +355,14 @@ impl WindowIndex {
 
 /// The names of a window index that may be customers', with their ranges of
 /// [`WindowIndex::named`].
-pub(super) struct CustomerNames<'i> {
+pub(crate) struct CustomerNames<'i> {
     filter: NameFilter,
     ranges: FxHashMap<&'i str, (u32, u32)>,
 }
 
 impl CustomerNames<'_> {
     /// The range of [`WindowIndex::named`] naming `customer` (empty when none does).
-    pub(super) fn range_of(&self, customer: &str) -> (u32, u32) {
+    pub(crate) fn range_of(&self, customer: &str) -> (u32, u32) {
         if !self.filter.may_hold(customer) {
             return (0, 0);
         }
@@ -369,14 +373,14 @@ impl CustomerNames<'_> {
 /// A Bloom filter of names (two bits each, both in one 64-bit word, 8 bits per name added): a
 /// name not in it is surely not among them. A million customers' names (a provider's ten
 /// subscriptions each name the same customer) fit in a megabyte, read once per name asked.
-pub(super) struct NameFilter {
+pub(crate) struct NameFilter {
     words: Vec<u64>,
     mask: u64,
 }
 
 impl NameFilter {
     /// An empty filter for up to `names` names.
-    pub(super) fn with_room(names: usize) -> NameFilter {
+    pub(crate) fn with_room(names: usize) -> NameFilter {
         let words = (names / 8).next_power_of_two();
         NameFilter {
             words: vec![0; words],
@@ -385,14 +389,14 @@ impl NameFilter {
     }
 
     /// Adds the names `other` holds (a filter made with the same room).
-    pub(super) fn union(&mut self, other: &NameFilter) {
+    pub(crate) fn union(&mut self, other: &NameFilter) {
         for (mine, theirs) in self.words.iter_mut().zip(&other.words) {
             *mine |= theirs;
         }
     }
 
     /// Adds `name`.
-    pub(super) fn add(&mut self, name: &str) {
+    pub(crate) fn add(&mut self, name: &str) {
         let (word, bits) = self.bits_of(name);
         self.words[word] |= bits;
     }
@@ -407,7 +411,7 @@ impl NameFilter {
     }
 
     /// Whether `name` may have been added (surely not when false).
-    pub(super) fn may_hold(&self, name: &str) -> bool {
+    pub(crate) fn may_hold(&self, name: &str) -> bool {
         let (word, bits) = self.bits_of(name);
         self.words[word] & bits == bits
     }
