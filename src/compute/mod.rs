@@ -7,7 +7,6 @@
 //! windows of its own; subscriptions are processed in id order, in chunks, on every core, and each
 //! chunk's claims are handed to the caller (and can be dropped) before the next is computed.
 
-mod parts;
 mod plan;
 mod stream;
 mod subscription;
@@ -22,13 +21,10 @@ use crate::input::InputFile;
 pub use crate::inputs::{Inputs, Selection};
 use crate::load::Loaded;
 use crate::period::Period;
+use crate::prepare::{join, resolve, Own, Prepared, WindowIndex};
 use crate::scope::Scope;
 use crate::subscription::Subscription;
 use crate::time::Instant;
-// Claims printed as they are computed: the CLI's streamed CSV.
-use crate::prepare::{join, resolve, Own, Prepared, WindowIndex};
-#[cfg(feature = "cli")]
-pub(crate) use parts::{Emit, Parts};
 use plan::plan;
 use std::collections::BTreeSet;
 

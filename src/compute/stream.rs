@@ -1,9 +1,9 @@
 //! Running a computation: chunks of subscriptions on every core, handed over in order.
 
-use super::parts::{Emit, Parts};
 use super::subscription::Local;
 use super::{Job, Run, Total};
 use crate::claim::Claim;
+use crate::claim::{Emit, Parts};
 use crate::error::Error;
 use crate::money::Currency;
 use rust_decimal::Decimal;
@@ -40,8 +40,11 @@ impl Run<'_> {
     /// `start(n)` makes one for each thread, for chunks of up to `n` subscriptions; `finish` takes
     /// what it holds of a chunk as what `sink` takes, and leaves it ready for the next. A report
     /// that prints claims as they come need not build them, and can keep what it prints for
-    /// every chunk once per thread.
-    pub(crate) fn stream_with<E: Emit, T: Send>(
+    /// every chunk once per thread (the CLI's CSV: `report::csv::Columns::writer`).
+    ///
+    /// # Errors
+    /// Whatever `sink` returns.
+    pub fn stream_with<E: Emit, T: Send>(
         &self,
         start: impl Fn(usize) -> E + Sync,
         finish: impl Fn(&mut E) -> T + Sync,

@@ -1,10 +1,10 @@
 //! One subscription's claims: its timeline, each period measured (or shared), assessed, priced,
 //! and the annual cap applied in period order.
 
-use super::parts::{Emit, Parts};
 use super::{Job, Run};
 use crate::calculator;
 use crate::claim::ClaimIncident;
+use crate::claim::{Emit, Parts};
 use crate::contract::{Contract, CreditModel};
 use crate::engine::{self, Incidents};
 use crate::period::{Period, PeriodId};

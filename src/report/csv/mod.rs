@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::io::Write;
 
-#[cfg(feature = "cli")]
 mod stream;
+pub use stream::RowWriter;
 
 /// The header line's columns.
 pub const COLUMNS: [&str; 22] = [

@@ -2,12 +2,12 @@
 //! is built, and the columns of a scope's shared period are printed once per thread.
 
 use super::{is_own, own_cell, push_cells, text, Columns, Own, Row};
-use crate::compute::{Emit, Parts};
+use crate::claim::{Emit, Parts};
 
 impl Columns {
     /// Rows printed as the claims are computed, without building them (see
-    /// [`crate::Run::stream`]), on one thread; `subscriptions` in a chunk sizes the buffer.
-    pub(crate) fn writer(&self, subscriptions: usize) -> RowWriter<'_> {
+    /// [`crate::Run::stream_with`]), on one thread; `subscriptions` in a chunk sizes the buffer.
+    pub fn writer(&self, subscriptions: usize) -> RowWriter<'_> {
         let mut segments: Vec<Segment> = Vec::new();
         for (n, &col) in self.0.iter().enumerate() {
             match segments.last_mut() {
@@ -28,8 +28,8 @@ impl Columns {
     }
 }
 
-/// CSV rows of claims as they are computed.
-pub(crate) struct RowWriter<'c> {
+/// CSV rows of claims as they are computed: the same bytes as [`Columns::rows`] of the claims.
+pub struct RowWriter<'c> {
     columns: &'c Columns,
     /// The rows of the chunk being computed.
     out: Vec<u8>,
@@ -62,7 +62,7 @@ enum Segment {
 
 impl RowWriter<'_> {
     /// The rows written since the last call.
-    pub(crate) fn finish(&mut self) -> String {
+    pub fn finish(&mut self) -> String {
         let capacity = self.out.capacity();
         text(std::mem::replace(
             &mut self.out,

@@ -1,11 +1,14 @@
 //! The result: one claim per subscription and period (SPEC 3.4, 5).
 
+mod parts;
+
 pub use crate::incident::{ClaimIncident, Detail, Labels};
 use crate::input::InputFile;
 use crate::money::Currency;
 use crate::period::PeriodId;
 use crate::time::Instant;
 use chrono::NaiveDate;
+pub use parts::{Emit, Parts};
 use rust_decimal::Decimal;
 use smol_str::SmolStr;
 use std::sync::Arc;

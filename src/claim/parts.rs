@@ -1,18 +1,19 @@
 //! A claim as the parts it is computed from, borrowed: a [`Claim`] is built from them, and a
-//! streamed report can print them without building one (a provider's run prints millions).
+//! report printing claims as they are computed ([`crate::Run::stream_with`]) can print them
+//! without building one (a provider's run prints millions).
 
+use super::{Claim, ClaimIncident, CreditSteps};
 use crate::calculator::Assessment;
-use crate::claim::{Claim, ClaimIncident, CreditSteps};
 use crate::contract::Contract;
 use crate::engine::Measured;
-use crate::money::Currency;
+use crate::money::{Currency, Money};
 use crate::period::Period;
 use crate::subscription::Subscription;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-/// One claim's parts, where the computation has them.
-pub(crate) struct Parts<'a> {
+/// One claim's parts, where the computation has them: [`Parts::claim`] builds the claim.
+pub struct Parts<'a> {
     pub(crate) sub: &'a Subscription,
     pub(crate) contract: &'a Contract,
     pub(crate) period: &'a Period,
@@ -29,13 +30,32 @@ pub(crate) struct Parts<'a> {
     /// are one: every subscription of the scope gets the same, so what a report prints of them it
     /// can print once. `None` for a subscription's own measurement. (Only the CLI's streamed CSV
     /// reads it.)
-    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) shared: Option<(u32, u32)>,
 }
 
 impl Parts<'_> {
+    /// The subscription claimed for.
+    pub fn subscription(&self) -> &Subscription {
+        self.sub
+    }
+
+    /// Its contract.
+    pub fn contract(&self) -> &Contract {
+        self.contract
+    }
+
+    /// The period claimed for.
+    pub fn period(&self) -> &Period {
+        self.period
+    }
+
+    /// The credit, rounded to the currency's minor unit.
+    pub fn credit(&self) -> Money {
+        Money::new(self.credit, self.currency)
+    }
+
     /// The claim they make.
-    pub(crate) fn claim(self) -> Claim {
+    pub fn claim(self) -> Claim {
         let (m, a) = (self.measured, self.assessment);
         Claim {
             subscription: self.sub.id.clone(),
@@ -68,7 +88,7 @@ impl Parts<'_> {
 }
 
 /// Where the claims of a chunk of subscriptions go as they are computed, in order.
-pub(crate) trait Emit {
+pub trait Emit {
     /// Takes one claim.
     fn emit(&mut self, parts: Parts<'_>);
 }
