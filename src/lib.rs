@@ -66,6 +66,7 @@ mod compute;
 pub mod contract;
 pub mod engine;
 pub mod error;
+pub mod explain;
 mod fxhash;
 pub mod import;
 pub mod incident;

@@ -351,7 +351,11 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     timing("prepare", clock);
     match args.format {
         Format::Table => out.write(&report::table::render(&run.collect()))?,
-        Format::Markdown => out.write(&report::letter::render(run.inputs(), &run.collect()))?,
+        Format::Markdown => {
+            let claims = run.collect();
+            let letters = crate::explain::explain(run.inputs(), &claims);
+            out.write(&report::letter::render(&letters, &claims))?
+        }
         Format::Html => out.write(&report::html::render(
             "Service credit claims",
             &run.collect(),

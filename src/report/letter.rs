@@ -4,43 +4,27 @@
 //! exactly as in the JSON.
 
 use super::{minutes, money, percent, uptime};
-use crate::claim::Claim;
-use crate::compute::{compute, Claims, Inputs, Selection};
+use crate::claim::Claims;
 use crate::contract::{
     Contract, Counting, CreditModel, Deadline, ExcludedTime, Minimum, PartialImpact, UnitCount,
 };
-use crate::engine;
-use crate::period::PeriodSpan;
-use crate::subscription::Charges;
+use crate::explain::Explanation;
 use crate::time::Instant;
-use crate::window::Window;
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// The letters for every breached claim (or a note that there is none).
-pub fn render(inputs: &Inputs, claims: &Claims) -> String {
+/// The letters for every claim explained (see [`crate::explain::explain`]: the breached ones and
+/// those owing a credit), or a note that there is none; then the inputs' fingerprints.
+pub fn render(letters: &[Explanation<'_>], claims: &Claims) -> String {
     let mut out = String::new();
-    let breached: Vec<&Claim> = claims
-        .claims
-        .iter()
-        .filter(|c| c.breached || !c.credit.is_zero())
-        .collect();
-    if breached.is_empty() {
+    if letters.is_empty() {
         out.push_str("# Service credit claims\n\nNo subscription breached its commitment in the periods examined; there is nothing to claim.\n");
         return out;
     }
-    for (n, claim) in breached.iter().enumerate() {
+    for (n, e) in letters.iter().enumerate() {
         if n > 0 {
             out.push_str("\n---\n\n");
         }
-        let contract = inputs.contracts.iter().find(|c| c.id() == &*claim.contract);
-        let sub = inputs
-            .subscriptions
-            .iter()
-            .find(|s| s.id == claim.subscription);
-        if let (Some(contract), Some(sub)) = (contract, sub) {
-            letter(&mut out, inputs, contract, sub, claim);
-        }
+        letter(&mut out, e);
     }
     let _ = writeln!(
         out,
@@ -63,13 +47,8 @@ fn utc(t: Instant) -> String {
     t.to_utc().format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-fn letter(
-    out: &mut String,
-    inputs: &Inputs,
-    contract: &Contract,
-    sub: &crate::Subscription,
-    c: &Claim,
-) {
+fn letter(out: &mut String, e: &Explanation<'_>) {
+    let (c, contract, sub) = (e.claim, e.contract, e.subscription);
     let cur = c.currency;
     let _ = writeln!(
         out,
@@ -131,12 +110,6 @@ fn letter(
     );
 
     // Incidents and what each source saw of them.
-    let scope = engine::full_scope(contract, sub).unwrap_or_default();
-    let applying: Vec<&Window> = inputs
-        .windows
-        .iter()
-        .filter(|w| engine::applies(w, &scope, &sub.id, &sub.customer))
-        .collect();
     out.push_str("## Incidents\n\n");
     if c.incidents.is_empty() {
         out.push_str("No incident overlaps the eligible time of this period.\n\n");
@@ -170,21 +143,17 @@ fn letter(
             );
         }
         out.push_str("\nWhat each source reported:\n\n| # | source | from (UTC) | to (UTC) | cause |\n|---|---|---|---|---|\n");
-        for (i, inc) in c.incidents.iter().enumerate() {
-            let mut seen: BTreeMap<String, (Instant, Instant, String)> = BTreeMap::new();
-            for w in applying
-                .iter()
-                .filter(|w| w.start() < inc.end && w.end() > inc.start)
-            {
-                let source = w.source().map_or("(no source given)", |s| s.as_str());
-                let source = source.to_owned();
-                let cause = w.cause().map_or("unplanned", |c| c.as_str()).to_owned();
-                let e = seen.entry(source).or_insert((w.start(), w.end(), cause));
-                e.0 = e.0.min(w.start());
-                e.1 = e.1.max(w.end());
-            }
-            for (source, (a, b, cause)) in seen {
-                let _ = writeln!(out, "| {} | {source} | {a} | {b} | {cause} |", i + 1);
+        for (i, seen) in e.seen.iter().enumerate() {
+            for s in seen {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} |",
+                    i + 1,
+                    s.source.as_deref().unwrap_or(NO_SOURCE),
+                    s.from,
+                    s.to,
+                    s.cause.as_deref().unwrap_or("unplanned")
+                );
             }
         }
         out.push('\n');
@@ -224,33 +193,26 @@ fn letter(
         ExcludedTime::CountsAsUp => "counted as available time",
         ExcludedTime::RemovedFromPeriod => "removed from the eligible time above",
     };
-    let in_period: Vec<&&Window> = applying
-        .iter()
-        .filter(|w| w.start() < c.period_end && w.end() > c.period_start)
-        .collect();
     // Only what is excluded is listed as excluded; maintenance announced too late (or never)
     // is downtime, and is said to be.
-    let causes: Vec<String> = in_period
+    let causes: Vec<String> = e
+        .excluded
         .iter()
-        .filter(|w| engine::is_excluded(contract, w))
-        .filter_map(|w| w.cause().map(|cause| (cause, w)))
-        .map(|(cause, w)| match (&**cause, w.announced_at()) {
-            ("maintenance", Some(a)) => {
-                format!("maintenance {}–{} announced {a}", w.start(), w.end())
-            }
-            (other, _) => format!("{other} {}–{}", w.start(), w.end()),
-        })
+        .map(
+            |w| match (w.cause.as_deref().unwrap_or(""), w.announced_at) {
+                ("maintenance", Some(a)) => {
+                    format!("maintenance {}–{} announced {a}", w.start, w.end)
+                }
+                (other, _) => format!("{other} {}–{}", w.start, w.end),
+            },
+        )
         .collect();
-    let late: Vec<String> = in_period
+    let late: Vec<String> = e
+        .late
         .iter()
-        .filter(|w| {
-            w.cause()
-                .is_some_and(|c| contract.exclusions().causes.contains(&**c))
-                && !engine::is_excluded(contract, w)
-        })
-        .map(|w| match w.announced_at() {
-            Some(a) => format!("{}–{} announced {a}, too late", w.start(), w.end()),
-            None => format!("{}–{} never announced", w.start(), w.end()),
+        .map(|w| match w.announced_at {
+            Some(a) => format!("{}–{} announced {a}, too late", w.start, w.end),
+            None => format!("{}–{} never announced", w.start, w.end),
         })
         .collect();
     if c.excluded_minutes.is_zero() && causes.is_empty() {
@@ -312,7 +274,7 @@ fn letter(
         ),
     );
     let credits = contract.credits();
-    let basis_from = if inputs.charges.get(&sub.id, c.period).is_some() {
+    let basis_from = if e.charged {
         "the period's actual charges".to_owned()
     } else if c.basis != sub.fee.amount {
         format!(
@@ -456,33 +418,17 @@ fn letter(
     );
 
     // Each source alone.
-    let mut sources: Vec<Option<&str>> = applying
-        .iter()
-        .filter(|w| w.start() < c.period_end && w.end() > c.period_start)
-        .map(|w| w.source().map(|s| s.as_str()))
-        .collect();
-    sources.sort();
-    sources.dedup();
-    if sources.len() > 1 {
+    if !e.alone.is_empty() {
         out.push_str("## What each source alone would give\n\n| source | downtime minutes | uptime % | credit |\n|---|---|---|---|\n");
-        let mut credits_seen = Vec::new();
-        for source in &sources {
-            let windows: Vec<Window> = applying
-                .iter()
-                .filter(|w| w.source().map(|s| s.as_str()) == *source)
-                .map(|w| (*w).clone())
-                .collect();
-            if let Some(alone) = alone(inputs, contract, sub, c, windows) {
-                credits_seen.push(alone.credit);
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {} | {} {cur} |",
-                    source.unwrap_or("(no source given)"),
-                    minutes(alone.downtime_minutes),
-                    uptime(alone.uptime_percent),
-                    money(alone.credit, cur)
-                );
-            }
+        for (source, alone) in &e.alone {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} {cur} |",
+                source.as_deref().unwrap_or(NO_SOURCE),
+                minutes(alone.downtime_minutes),
+                uptime(alone.uptime_percent),
+                money(alone.credit, cur)
+            );
         }
         let _ = writeln!(
             out,
@@ -491,11 +437,11 @@ fn letter(
             uptime(c.uptime_percent),
             money(c.credit, cur)
         );
-        if let (Some(lo), Some(hi)) = (credits_seen.iter().min(), credits_seen.iter().max()) {
+        if let Some(spread) = e.sources_differ_by() {
             let _ = writeln!(
                 out,
                 "\nThe sources differ by {} {cur} of credit.\n",
-                money(*hi - *lo, cur)
+                money(spread, cur)
             );
         }
     }
@@ -538,44 +484,8 @@ fn letter(
     }
 }
 
-/// The claim for `c`'s subscription and period had only `windows` been reported.
-fn alone(
-    inputs: &Inputs,
-    contract: &Contract,
-    sub: &crate::Subscription,
-    c: &Claim,
-    windows: Vec<Window>,
-) -> Option<Claim> {
-    let mut charges = Charges::new();
-    for row in inputs
-        .charges
-        .rows()
-        .iter()
-        .filter(|r| r.subscription == *sub.id)
-    {
-        charges.insert(&row.subscription, row.period, row.amount);
-    }
-    let only = Inputs {
-        contracts: vec![contract.clone()],
-        subscriptions: vec![sub.clone()],
-        windows,
-        charges,
-        ..Inputs::default()
-    };
-    let span = PeriodSpan {
-        first: c.period.first_day(),
-        last: c.period.last_day(),
-    };
-    let selection = Selection {
-        periods: Some(span),
-        ..Selection::default()
-    };
-    compute(&only, &selection)
-        .ok()?
-        .claims
-        .into_iter()
-        .find(|x| x.period == c.period)
-}
+/// How windows without a source are named.
+const NO_SOURCE: &str = "(no source given)";
 
 fn ordinal(n: u32) -> String {
     match n {
