@@ -1,13 +1,15 @@
 //! The calculator: uptime, breach, credit model, caps, minimum, rounding, deadline and next tier
 //! (SPEC 3.4-3.6), in two steps: [`assess`] decides everything that does not depend on money
-//! (so every subscription sharing a measurement shares it), [`price`] turns that into an amount
-//! for one basis. The annual cap needs the year's earlier periods and is applied by the caller.
+//! (so every subscription sharing a measurement shares it), [`owed`] turns that into what one
+//! subscription is owed for the period: its basis, the model's amount, the period cap, the
+//! minimum, the rounding and the annual cap given what the year issued before. Every money rule
+//! is here; the computation only decides which periods to ask about and what to share.
 
 use crate::claim::{CreditSteps, Detail, NextTier};
 use crate::contract::{Contract, CreditModel, Deadline, Tier, UnitCount};
 use crate::engine::Measured;
 use crate::money::{Currency, Money};
-use crate::period::Period;
+use crate::period::{Period, PeriodId};
 use crate::time::{local_date, Instant};
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
@@ -305,6 +307,68 @@ pub fn assess(
     }
 }
 
+/// What the calculator needs of one subscription beyond a period's measurement.
+#[derive(Clone, Copy)]
+pub struct Billing<'a> {
+    /// The fee per period.
+    pub fee: Money,
+    /// When the subscription is active ([`crate::engine::active_range`]).
+    pub active: (Instant, Instant),
+    /// The period's actual charges, where there are some (they replace the fee).
+    pub charge: &'a dyn Fn(PeriodId) -> Option<Money>,
+}
+
+/// What one subscription is owed for one `period` it is active in, `assessment` being the
+/// period's: the basis (charges, or the fee pro-rated), the model's amount, the period cap, the
+/// minimum and the rounding; then the annual cap, where the contract has one, given what the
+/// year issued before (`year` carries it from period to period, in order; a period of another
+/// year starts it over).
+pub fn owed(
+    contract: &Contract,
+    billing: &Billing<'_>,
+    period: &Period,
+    assessment: &Assessment,
+    year: &mut Option<AnnualCap>,
+) -> (Basis, Priced) {
+    let currency = billing.fee.currency;
+    let basis_of = |p: &Period| {
+        basis(
+            contract,
+            billing.fee,
+            billing.active,
+            p,
+            (billing.charge)(p.id),
+        )
+    };
+    let b = basis_of(period);
+    let mut priced = price(contract, assessment, b, currency);
+    if let Some(terms) = contract.credits().annual_cap {
+        let y = period.id.year();
+        if year.as_ref().is_none_or(|cap| cap.year() != y) {
+            let bases: Vec<Basis> = year_periods(contract, y).iter().map(basis_of).collect();
+            *year = Some(AnnualCap::new(terms, y, &bases, currency));
+        }
+        if let Some(cap) = year.as_mut() {
+            cap.apply(&mut priced, currency);
+        }
+    }
+    (b, priced)
+}
+
+/// The periods of `contract`'s kind in calendar year `year`.
+fn year_periods(contract: &Contract, year: i32) -> Vec<Period> {
+    let Some(jan1) = NaiveDate::from_ymd_opt(year, 1, 1) else {
+        return Vec::new();
+    };
+    let mut p = PeriodId::containing(contract.period(), jan1);
+    let mut out = Vec::new();
+    while p.year() == year {
+        out.push(p.in_zone(contract.timezone()));
+        p = p.next();
+    }
+    out
+}
+
 /// A priced period, before the annual cap.
 #[derive(Debug, Clone)]
 pub struct Priced {
@@ -339,7 +403,7 @@ pub fn fixed_incidents(
 /// The basis of a period: its `charge` where the charges file has one, else the fee pro-rated
 /// to the part of the period in which the subscription is `active` (by elapsed time) and
 /// rounded to the minor unit with the contract's rounding (SPEC 2.2, 3.6).
-pub fn basis(
+fn basis(
     contract: &Contract,
     fee: Money,
     active: (Instant, Instant),
@@ -379,7 +443,7 @@ pub struct AnnualCap {
 impl AnnualCap {
     /// The cap of `year` under `terms`, for the bases of the year's periods (a percent cap is of
     /// their sum).
-    pub fn new(
+    fn new(
         terms: crate::contract::Cap,
         year: i32,
         bases: &[Basis],
@@ -402,7 +466,7 @@ impl AnnualCap {
     }
 
     /// Limits `priced` (the next period of the year) to what is left, and counts it issued.
-    pub fn apply(&mut self, priced: &mut Priced, currency: Currency) {
+    fn apply(&mut self, priced: &mut Priced, currency: Currency) {
         let remaining = (self.limit - self.issued).max(Decimal::ZERO);
         priced.steps.annual_cap_remaining = Some(remaining);
         if priced.credit > remaining {
@@ -414,12 +478,7 @@ impl AnnualCap {
 }
 
 /// Prices an assessment for one basis: model amount, period cap, minimum, rounding.
-pub fn price(
-    contract: &Contract,
-    assessment: &Assessment,
-    basis: Basis,
-    currency: Currency,
-) -> Priced {
+fn price(contract: &Contract, assessment: &Assessment, basis: Basis, currency: Currency) -> Priced {
     let credits = contract.credits();
     let model_amount = match assessment.owed {
         Owed::Percent(p) if p.is_zero() => Decimal::ZERO,

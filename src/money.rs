@@ -5,6 +5,7 @@
 
 use crate::error::InvalidValue;
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -429,6 +430,36 @@ fn plain_decimal(text: &str) -> Option<Decimal> {
         .chain(fraction.bytes())
         .fold(0i64, |m, b| m * 10 + i64::from(b - b'0'));
     Some(Decimal::new(mantissa, fraction.len() as u32))
+}
+
+/// Amounts added up per currency, exactly.
+#[derive(Debug, Clone, Default)]
+pub struct Totals(BTreeMap<Currency, Decimal>);
+
+impl Totals {
+    /// Adds `amount` in `currency`.
+    pub fn add(&mut self, currency: Currency, amount: Decimal) {
+        *self.0.entry(currency).or_insert(Decimal::ZERO) += amount;
+    }
+
+    /// Adds every total of `other`.
+    pub fn merge(&mut self, other: Totals) {
+        for (currency, amount) in other.0 {
+            self.add(currency, amount);
+        }
+    }
+
+    /// Each currency's total rounded down to its minor unit (a total never claims more than its
+    /// parts), sorted by currency code.
+    pub fn rounded_down(self) -> Vec<Money> {
+        let mut out: Vec<Money> = self
+            .0
+            .into_iter()
+            .map(|(currency, amount)| Money::new(currency.round_down(amount), currency))
+            .collect();
+        out.sort_by(|a, b| a.currency.code().cmp(b.currency.code()));
+        out
+    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,7 @@ use super::{Job, Run, Total};
 use crate::claim::Claim;
 use crate::claim::{Emit, Parts};
 use crate::error::Error;
-use crate::money::Currency;
-use rust_decimal::Decimal;
+use crate::money::Totals;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
@@ -62,7 +61,7 @@ impl Run<'_> {
         let work = |jobs: &[Job<'_>], local: &Local, emit: &mut E| {
             let mut out = Totaled {
                 inner: emit,
-                totals: BTreeMap::new(),
+                totals: Totals::default(),
             };
             for group in jobs.chunks(32) {
                 self.index
@@ -75,23 +74,21 @@ impl Run<'_> {
         };
         if chunks.len() <= 1 {
             // Not worth a thread: a billing system's call for one customer stays on its thread.
-            let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+            let mut totals = Totals::default();
             let local = self.local();
             let mut emit = start(CHUNK);
             for (i, chunk) in chunks.iter().enumerate() {
                 let (t, part) = work(chunk, &local, &mut emit);
-                for (currency, credit) in part {
-                    *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
-                }
+                totals.merge(part);
                 sink(t)?;
                 self.report(chunks[..=i].iter().map(|c| c.len()).sum());
             }
-            return Ok(Self::totals(totals));
+            return Ok(totals_of(totals));
         }
         let next = AtomicUsize::new(0);
         let stop = AtomicBool::new(false);
         let written = (Mutex::new(0usize), Condvar::new());
-        let mut totals: BTreeMap<Currency, Decimal> = BTreeMap::new();
+        let mut totals = Totals::default();
         let mut failure = None;
         std::thread::scope(|s| {
             let (tx, rx) = mpsc::channel();
@@ -126,9 +123,7 @@ impl Run<'_> {
             for (i, result) in rx {
                 pending.insert(i, result);
                 while let Some((t, part)) = pending.remove(&expected) {
-                    for (currency, credit) in part {
-                        *totals.entry(currency).or_insert(Decimal::ZERO) += credit;
-                    }
+                    totals.merge(part);
                     if let Err(e) = sink(t) {
                         failure = Some(e);
                     }
@@ -150,32 +145,30 @@ impl Run<'_> {
         if let Some(e) = failure {
             return Err(e);
         }
-        Ok(Self::totals(totals))
-    }
-
-    /// Totals per currency, sorted by code, each with its minor-unit digits.
-    fn totals(totals: BTreeMap<Currency, Decimal>) -> Vec<Total> {
-        let mut out: Vec<Total> = totals
-            .into_iter()
-            .map(|(currency, credit)| Total {
-                currency,
-                credit: currency.round_down(credit),
-            })
-            .collect();
-        out.sort_by(|a, b| a.currency.code().cmp(b.currency.code()));
-        out
+        Ok(totals_of(totals))
     }
 }
 
 /// An [`Emit`] adding up the credits it passes on, per currency.
 struct Totaled<'e, E> {
     inner: &'e mut E,
-    totals: BTreeMap<Currency, Decimal>,
+    totals: Totals,
 }
 
 impl<E: Emit> Emit for Totaled<'_, E> {
     fn emit(&mut self, parts: Parts<'_>) {
-        *self.totals.entry(parts.currency).or_insert(Decimal::ZERO) += parts.credit;
+        self.totals.add(parts.currency, parts.credit);
         self.inner.emit(parts);
     }
+}
+
+/// The claims' totals: per currency, rounded down to the minor unit, sorted by code.
+fn totals_of(totals: Totals) -> Vec<Total> {
+    let rounded = totals.rounded_down().into_iter();
+    rounded
+        .map(|m| Total {
+            currency: m.currency,
+            credit: m.amount,
+        })
+        .collect()
 }

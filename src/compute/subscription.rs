@@ -119,6 +119,13 @@ impl Run<'_> {
                 .map(|(k, s)| (s.period, Some((k, s)))),
         );
         let currency = sub.fee.currency;
+        let charges = &self.inputs.charges;
+        let charge = |p: PeriodId| charges.get(&sub.id, p);
+        let billing = calculator::Billing {
+            fee: sub.fee,
+            active,
+            charge: &charge,
+        };
         let mut year: Option<calculator::AnnualCap> = None;
         for (period, shared) in periods {
             if !in_active(&period) {
@@ -157,25 +164,7 @@ impl Run<'_> {
             if self.credited_only && assessment.owes_nothing() {
                 continue;
             }
-            let charges = &self.inputs.charges;
-            let basis_of = |p: &Period| {
-                calculator::basis(contract, sub.fee, active, p, charges.get(&sub.id, p.id))
-            };
-            let b = basis_of(&period);
-            let mut priced = calculator::price(contract, &assessment, b, currency);
-            if let Some(terms) = credits.annual_cap {
-                let y = period.id.year();
-                if year.as_ref().is_none_or(|cap| cap.year() != y) {
-                    let bases = year_periods(contract, y)
-                        .iter()
-                        .map(basis_of)
-                        .collect::<Vec<_>>();
-                    year = Some(calculator::AnnualCap::new(terms, y, &bases, currency));
-                }
-                if let Some(cap) = year.as_mut() {
-                    cap.apply(&mut priced, currency);
-                }
-            }
+            let (b, priced) = calculator::owed(contract, &billing, &period, &assessment, &mut year);
             let (credit, capped, steps) = (priced.credit, priced.capped, priced.steps);
             if !wanted
                 || (self.breached_only && !assessment.breached)
@@ -253,18 +242,4 @@ pub(super) fn touched_periods(contract: &Contract, windows: &[Window]) -> Vec<Pe
         }
     }
     set.into_iter().collect()
-}
-
-/// The periods of `contract`'s kind in calendar year `year`.
-fn year_periods(contract: &Contract, year: i32) -> Vec<Period> {
-    let Some(jan1) = chrono::NaiveDate::from_ymd_opt(year, 1, 1) else {
-        return Vec::new();
-    };
-    let mut p = PeriodId::containing(contract.period(), jan1);
-    let mut out = Vec::new();
-    while p.year() == year {
-        out.push(p.in_zone(contract.timezone()));
-        p = p.next();
-    }
-    out
 }
