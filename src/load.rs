@@ -175,7 +175,8 @@ impl Sources {
             zone: self.input_timezone,
             ignore: &self.ignore_columns,
         };
-        // The two big files parse at the same time, one per core.
+        // The two big files parse at the same time, one per core: on threads of their own, not
+        // the computation's pool, since they wait on reading files and standard input.
         type Subs = Result<(Option<InputFile>, Arc<str>, Parsed), Error>;
         type Outages = Result<
             (

@@ -21,7 +21,7 @@ use crate::input::InputFile;
 pub use crate::inputs::{Inputs, Selection};
 use crate::load::Loaded;
 use crate::period::Period;
-use crate::prepare::{join, resolve, Own, Prepared, WindowIndex};
+use crate::prepare::{resolve, Own, Prepared, WindowIndex};
 use crate::scope::Scope;
 use crate::subscription::Subscription;
 use crate::time::Instant;
@@ -112,10 +112,10 @@ impl<'a> Run<'a> {
         let resolved = |resolution| resolve(inputs, resolution, true);
         let (resolved, index) = match index {
             Some(index) => (resolved(resolution), index),
-            None if large => std::thread::scope(|s| {
-                let index = s.spawn(|| WindowIndex::new(&inputs.windows));
-                (resolved(resolution), join(index))
-            }),
+            None if large => rayon::join(
+                || resolved(resolution),
+                || WindowIndex::new(&inputs.windows),
+            ),
             None => (resolved(resolution), WindowIndex::new(&inputs.windows)),
         };
         let mut resolved = resolved?;
@@ -123,10 +123,11 @@ impl<'a> Run<'a> {
         // Which names in the index may be customers' (see below) does not depend on the jobs:
         // for a provider's base, it is worked out on one core while the other plans them.
         let ((mut jobs, keys), named) = if large && !index.named.is_empty() {
-            std::thread::scope(|s| {
-                let named = s.spawn(|| index.customer_names_in(&customers, false));
-                (plan(inputs, resolved, selection), Some(join(named)))
-            })
+            let (planned, named) = rayon::join(
+                || plan(inputs, resolved, selection),
+                || index.customer_names_in(&customers, false),
+            );
+            (planned, Some(named))
         } else {
             let named = (!index.named.is_empty()).then(|| index.customer_names(&customers));
             (plan(inputs, resolved, selection), named)
@@ -189,10 +190,7 @@ impl<'a> Run<'a> {
                 // Each half of the jobs on its own core.
                 let half = jobs.len() / 2;
                 let (first, second) = jobs.split_at_mut(half);
-                std::thread::scope(|s| {
-                    s.spawn(|| own(first));
-                    own(second);
-                });
+                rayon::join(|| own(first), || own(second));
             } else {
                 own(&mut jobs);
             }

@@ -6,9 +6,8 @@ use crate::claim::Claim;
 use crate::claim::{Emit, Parts};
 use crate::error::Error;
 use crate::money::Totals;
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Condvar, Mutex};
+use rayon::prelude::*;
+use std::sync::Mutex;
 
 impl Run<'_> {
     /// Computes every claim, handing them over chunk by chunk in order (subscription id, then
@@ -43,20 +42,13 @@ impl Run<'_> {
     ///
     /// # Errors
     /// Whatever `sink` returns.
-    pub fn stream_with<E: Emit, T: Send>(
+    pub fn stream_with<E: Emit + Send, T: Send>(
         &self,
         start: impl Fn(usize) -> E + Sync,
         finish: impl Fn(&mut E) -> T + Sync,
         mut sink: impl FnMut(T) -> Result<(), Error>,
     ) -> Result<Vec<Total>, Error> {
-        // Workers take chunks in order and send results back; this thread writes them in order
-        // while the workers go on. A worker never runs more than AHEAD chunks past the writer,
-        // so memory stays bounded however slow the sink is.
         const CHUNK: usize = 512;
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 16);
-        let ahead = 4 * threads;
         let chunks = self.chunks(CHUNK);
         let work = |jobs: &[Job<'_>], local: &Local, emit: &mut E| {
             let mut out = Totaled {
@@ -85,66 +77,46 @@ impl Run<'_> {
             }
             return Ok(totals_of(totals));
         }
-        let next = AtomicUsize::new(0);
-        let stop = AtomicBool::new(false);
-        let written = (Mutex::new(0usize), Condvar::new());
+        // Chunks are computed a batch at a time on rayon's pool while this thread writes the
+        // batch before, in order: memory holds two batches however slow the sink is. Each pool
+        // thread keeps its own copies (`Local`) and emitter from batch to batch.
+        let threads = rayon::current_num_threads();
+        let slots: Vec<Mutex<Option<(Local, E)>>> =
+            (0..threads).map(|_| Mutex::new(None)).collect();
+        let compute = |batch: &[&[Job<'_>]]| -> Vec<(T, Totals)> {
+            batch
+                .par_iter()
+                .map(|chunk| {
+                    let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
+                    let mut held = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
+                    let (local, emit) = held.get_or_insert_with(|| (self.local(), start(CHUNK)));
+                    work(chunk, local, emit)
+                })
+                .collect()
+        };
+        let batch = 4 * threads;
         let mut totals = Totals::default();
-        let mut failure = None;
-        std::thread::scope(|s| {
-            let (tx, rx) = mpsc::channel();
-            for _ in 0..threads {
-                let tx = tx.clone();
-                let (next, stop, written, chunks) = (&next, &stop, &written, &chunks);
-                let (work, start) = (&work, &start);
-                s.spawn(move || {
-                    let local = self.local();
-                    let mut emit = start(CHUNK);
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= chunks.len() {
-                            break;
-                        }
-                        let mut done = written.0.lock().unwrap_or_else(|e| e.into_inner());
-                        while i >= *done + ahead && !stop.load(Ordering::Relaxed) {
-                            done = written.1.wait(done).unwrap_or_else(|e| e.into_inner());
-                        }
-                        drop(done);
-                        if stop.load(Ordering::Relaxed)
-                            || tx.send((i, work(chunks[i], &local, &mut emit))).is_err()
-                        {
-                            break;
-                        }
-                    }
-                });
+        let mut done = 0;
+        let mut ready: Vec<(T, Totals)> = Vec::new();
+        let mut sink_all = |ready: Vec<(T, Totals)>, done: &mut usize| -> Result<(), Error> {
+            for (t, part) in ready {
+                totals.merge(part);
+                sink(t)?;
+                *done += 1;
+                self.report(chunks[..*done].iter().map(|c| c.len()).sum());
             }
-            drop(tx);
-            let mut pending = BTreeMap::new();
-            let mut expected = 0;
-            for (i, result) in rx {
-                pending.insert(i, result);
-                while let Some((t, part)) = pending.remove(&expected) {
-                    totals.merge(part);
-                    if let Err(e) = sink(t) {
-                        failure = Some(e);
-                    }
-                    expected += 1;
-                    self.report(chunks[..expected].iter().map(|c| c.len()).sum());
-                    *written.0.lock().unwrap_or_else(|e| e.into_inner()) = expected;
-                    written.1.notify_all();
-                    if failure.is_some() {
-                        break;
-                    }
-                }
-                if failure.is_some() {
-                    stop.store(true, Ordering::Relaxed);
-                    written.1.notify_all();
-                    break;
-                }
-            }
-        });
-        if let Some(e) = failure {
-            return Err(e);
+            Ok(())
+        };
+        for group in chunks.chunks(batch) {
+            let mut next = Vec::new();
+            let written = rayon::in_place_scope(|s| {
+                s.spawn(|_| next = compute(group));
+                sink_all(std::mem::take(&mut ready), &mut done)
+            });
+            written?;
+            ready = next;
         }
+        sink_all(ready, &mut done)?;
         Ok(totals_of(totals))
     }
 }

@@ -277,11 +277,7 @@ impl WindowIndex {
             while half < named.len() && named[half].name == named[half - 1].name {
                 half += 1;
             }
-            let (mut first, second) = std::thread::scope(|s| {
-                let first = s.spawn(|| among(0, half));
-                let second = among(half, named.len());
-                (super::join(first), second)
-            });
+            let (mut first, second) = rayon::join(|| among(0, half), || among(half, named.len()));
             first.extend(second);
             first
         } else {

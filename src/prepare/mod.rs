@@ -21,11 +21,3 @@ pub(crate) struct Prepared {
     /// be compared again.
     pub(crate) sorted: bool,
 }
-
-/// The result of a scoped thread; a panic there goes on here.
-pub(crate) fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    match handle.join() {
-        Ok(v) => v,
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
-}

@@ -3,7 +3,6 @@
 //! out as soon as the subscriptions are read.
 
 use super::index::NameFilter;
-use super::join;
 use crate::contract::Contract;
 use crate::engine;
 use crate::error::{Error, Problem, Problems};
@@ -79,11 +78,7 @@ fn resolve_in(
     let half = all / 2;
     let (first, second) = subscriptions.split_at(half);
     let (lines_a, lines_b) = lines.split_at(half.min(lines.len()));
-    let (a, b) = std::thread::scope(|s| {
-        let a = s.spawn(|| part(first, lines_a));
-        let b = part(second, lines_b);
-        (join(a), b)
-    });
+    let (a, b) = rayon::join(|| part(first, lines_a), || part(second, lines_b));
     match (a, b) {
         (Ok((mut a, mut keys)), Ok((b, b_keys))) => {
             // The second half's full scopes by position among the first's, new ones after
