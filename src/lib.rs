@@ -60,8 +60,6 @@
 
 pub mod calculator;
 pub mod claim;
-#[cfg(feature = "cli")]
-pub mod cli;
 mod compute;
 pub mod contract;
 pub mod engine;

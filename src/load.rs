@@ -5,7 +5,7 @@
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::import;
-use crate::input::Format;
+pub use crate::input::Format;
 use crate::input::{decode, read_bytes, InputFile, LineChunks, Text};
 use crate::inputs::Inputs;
 use crate::prepare::{resolve_subscriptions, IndexBuilder, Prepared};
@@ -297,7 +297,7 @@ impl Sources {
     ///
     /// # Errors
     /// The map file's problems.
-    pub(crate) fn import_options(
+    pub fn import_options(
         &self,
         fingerprints: Fingerprints,
     ) -> Result<(import::Options, Option<InputFile>), Error> {
@@ -430,8 +430,12 @@ impl Loaded {
     }
 }
 
-/// Reads a file: its fingerprint (when taken), its name as given, its text.
-fn read(
+/// Reads a file of any input as the loader does (lines no longer than 1 MiB, UTF-8): its
+/// fingerprint (when taken), its name as given, its text.
+///
+/// # Errors
+/// [`Error::Io`] naming the file, [`Error::Invalid`] naming the line at fault.
+pub fn read(
     path: &Path,
     fingerprints: Fingerprints,
 ) -> Result<(Option<InputFile>, String, String), Error> {

@@ -5,13 +5,13 @@ use super::{
     AuditArgs, ClaimArgs, Failure, Format, ImportArgs, ImportFlags, InputArgs, InputFormat,
     ReconcileArgs,
 };
-use crate::claim::Detail;
-use crate::compute::{Inputs, Run, Selection, Total};
-use crate::load::{Fingerprints, Sources};
-use crate::period::{PeriodId, PeriodSpan};
-use crate::reconcile::reconcile as compare;
-use crate::report;
-use crate::subscription::parse_amounts_csv;
+use slacredit::claim::Detail;
+use slacredit::load::{Fingerprints, Sources};
+use slacredit::period::{PeriodId, PeriodSpan};
+use slacredit::reconcile::reconcile as compare;
+use slacredit::report;
+use slacredit::subscription::parse_amounts_csv;
+use slacredit::{Inputs, Run, Selection, Total};
 use std::path::{Path, PathBuf};
 
 /// With SLACREDIT_TIMING set, prints the time since `start` of a phase on stderr (for
@@ -54,9 +54,9 @@ fn labels(list: &[String]) -> Result<Vec<(String, String)>, Failure> {
 fn open_until(
     text: Option<&str>,
     zone: Option<chrono_tz::Tz>,
-) -> Result<Option<crate::time::Instant>, Failure> {
+) -> Result<Option<slacredit::time::Instant>, Failure> {
     text.map(|t| {
-        crate::time::Instant::parse(t, zone)
+        slacredit::time::Instant::parse(t, zone)
             .map_err(|e| Failure::Usage(format!("--open-until: {e}")))
     })
     .transpose()
@@ -70,11 +70,11 @@ fn with_imports(mut sources: Sources, flags: &ImportFlags) -> Result<Sources, Fa
     Ok(sources)
 }
 
-fn input_format(f: InputFormat) -> crate::input::Format {
+fn input_format(f: InputFormat) -> slacredit::load::Format {
     match f {
-        InputFormat::Csv => crate::input::Format::Csv,
-        InputFormat::Yaml => crate::input::Format::Yaml,
-        InputFormat::Json => crate::input::Format::Json,
+        InputFormat::Csv => slacredit::load::Format::Csv,
+        InputFormat::Yaml => slacredit::load::Format::Yaml,
+        InputFormat::Json => slacredit::load::Format::Json,
     }
 }
 
@@ -84,8 +84,8 @@ fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
     for o in &args.outages {
         // FORMAT:FILE for a known format; anything else is a file's name.
         match o.split_once(':') {
-            Some((f, file)) if crate::import::Format::from_name(f).is_some() => {
-                if let Some(format) = crate::import::Format::from_name(f) {
+            Some((f, file)) if slacredit::import::Format::from_name(f).is_some() => {
+                if let Some(format) = slacredit::import::Format::from_name(f) {
                     imports.push((format, PathBuf::from(file)));
                 }
             }
@@ -184,7 +184,7 @@ fn tell_unapplied(inputs: &Inputs) {
 
 /// `file:line` (or `file: item`) of window `i`.
 fn place(inputs: &Inputs, i: usize) -> String {
-    let (file, line, item) = crate::typos::window_place(inputs, i);
+    let (file, line, item) = slacredit::typos::window_place(inputs, i);
     match (line, item) {
         (Some(l), _) => format!("{file}:{l}"),
         (None, Some(item)) => format!("{file}: {item}"),
@@ -228,7 +228,7 @@ fn stream_json(
     run: &Run<'_>,
     out: &mut Sink,
     header: &str,
-    rows: impl Fn(&[crate::Claim]) -> String + Sync,
+    rows: impl Fn(&[slacredit::Claim]) -> String + Sync,
     footer: impl FnOnce(bool, &[Total], &report::audit::ContractTotals) -> String,
 ) -> Result<(), Failure> {
     out.write(header)?;
@@ -259,7 +259,7 @@ pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
     // Nothing here prints a fingerprint.
     let sources = sources(args, false)?;
     let inputs = sources.load_prepared(Fingerprints::Skipped)?.into_inputs();
-    crate::compute::validate(&inputs)?;
+    slacredit::validate(&inputs)?;
     // A contract per contract file (two with one id are an error).
     let files = inputs.contracts.len()
         + usize::from(sources.subscriptions.is_some())
@@ -327,7 +327,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     // Opened first: a run stopped while it reads (a signal) removes its temporary file too.
     let mut out = Sink::open(args.output.as_deref())?;
     let mut loaded = sources.load_prepared(fingerprints)?;
-    crate::typos::check_filters(
+    slacredit::typos::check_filters(
         loaded.inputs(),
         args.subscription.as_deref(),
         args.customer.as_deref(),
@@ -353,7 +353,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         Format::Table => out.write(&report::table::render(&run.collect()))?,
         Format::Markdown => {
             let claims = run.collect();
-            let letters = crate::explain::explain(run.inputs(), &claims);
+            let letters = slacredit::explain::explain(run.inputs(), &claims);
             out.write(&report::letter::render(&letters, &claims))?
         }
         Format::Html => out.write(&report::html::render(
@@ -459,18 +459,14 @@ pub(super) fn reconcile(args: &ReconcileArgs) -> Result<i32, Failure> {
 fn read_issued(
     path: &Path,
     inputs: &mut Inputs,
-) -> Result<Vec<crate::subscription::AmountRow>, Failure> {
-    let name = path.display().to_string();
-    let bytes = crate::input::read_bytes(path)?;
-    inputs
-        .files
-        .push(crate::input::InputFile::new(&name, &bytes));
-    let text = crate::input::decode(&name, bytes)?;
+) -> Result<Vec<slacredit::subscription::AmountRow>, Failure> {
+    let (file, name, text) = slacredit::load::read(path, Fingerprints::Taken)?;
+    inputs.files.extend(file);
     Ok(parse_amounts_csv(&name, &text)?)
 }
 
 pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
-    use crate::import::{self, OutputFormat};
+    use slacredit::import::{self, OutputFormat};
     let tool = args.tool;
     let input_timezone = zone(args.input_timezone.as_deref())?;
     let sources = with_imports(
@@ -485,13 +481,12 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
     let (mut options, _) = sources.import_options(Fingerprints::Skipped)?;
     options.source = args.source.clone();
     let mut windows = Vec::new();
-    let mut problems = crate::Problems::new();
+    let mut problems = slacredit::Problems::new();
     for path in &args.files {
-        let result = crate::input::read_bytes(path).and_then(|bytes| {
-            let name = path.display().to_string();
-            let text = crate::input::decode(&name, bytes)?;
-            import::import(tool, &name, &text, &options).map(|i| (name, i))
-        });
+        let result =
+            slacredit::load::read(path, Fingerprints::Skipped).and_then(|(_, name, text)| {
+                import::import(tool, &name, &text, &options).map(|i| (name, i))
+            });
         match result {
             Ok((name, imported)) => {
                 for note in &imported.notes {
@@ -509,7 +504,7 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
                 }
                 windows.extend(imported.windows);
             }
-            Err(crate::Error::Invalid(p)) => problems.extend(p),
+            Err(slacredit::Error::Invalid(p)) => problems.extend(p),
             Err(e) => return Err(e.into()),
         }
     }
@@ -524,7 +519,7 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
 }
 
 pub(super) fn contracts(dir: &Path) -> Result<i32, Failure> {
-    let (list, _) = crate::load::contracts(dir)?;
+    let (list, _) = slacredit::load::contracts(dir)?;
     output::write(None, &output::contract_list(&list))?;
     Ok(0)
 }

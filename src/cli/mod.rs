@@ -21,8 +21,8 @@ macro_rules! tell_part {
 mod commands;
 mod output;
 
-use crate::error::Error;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use slacredit::error::Error;
 use std::path::PathBuf;
 
 /// SLA breach and compensation calculator: contracts + outage windows -> exact credit claims.
@@ -170,8 +170,8 @@ struct ImportFlags {
 #[derive(Args, Debug)]
 struct ImportArgs {
     /// The tool the files come from.
-    #[arg(value_enum, value_name = "FORMAT")]
-    tool: crate::import::Format,
+    #[arg(value_parser = ToolParser, value_name = "FORMAT")]
+    tool: slacredit::import::Format,
     /// The files (a response object, or a list of them, as the tool's API returns them).
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -253,5 +253,34 @@ enum Failure {
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         Failure::Error(e)
+    }
+}
+
+/// The import formats as a command-line value: their names, each with its line of help.
+#[derive(Clone)]
+struct ToolParser;
+
+impl clap::builder::TypedValueParser for ToolParser {
+    type Value = slacredit::import::Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let names = slacredit::import::Format::ALL.map(slacredit::import::Format::name);
+        let name = clap::builder::PossibleValuesParser::new(names).parse_ref(cmd, arg, value)?;
+        slacredit::import::Format::from_name(&name)
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let formats = slacredit::import::Format::ALL.into_iter();
+        Some(Box::new(formats.map(|f| {
+            clap::builder::PossibleValue::new(f.name()).help(f.about())
+        })))
     }
 }

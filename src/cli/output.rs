@@ -1,8 +1,8 @@
 //! Printing and writing: errors to stderr, reports to stdout or to a file replaced atomically.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use crate::contract::Contract;
-use crate::error::Error;
+use slacredit::contract::Contract;
+use slacredit::error::Error;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +19,7 @@ pub fn print_error(e: &Error) {
                 "{n} problem{} found; nothing was written",
                 if n == 1 { "" } else { "s" }
             );
-            let unknown = |p: &&crate::Problem| {
+            let unknown = |p: &&slacredit::Problem| {
                 p.message.starts_with("unknown column `") || p.message.starts_with("unknown key `")
             };
             if let Some(p) = problems.0.iter().find(unknown) {
@@ -197,7 +197,7 @@ pub fn contract_list(list: &[Contract]) -> String {
             c.id().to_owned(),
             c.period().name().to_owned(),
             c.timezone().name().to_owned(),
-            crate::report::percent(c.commitment()),
+            slacredit::report::percent(c.commitment()),
             c.credits().model.name().to_owned(),
             c.title().unwrap_or("").to_owned(),
         ]);
@@ -210,7 +210,7 @@ pub fn contract_list(list: &[Contract]) -> String {
         let line: Vec<String> = r
             .iter()
             .zip(&widths)
-            .map(|(c, w)| crate::report::pad(c, *w))
+            .map(|(c, w)| slacredit::report::pad(c, *w))
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');

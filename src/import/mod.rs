@@ -58,7 +58,6 @@ use std::collections::BTreeMap;
 
 /// The tools whose outage data can be imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Atlassian Statuspage API v2: `incidents.json`, `scheduled_maintenances.json`.
     Statuspage,
@@ -98,6 +97,25 @@ impl Format {
             Format::GcpStatus => "gcp-status",
             Format::Uptimerobot => "uptimerobot",
             Format::Pingdom => "pingdom",
+        }
+    }
+
+    /// What the tool's files are, in a line (for a command line's help).
+    pub fn about(self) -> &'static str {
+        match self {
+            Format::Statuspage => {
+                "Atlassian Statuspage API v2: `incidents.json`, `scheduled_maintenances.json`"
+            }
+            Format::Alertmanager => {
+                "Prometheus Alertmanager: webhook payloads or the `/api/v2/alerts` list"
+            }
+            Format::Prometheus => {
+                "Prometheus: a range query response of a success series (`probe_success`, `up`)"
+            }
+            Format::AwsHealth => "AWS Health: `DescribeEvents` responses",
+            Format::GcpStatus => "Google Cloud status page: `incidents.json`",
+            Format::Uptimerobot => "UptimeRobot: `getMonitors` responses with `logs=1`",
+            Format::Pingdom => "Pingdom: `summary.outage` responses",
         }
     }
 
