@@ -199,7 +199,7 @@ fn incidents(
 /// Incidents are derived per connected component of the counted windows' union, so adding a
 /// subscription's windows changes only the components they overlap or touch: those are rebuilt
 /// from their windows plus the new ones, the others are reused as they are.
-pub struct SharedTimeline<'a> {
+pub(crate) struct SharedTimeline<'a> {
     /// The timeline of the shared windows alone.
     pub timeline: Timeline,
     /// Counted shared windows, by start.
@@ -220,7 +220,7 @@ struct Component {
 
 impl<'a> SharedTimeline<'a> {
     /// The shared timeline of `windows` under `contract`.
-    pub fn new(
+    pub(crate) fn new(
         contract: &Contract,
         windows: impl Iterator<Item = &'a Window>,
         detail: Detail,
@@ -269,7 +269,7 @@ impl<'a> SharedTimeline<'a> {
     /// incidents of the components they overlap or touch, rebuilt with them, and the stretches of
     /// time where the result may differ (outside them, incidents are exactly the shared ones).
     /// [`SharedTimeline::view`] puts the two together.
-    pub fn rebuild(&self, contract: &Contract, own: &[&'a Window]) -> Rebuilt {
+    pub(crate) fn rebuild(&self, contract: &Contract, own: &[&'a Window]) -> Rebuilt {
         if own.iter().any(|w| is_excluded(contract, w)) {
             // New excluded time can cut any incident: start from scratch.
             let all = self
@@ -320,7 +320,7 @@ impl<'a> SharedTimeline<'a> {
 
     /// The incidents of the shared timeline with `rebuilt` in place of what it replaces, in time
     /// order, and the excluded time: borrowed, not copied.
-    pub fn view<'t>(&'t self, rebuilt: &'t Rebuilt) -> (Vec<&'t Incident>, &'t [Span]) {
+    pub(crate) fn view<'t>(&'t self, rebuilt: &'t Rebuilt) -> (Vec<&'t Incident>, &'t [Span]) {
         if let Some(excluded) = &rebuilt.excluded {
             return (rebuilt.incidents.iter().collect(), excluded);
         }
@@ -347,7 +347,7 @@ impl<'a> SharedTimeline<'a> {
     /// replaces none of them and brings no excluded time (a subscription's own windows touch
     /// none of the shared ones): as [`SharedTimeline::view`] gives them, without copying the
     /// scope's whole year of incidents for each subscription.
-    pub fn beside<'t>(&'t self, rebuilt: &'t Rebuilt) -> Option<(Beside<'t>, &'t [Span])> {
+    pub(crate) fn beside<'t>(&'t self, rebuilt: &'t Rebuilt) -> Option<(Beside<'t>, &'t [Span])> {
         let alone = rebuilt.excluded.is_none() && rebuilt.replaced.is_empty();
         alone.then(|| {
             let beside = Beside {
@@ -359,8 +359,10 @@ impl<'a> SharedTimeline<'a> {
     }
 
     /// The timeline of the shared windows plus `own`, as one owned value, and the stretches of
-    /// time where it may differ from the shared timeline.
-    pub fn with(&self, contract: &Contract, own: &[&'a Window]) -> (Timeline, Vec<Span>) {
+    /// time where it may differ from the shared timeline (what the computation's borrowed views
+    /// are tested against).
+    #[cfg(test)]
+    fn with(&self, contract: &Contract, own: &[&'a Window]) -> (Timeline, Vec<Span>) {
         let rebuilt = self.rebuild(contract, own);
         let (incidents, excluded) = self.view(&rebuilt);
         let timeline = Timeline {
@@ -373,7 +375,7 @@ impl<'a> SharedTimeline<'a> {
 
 /// What one subscription's own windows change in a shared timeline (see
 /// [`SharedTimeline::rebuild`]).
-pub struct Rebuilt {
+pub(crate) struct Rebuilt {
     /// The incidents rebuilt, in time order.
     incidents: Vec<Incident>,
     /// New excluded time, when own windows brought some (then `incidents` is the whole timeline).
@@ -386,7 +388,7 @@ pub struct Rebuilt {
 
 /// Incidents in time order: one list, or a scope's shared incidents with one subscription's
 /// own beside them (see [`SharedTimeline::beside`]).
-pub trait Incidents {
+pub(crate) trait Incidents {
     /// The incidents that end after `lo` and start before `hi` (seconds), in time order.
     fn between(&self, lo: i64, hi: i64) -> impl Iterator<Item = &Incident>;
 }
@@ -403,7 +405,7 @@ impl<I: Borrow<Incident>> Incidents for [I] {
 
 /// A scope's shared incidents and one subscription's own, which touch none of them, read as one
 /// list in time order without being put into one (see [`SharedTimeline::beside`]).
-pub struct Beside<'a> {
+pub(crate) struct Beside<'a> {
     shared: &'a [Incident],
     own: &'a [Incident],
 }
@@ -423,7 +425,11 @@ impl Incidents for Beside<'_> {
 }
 
 /// Whether any of `incidents` (in time order) overlaps [`from`, `to`).
-pub fn has_incident_in<T: Incidents + ?Sized>(incidents: &T, from: Instant, to: Instant) -> bool {
+pub(crate) fn has_incident_in<T: Incidents + ?Sized>(
+    incidents: &T,
+    from: Instant,
+    to: Instant,
+) -> bool {
     let mut within = incidents.between(from.unix_seconds(), to.unix_seconds());
     within.next().is_some()
 }
@@ -507,7 +513,7 @@ pub fn measure(
 }
 
 /// Measures `incidents` (in time order) with `excluded` time in `period`.
-pub fn measure_incidents<T: Incidents + ?Sized>(
+pub(crate) fn measure_incidents<T: Incidents + ?Sized>(
     contract: &Contract,
     active: (Instant, Instant),
     incidents: &T,
@@ -562,7 +568,7 @@ pub fn measure_incidents<T: Incidents + ?Sized>(
 
 /// Whether `incident` has counted downtime in eligible time before `before`: a `fixed` credit is
 /// paid only in the first period in which the incident counts.
-pub fn counted_before<T: Incidents + ?Sized>(
+pub(crate) fn counted_before<T: Incidents + ?Sized>(
     contract: &Contract,
     active: (Instant, Instant),
     incident: &ClaimIncident,
@@ -583,4 +589,85 @@ pub fn counted_before<T: Incidents + ?Sized>(
     let eligible = eligible(contract, active, incident.start, before);
     let clipped = timeline::clip(&inc.segments, &eligible);
     timeline::count(&clipped, contract.downtime().counting) > Decimal::ZERO
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// November 2018 UTC starts here (Unix seconds).
+    const NOV: i64 = 1_541_030_400;
+
+    /// A window from November: start from a day before to its end, up to ~2 days long, impact
+    /// 1 or a fraction; a label: 0-5 plain with reference r<n>, 6 force majeure (excluded), 7
+    /// short.
+    fn arb_labelled() -> impl Strategy<Value = Window> {
+        (
+            -86_400i64..30 * 86_400,
+            1i64..180_000,
+            prop_oneof![Just(10i64), 1i64..10],
+            0u8..8,
+        )
+            .prop_map(|(start, len, impact, label)| {
+                let len = if label == 7 { len % 240 + 1 } else { len };
+                let at = |s| Instant::from_unix_seconds(NOV + s);
+                let mut w = Window::new(at(start), at(start + len))
+                    .unwrap()
+                    .with_impact(Decimal::new(impact, 1))
+                    .unwrap();
+                w.reference = Some(format!("r{label}").into());
+                if label == 6 {
+                    w = w.with_cause("force-majeure");
+                }
+                w
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The shared timeline plus a subscription's own windows is the timeline of all of them.
+        #[test]
+        fn shared_timeline_with_own_windows_equals_a_full_rebuild(
+            shared in prop::collection::vec(arb_labelled(), 0..12),
+            own in prop::collection::vec(arb_labelled(), 0..4),
+            mode in prop_oneof![Just("exact"), Just("touched-minutes"), Just("whole-minutes")],
+            min in prop_oneof![Just("0m"), Just("3m"), Just("2h")],
+            impact in prop_oneof![Just("weighted"), Just("full"), Just("ignore")],
+        ) {
+            let c = Contract::from_yaml("c.yaml", &format!(
+                "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.99\n\
+                 downtime: {{ counting: {mode}, min_duration: {min}, partial_impact: {impact} }}\n\
+                 exclusions: {{ causes: [force-majeure] }}\n\
+                 credits:\n  tiers: [{{ below: 99.99, percent: 10 }}]\n"
+            )).unwrap();
+            let st = SharedTimeline::new(&c, shared.iter(), Detail::Full);
+            let own_refs: Vec<&Window> = own.iter().collect();
+            let (fast, affected) = st.with(&c, &own_refs);
+            let full = timeline(&c, shared.iter().chain(own.iter()));
+            // Outside the affected stretches the incidents are the shared ones.
+            let outside = |t: &Timeline| -> Vec<(i64, i64)> {
+                t.incidents
+                    .iter()
+                    .filter(|i| !affected.iter().any(|&(a, b)| a < i.end() && b > i.start()))
+                    .map(|i| (i.start(), i.end()))
+                    .collect()
+            };
+            prop_assert_eq!(outside(&fast), outside(&st.timeline));
+            // Where the own windows touch no shared one, the shared incidents with the rebuilt
+            // ones beside them read as the full timeline does, over any stretch.
+            let rebuilt = st.rebuild(&c, &own_refs);
+            if let Some((beside, excluded)) = st.beside(&rebuilt) {
+                prop_assert_eq!(excluded, &full.excluded[..]);
+                let day = 86_400;
+                for (lo, hi) in [(i64::MIN / 4, i64::MAX / 4), (NOV, NOV + 10 * day), (NOV + 9 * day, NOV + 20 * day)] {
+                    let got: Vec<_> = beside.between(lo, hi).collect();
+                    let want: Vec<_> = full.incidents[..].between(lo, hi).collect();
+                    prop_assert_eq!(got, want);
+                }
+            }
+            prop_assert_eq!(fast, full);
+        }
+    }
 }

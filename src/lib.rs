@@ -35,6 +35,11 @@
 //! assert_eq!(claim.credit, "12000.00".parse()?);
 //! assert_eq!(claim.claim_deadline.unwrap().to_string(), "2019-01-31");
 //! assert_eq!(claim.next_tier.unwrap().more_downtime_minutes, "349".parse()?);
+//!
+//! // As a billing system receives it: the JSON wire format (SPEC 5), decimals as strings.
+//! let wire = serde_json::to_value(claim)?;
+//! assert_eq!(wire["credit"], "12000.00");
+//! assert_eq!(wire["uptime_percent"], "99.805556");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -67,13 +72,14 @@ pub mod error;
 pub mod explain;
 mod fxhash;
 pub mod import;
-pub mod incident;
+mod incident;
 pub(crate) mod input;
-pub mod inputs;
+mod inputs;
 pub mod load;
 pub mod money;
 pub mod period;
 mod prepare;
+mod printed;
 pub mod reconcile;
 pub mod report;
 pub mod scope;
@@ -90,14 +96,12 @@ pub use claim::{Claim, ClaimIncident, Detail, Labels, NextTier};
 pub use compute::{compute, validate, Claims, Inputs, Run, Selection, Total};
 pub use contract::Contract;
 pub use error::{Error, InvalidValue, Problem, Problems};
-pub use input::{check_lines, InputFile};
+pub use input::InputFile;
 pub use money::{Currency, Money, Rounding};
 pub use period::{Period, PeriodId, PeriodKind, PeriodSpan};
 /// Money, percentages and minutes: exact decimals, never binary floats.
 pub use rust_decimal::Decimal;
 pub use scope::Scope;
-pub use smallvec::SmallVec;
-pub use smol_str::SmolStr;
 pub use subscription::{parse_subscriptions, Charges, Subscription};
 pub use time::{Instant, Seconds};
 pub use window::{parse_windows, Window};

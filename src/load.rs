@@ -5,7 +5,7 @@
 use crate::contract::Contract;
 use crate::error::{Error, Problem, Problems};
 use crate::import;
-pub use crate::input::Format;
+pub use crate::input::{check_lines, Format};
 use crate::input::{decode, read_bytes, InputFile, LineChunks, Text};
 use crate::inputs::Inputs;
 use crate::prepare::{resolve_subscriptions, IndexBuilder, Prepared};

@@ -262,3 +262,26 @@ fn the_letter_says_what_the_json_says() {
         }
     }
 }
+
+/// A billing system calling the library gets the claims the CLI prints: each `Claim` serialises
+/// as its element of the JSON report's `claims` (the v1 wire format), on the Seoul case and the
+/// busy year (notes, next tiers, capped credits, incidents with references).
+#[test]
+fn claims_serialise_as_the_json_reports_claims() {
+    for case in [SEOUL, BUSY] {
+        let printed: serde_json::Value =
+            serde_json::from_str(&ok(&["claim", case, "--format", "json"])).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        // As the CLI: ./contracts, unless the case folder has its own.
+        let sources = slacredit::load::Sources {
+            contracts: root.join("contracts"),
+            ..Default::default()
+        };
+        let sources = sources.with_case(&root.join(case), false).unwrap();
+        let inputs = sources.load().unwrap();
+        let claims = slacredit::compute(&inputs, &slacredit::Selection::default()).unwrap();
+        assert!(!claims.claims.is_empty());
+        let serialised = serde_json::to_value(&claims.claims).unwrap();
+        assert_eq!(serialised, printed["claims"], "{case}");
+    }
+}

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    if slacredit::check_lines(name, rest).is_err() {
+    if slacredit::load::check_lines(name, rest).is_err() {
         return;
     }
     match slacredit::parse_windows(name, text, zone) {

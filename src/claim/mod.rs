@@ -1,6 +1,7 @@
 //! The result: one claim per subscription and period (SPEC 3.4, 5).
 
 mod parts;
+mod wire;
 
 pub use crate::incident::{ClaimIncident, Detail, Labels};
 use crate::input::InputFile;

@@ -4,7 +4,7 @@
 //! `annual_cap_remaining`, then `totals` and `totals_by_contract`. JSON and CSV are rendered
 //! chunk by chunk, so a provider's whole year streams.
 
-use super::json::{self, JsonClaim};
+use super::json;
 use super::{minutes, money, percent, tool, uptime};
 use crate::claim::Claim;
 use crate::claim::{Claims, Total};
@@ -81,7 +81,7 @@ fn uncapped(c: &Claim) -> String {
 #[derive(Serialize)]
 struct Row<'a> {
     #[serde(flatten)]
-    claim: JsonClaim<'a>,
+    claim: &'a Claim,
     credit_before_caps: String,
     annual_cap_remaining: Option<String>,
 }
@@ -94,7 +94,7 @@ pub fn json_header(year: i32, files: &[InputFile]) -> String {
 /// Rows as JSON array elements.
 pub fn json_rows(claims: &[Claim]) -> String {
     json::elements(claims.iter().map(|c| Row {
-        claim: json::claim(c),
+        claim: c,
         credit_before_caps: uncapped(c),
         annual_cap_remaining: c.steps.annual_cap_remaining.map(|r| money(r, c.currency)),
     }))

@@ -1,12 +1,11 @@
 //! JSON for billing systems: schema `slacredit/claims/v1` (SPEC 5). Decimals are strings in
 //! their printed forms; keys keep the documented order.
 
-use super::{minutes, money, percent, tool, uptime};
+use super::{money, tool};
 use crate::claim::Claim;
 use crate::claim::Claims;
 use crate::input::InputFile;
 use serde::Serialize;
-use smol_str::SmolStr;
 
 #[derive(Serialize)]
 struct Input<'a> {
@@ -14,88 +13,10 @@ struct Input<'a> {
     sha256: &'a str,
 }
 
-/// A claim as serialised in `slacredit/claims/v1` (and in the audit's rows).
-#[derive(Serialize)]
-pub(crate) struct JsonClaim<'a> {
-    subscription: &'a str,
-    customer: &'a str,
-    contract: &'a str,
-    period: String,
-    period_start: String,
-    period_end: String,
-    eligible_minutes: String,
-    downtime_minutes: String,
-    excluded_minutes: String,
-    uptime_percent: String,
-    commitment_percent: String,
-    breached: bool,
-    credit_percent: Option<String>,
-    basis: String,
-    credit: String,
-    currency: &'a str,
-    capped: bool,
-    claim_deadline: Option<String>,
-    note: Option<&'a str>,
-    next_tier: Option<NextTier>,
-    incidents: Vec<Incident<'a>>,
-}
-
-#[derive(Serialize)]
-struct NextTier {
-    credit_percent: String,
-    more_downtime_minutes: String,
-}
-
-#[derive(Serialize)]
-struct Incident<'a> {
-    start: String,
-    end: String,
-    downtime_minutes: String,
-    references: &'a [SmolStr],
-}
-
 #[derive(Serialize)]
 struct Total {
     currency: String,
     credit: String,
-}
-
-pub(crate) fn claim(c: &Claim) -> JsonClaim<'_> {
-    JsonClaim {
-        subscription: &c.subscription,
-        customer: &c.customer,
-        contract: &c.contract,
-        period: c.period.to_string(),
-        period_start: c.period_start.to_string(),
-        period_end: c.period_end.to_string(),
-        eligible_minutes: minutes(c.eligible_minutes),
-        downtime_minutes: minutes(c.downtime_minutes),
-        excluded_minutes: minutes(c.excluded_minutes),
-        uptime_percent: uptime(c.uptime_percent),
-        commitment_percent: percent(c.commitment_percent),
-        breached: c.breached,
-        credit_percent: c.credit_percent.map(percent),
-        basis: money(c.basis, c.currency),
-        credit: money(c.credit, c.currency),
-        currency: c.currency.code(),
-        capped: c.capped,
-        claim_deadline: c.claim_deadline.map(|d| d.to_string()),
-        note: c.note.as_deref(),
-        next_tier: c.next_tier.map(|n| NextTier {
-            credit_percent: percent(n.credit_percent),
-            more_downtime_minutes: minutes(n.more_downtime_minutes),
-        }),
-        incidents: c
-            .incidents
-            .iter()
-            .map(|i| Incident {
-                start: i.start.to_string(),
-                end: i.end.to_string(),
-                downtime_minutes: minutes(i.downtime_minutes),
-                references: &i.references[..],
-            })
-            .collect(),
-    }
 }
 
 /// `value` pretty-printed for its place `depth` levels into a document: every line after the
@@ -152,7 +73,7 @@ pub(crate) fn header_with(
 /// Claims as array elements, indented for their place in the document and separated by commas;
 /// empty for no claims.
 pub fn claims_chunk(claims: &[Claim]) -> String {
-    elements(claims.iter().map(claim))
+    elements(claims.iter())
 }
 
 /// Values as elements of a top-level array: indented, separated by commas.
