@@ -9,6 +9,7 @@ use crate::compute::compute;
 use crate::contract::Contract;
 use crate::engine;
 use crate::inputs::{Inputs, Selection};
+use crate::money::Money;
 use crate::period::PeriodSpan;
 use crate::subscription::{Charges, Subscription};
 use crate::time::Instant;
@@ -69,8 +70,15 @@ impl Explanation<'_> {
     /// How far apart the credits of the sources alone are (the highest less the lowest), when
     /// there is more than one source.
     pub fn sources_differ_by(&self) -> Option<Decimal> {
-        let credits = self.alone.iter().map(|(_, c)| c.credit);
-        Some(credits.clone().max()? - credits.min()?)
+        let credits = self
+            .alone
+            .iter()
+            .map(|(_, c)| Money::new(c.credit, c.currency));
+        let (hi, lo) = (
+            credits.clone().max_by_key(|m| m.amount)?,
+            credits.min_by_key(|m| m.amount)?,
+        );
+        hi.checked_sub(lo).map(|m| m.amount)
     }
 }
 

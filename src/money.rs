@@ -360,6 +360,18 @@ impl Money {
     pub fn new(amount: Decimal, currency: Currency) -> Money {
         Money { amount, currency }
     }
+
+    /// The sum, when both are in one currency.
+    pub fn checked_add(self, other: Money) -> Option<Money> {
+        (self.currency == other.currency)
+            .then(|| Money::new(self.amount + other.amount, self.currency))
+    }
+
+    /// The difference, when both are in one currency.
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        (self.currency == other.currency)
+            .then(|| Money::new(self.amount - other.amount, self.currency))
+    }
 }
 
 impl fmt::Display for Money {

@@ -59,12 +59,14 @@ pub struct Finding {
 impl Finding {
     /// Issued minus computed, where both are in one currency.
     pub fn difference(&self) -> Option<Decimal> {
-        let computed = self.computed.map_or(Decimal::ZERO, |m| m.amount);
-        let issued = self.issued.map_or(Decimal::ZERO, |m| m.amount);
-        match (self.computed, self.issued) {
-            (Some(c), Some(i)) if c.currency != i.currency => None,
-            _ => Some(issued - computed),
-        }
+        // What is missing on one side is nothing of the other side's currency.
+        let (computed, issued) = match (self.computed, self.issued) {
+            (Some(c), Some(i)) => (c, i),
+            (Some(c), None) => (c, Money::new(Decimal::ZERO, c.currency)),
+            (None, Some(i)) => (Money::new(Decimal::ZERO, i.currency), i),
+            (None, None) => return Some(Decimal::ZERO),
+        };
+        issued.checked_sub(computed).map(|d| d.amount)
     }
 }
 

@@ -9,7 +9,7 @@ use super::{minutes, money, percent, tool, uptime};
 use crate::claim::Claim;
 use crate::claim::{Claims, Total};
 use crate::input::InputFile;
-use crate::money::Currency;
+use crate::money::{Currency, Money};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -51,8 +51,14 @@ pub fn add_to(totals: &mut ContractTotals, claims: &[Claim]) {
         t.periods += 1;
         t.breached += usize::from(c.breached);
         t.capped += usize::from(c.capped);
-        t.credit += c.credit;
+        t.credit = add(t.credit, c.credit, c.currency);
     }
+}
+
+/// `a` plus `b`, both in `currency` (totals are kept per currency).
+fn add(a: Decimal, b: Decimal, currency: Currency) -> Decimal {
+    let sum = Money::new(a, currency).checked_add(Money::new(b, currency));
+    sum.map_or(a, |m| m.amount)
 }
 
 /// Merges partial totals.
@@ -63,7 +69,7 @@ pub fn merge(into: &mut ContractTotals, part: ContractTotals) {
                 x.periods += t.periods;
                 x.breached += t.breached;
                 x.capped += t.capped;
-                x.credit += t.credit;
+                x.credit = add(x.credit, t.credit, t.currency);
             }
             None => {
                 into.insert(k, t);
