@@ -473,6 +473,29 @@ pub fn eligible(
     }
 }
 
+/// [`eligible`] time of a whole `period`: the contract's service hours of the period are worked
+/// out once, then clipped to the active dates.
+fn eligible_in_period(
+    contract: &Contract,
+    active: (Instant, Instant),
+    period: &Period,
+) -> SmallVec<[Span; 1]> {
+    let Some(hours) = contract.service_hours() else {
+        return eligible(contract, active, period.start, period.end);
+    };
+    let (from, to) = (period.start.max(active.0), period.end.min(active.1));
+    if from >= to {
+        return SmallVec::new();
+    }
+    let (from, to) = (from.unix_seconds(), to.unix_seconds());
+    hours
+        .in_period(contract.timezone(), period.start, period.end)
+        .iter()
+        .map(|(a, b)| (a.unix_seconds().max(from), b.unix_seconds().min(to)))
+        .filter(|(a, b)| a < b)
+        .collect()
+}
+
 /// What a period's measurement found, before any money. Durations are exact seconds
 /// (weighted by impact); minutes are derived from them for display.
 #[derive(Debug, Clone)]
@@ -521,7 +544,7 @@ pub(crate) fn measure_incidents<T: Incidents + ?Sized>(
     period: &Period,
 ) -> Measured {
     let counting = contract.downtime().counting;
-    let eligible = eligible(contract, active, period.start, period.end);
+    let eligible = eligible_in_period(contract, active, period);
     let eligible_seconds: i64 = eligible.iter().map(|(a, b)| b - a).sum();
     let excluded_seconds = timeline::overlap_seconds(excluded, &eligible);
     let net = match contract.exclusions().excluded_time {
@@ -622,6 +645,34 @@ mod tests {
                 }
                 w
             })
+    }
+
+    proptest! {
+        /// A period's service hours worked out once and clipped to the active dates are the
+        /// service hours of the active part: London across both clock changes, a holiday,
+        /// asked twice (the second time from the memo).
+        #[test]
+        fn service_hours_of_a_period_clipped_are_those_of_its_active_part(
+            month in 1u32..=12,
+            from in -40i64..40,
+            days in 0i64..40,
+        ) {
+            let c = Contract::from_yaml("c.yaml",
+                "id: c\nperiod: month\ntimezone: Europe/London\ncommitment: 99.9\n\
+                 service_hours:\n  weekly: [{ days: [mon, tue, wed, thu, fri, sun], from: \"00:30\", to: \"18:00\" }]\n  \
+                 holidays: [2020-12-25]\n\
+                 credits:\n  tiers: [{ below: 99.9, percent: 10 }]\n").unwrap();
+            let id = crate::period::PeriodId::parse(&format!("2020-{month:02}")).unwrap();
+            let period = id.in_zone(c.timezone());
+            let at = |d: i64| period.start.plus(crate::time::Seconds(d * 86_400 + 3_600));
+            let active = (at(from), at(from + days));
+            for _ in 0..2 {
+                prop_assert_eq!(
+                    eligible_in_period(&c, active, &period),
+                    eligible(&c, active, period.start, period.end)
+                );
+            }
+        }
     }
 
     proptest! {

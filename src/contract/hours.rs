@@ -1,10 +1,12 @@
 //! Service hours: the weekly schedule and holidays during which downtime counts.
 
+use crate::fxhash::FxHashMap;
 use crate::period::midnight;
 use crate::time::Instant;
 use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 /// One weekly rule: these weekdays, from one clock time to a later one (`24:00` = midnight ending
 /// the day).
@@ -23,9 +25,60 @@ pub struct ServiceHours {
     /// Empty = every hour of every day that is not a holiday.
     pub(crate) weekly: Vec<WeeklyHours>,
     pub(crate) holidays: BTreeSet<NaiveDate>,
+    /// The intervals of each period asked for: every scope and every subscription of a contract
+    /// measures the same periods, and 500 weekly rules cost as much to apply as to read.
+    periods: Memo,
+}
+
+/// Service-hour intervals by (zone, period start, period end).
+type Intervals = Arc<[(Instant, Instant)]>;
+
+/// A memo of [`ServiceHours::in_period`], shared by every thread computing with the contract. It
+/// is not part of the value: clones start empty, and any two compare equal.
+#[derive(Default)]
+struct Memo(Mutex<FxHashMap<(Tz, i64, i64), Intervals>>);
+
+/// Periods remembered at most: a run asks for the periods it claims, a few hundred.
+const MEMO_PERIODS: usize = 4096;
+
+impl Clone for Memo {
+    fn clone(&self) -> Memo {
+        Memo::default()
+    }
+}
+
+impl PartialEq for Memo {
+    fn eq(&self, _: &Memo) -> bool {
+        true
+    }
+}
+
+impl Eq for Memo {}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
 }
 
 impl ServiceHours {
+    /// [`ServiceHours::intervals`] of the period [`start`, `end`), worked out once per zone and
+    /// period.
+    pub fn in_period(&self, zone: Tz, start: Instant, end: Instant) -> Intervals {
+        let key = (zone, start.unix_seconds(), end.unix_seconds());
+        let lock = || self.periods.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = lock().get(&key).cloned() {
+            return found;
+        }
+        let intervals: Intervals = self.intervals(zone, start, end).into();
+        let mut map = lock();
+        if map.len() >= MEMO_PERIODS {
+            map.clear();
+        }
+        map.insert(key, intervals.clone());
+        intervals
+    }
+
     /// The service-hour intervals overlapping [`from`, `to`), as sorted disjoint instants.
     pub fn intervals(&self, zone: Tz, from: Instant, to: Instant) -> Vec<(Instant, Instant)> {
         let mut out: Vec<(Instant, Instant)> = Vec::new();
@@ -184,7 +237,7 @@ mod tests {
                 from,
                 to,
             }],
-            holidays: BTreeSet::new(),
+            ..ServiceHours::default()
         };
         let (a, b) = (midnight(zone, day), midnight(zone, day.succ_opt().unwrap()));
         hours
