@@ -6,8 +6,8 @@ use crate::claim::Claim;
 use crate::claim::{Emit, Parts};
 use crate::error::Error;
 use crate::money::Totals;
-use rayon::prelude::*;
-use std::sync::Mutex;
+use std::collections::BTreeMap;
+use std::sync::{mpsc, Mutex};
 
 impl Run<'_> {
     /// Computes every claim, handing them over chunk by chunk in order (subscription id, then
@@ -77,46 +77,51 @@ impl Run<'_> {
             }
             return Ok(totals_of(totals));
         }
-        // Chunks are computed a batch at a time on rayon's pool while this thread writes the
-        // batch before, in order: memory holds two batches however slow the sink is. Each pool
-        // thread keeps its own copies (`Local`) and emitter from batch to batch.
+        // Each chunk is a task on rayon's pool, sent back when done; this thread writes them in
+        // order as they arrive. A chunk is started only when the one `ahead` places before it is
+        // written, so memory stays bounded however slow the sink is, and the pool never waits
+        // for the writer while there is work within reach. Each pool thread keeps its own copies
+        // (`Local`) and emitter from chunk to chunk.
         let threads = rayon::current_num_threads();
+        let ahead = 4 * threads;
         let slots: Vec<Mutex<Option<(Local, E)>>> =
             (0..threads).map(|_| Mutex::new(None)).collect();
-        let compute = |batch: &[&[Job<'_>]]| -> Vec<(T, Totals)> {
-            batch
-                .par_iter()
-                .map(|chunk| {
-                    let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
-                    let mut held = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
-                    let (local, emit) = held.get_or_insert_with(|| (self.local(), start(CHUNK)));
-                    work(chunk, local, emit)
-                })
-                .collect()
+        let compute = |chunk: &[Job<'_>]| -> (T, Totals) {
+            let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
+            let mut held = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
+            let (local, emit) = held.get_or_insert_with(|| (self.local(), start(CHUNK)));
+            work(chunk, local, emit)
         };
-        let batch = 4 * threads;
         let mut totals = Totals::default();
-        let mut done = 0;
-        let mut ready: Vec<(T, Totals)> = Vec::new();
-        let mut sink_all = |ready: Vec<(T, Totals)>, done: &mut usize| -> Result<(), Error> {
-            for (t, part) in ready {
-                totals.merge(part);
-                sink(t)?;
-                *done += 1;
-                self.report(chunks[..*done].iter().map(|c| c.len()).sum());
+        rayon::in_place_scope_fifo(|s| -> Result<(), Error> {
+            let (tx, rx) = mpsc::channel();
+            let start_chunk = |i: usize| {
+                let (tx, compute, chunk) = (tx.clone(), &compute, chunks[i]);
+                s.spawn_fifo(move |_| {
+                    // The receiver is gone only when writing failed: nothing more is wanted.
+                    let _ = tx.send((i, compute(chunk)));
+                });
+            };
+            let mut started = ahead.min(chunks.len());
+            (0..started).for_each(&start_chunk);
+            let mut pending = BTreeMap::new();
+            let mut written = 0;
+            while written < chunks.len() {
+                let Ok((i, result)) = rx.recv() else { break };
+                pending.insert(i, result);
+                while let Some((t, part)) = pending.remove(&written) {
+                    totals.merge(part);
+                    sink(t)?;
+                    written += 1;
+                    self.report(chunks[..written].iter().map(|c| c.len()).sum());
+                    if started < chunks.len() {
+                        start_chunk(started);
+                        started += 1;
+                    }
+                }
             }
             Ok(())
-        };
-        for group in chunks.chunks(batch) {
-            let mut next = Vec::new();
-            let written = rayon::in_place_scope(|s| {
-                s.spawn(|_| next = compute(group));
-                sink_all(std::mem::take(&mut ready), &mut done)
-            });
-            written?;
-            ready = next;
-        }
-        sink_all(ready, &mut done)?;
+        })?;
         Ok(totals_of(totals))
     }
 }
