@@ -384,7 +384,7 @@ pub struct Priced {
 /// `min_incident` long as a whole, with downtime counted in the period, and not
 /// `counted_before` (an incident is paid once, in the first period in which it counts). Zero
 /// for the other models.
-pub fn fixed_incidents(
+pub(crate) fn fixed_incidents(
     contract: &Contract,
     measured: &Measured,
     counted_before: impl Fn(&crate::incident::ClaimIncident) -> bool,

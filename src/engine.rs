@@ -453,7 +453,7 @@ pub fn active_range(contract: &Contract, sub: &Subscription) -> (Instant, Instan
 
 /// Eligible time inside [`from`, `to`): service hours within the active dates (one stretch,
 /// without allocating, for a contract without service hours).
-pub fn eligible(
+pub(crate) fn eligible(
     contract: &Contract,
     active: (Instant, Instant),
     from: Instant,
@@ -515,7 +515,7 @@ pub struct Measured {
 }
 
 /// Seconds as minutes, for display.
-pub fn minutes(seconds: Decimal) -> Decimal {
+pub(crate) fn minutes(seconds: Decimal) -> Decimal {
     seconds / Decimal::from(60)
 }
 

@@ -388,7 +388,7 @@ impl fmt::Display for Money {
 /// The largest amount accepted anywhere (fees, charges, caps, fixed credits): 10^15, a thousand
 /// trillion in any currency. With it, every product the calculator forms stays within the 28
 /// digits of exact decimal arithmetic, so no input can overflow it.
-pub fn max_amount() -> Decimal {
+pub(crate) fn max_amount() -> Decimal {
     Decimal::from(1_000_000_000_000_000_i64)
 }
 
@@ -396,7 +396,7 @@ pub fn max_amount() -> Decimal {
 ///
 /// # Errors
 /// A message saying what was expected.
-pub fn parse_decimal(text: &str) -> Result<Decimal, InvalidValue> {
+pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, InvalidValue> {
     // The messages are made as text, then typed for the caller to match.
     let inner = || -> Result<Decimal, String> {
         let t = crate::input::trim(text);

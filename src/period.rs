@@ -220,7 +220,7 @@ impl fmt::Display for PeriodId {
 }
 
 /// Local midnight at the start of `date`, or the first instant after it where midnight is skipped.
-pub fn midnight(zone: Tz, date: NaiveDate) -> Instant {
+pub(crate) fn midnight(zone: Tz, date: NaiveDate) -> Instant {
     local_instant(zone, date, NaiveTime::MIN)
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Every instant inside slacredit is UTC seconds since the Unix epoch ([`Instant`]); civil dates and
 //! clock times exist only in a contract's zone and are turned into instants in one place
-//! ([`local_instant`]). Durations are whole seconds ([`Seconds`]) and become minutes only where a
+//! (`local_instant`). Durations are whole seconds ([`Seconds`]) and become minutes only where a
 //! contract's counting rule says how.
 
 use crate::error::InvalidValue;
@@ -358,7 +358,7 @@ impl fmt::Display for Seconds {
 /// used, the moment the clock jumps past it; where it happens twice, the earlier. This is what a
 /// schedule means: "from 09:00" on a day the clock skips 09:00 starts when the clock shows a later
 /// time.
-pub fn local_instant(zone: Tz, date: NaiveDate, time: NaiveTime) -> Instant {
+pub(crate) fn local_instant(zone: Tz, date: NaiveDate, time: NaiveTime) -> Instant {
     let naive = date.and_time(time);
     match zone.from_local_datetime(&naive) {
         LocalResult::Single(t) => Instant(t.timestamp()),
@@ -383,7 +383,7 @@ pub fn local_instant(zone: Tz, date: NaiveDate, time: NaiveTime) -> Instant {
 }
 
 /// The civil date of an instant in `zone`.
-pub fn local_date(instant: Instant, zone: Tz) -> NaiveDate {
+pub(crate) fn local_date(instant: Instant, zone: Tz) -> NaiveDate {
     instant.in_zone(zone).date_naive()
 }
 

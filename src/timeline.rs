@@ -22,7 +22,7 @@ pub struct Segment {
 pub type Span = (i64, i64);
 
 /// The union of `spans` as sorted disjoint spans; touching spans join.
-pub fn union(mut spans: Vec<Span>) -> Vec<Span> {
+pub(crate) fn union(mut spans: Vec<Span>) -> Vec<Span> {
     join(&mut spans, |&s| s, |s, end| s.1 = end);
     spans
 }
@@ -120,7 +120,7 @@ fn push_segment(out: &mut Vec<Segment>, s: Segment) {
 }
 
 /// `segments` with the time in `remove` (sorted disjoint) taken out.
-pub fn subtract(segments: &[Segment], remove: &[Span]) -> Vec<Segment> {
+pub(crate) fn subtract(segments: &[Segment], remove: &[Span]) -> Vec<Segment> {
     let mut out = Vec::with_capacity(segments.len());
     let mut j = 0;
     for s in segments {
@@ -198,7 +198,7 @@ pub fn overlap_seconds(a: &[Span], b: &[Span]) -> i64 {
 }
 
 /// The contiguous runs (incidents) of sorted disjoint segments, as slices of them.
-pub fn runs(segments: &[Segment]) -> impl Iterator<Item = &[Segment]> {
+pub(crate) fn runs(segments: &[Segment]) -> impl Iterator<Item = &[Segment]> {
     let mut rest = segments;
     std::iter::from_fn(move || {
         if rest.is_empty() {

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// The fields of a window that are not scope labels (SPEC 2.3).
-pub const WINDOW_FIELDS: [&str; 8] = [
+pub(crate) const WINDOW_FIELDS: [&str; 8] = [
     "start",
     "end",
     "impact",
@@ -59,7 +59,7 @@ pub struct LabelName {
 
 /// The first control character in `text` (U+0000–U+001F other than tab, and U+007F), described
 /// for a message (`control character U+0007`).
-pub fn control_character(text: &str) -> Option<String> {
+pub(crate) fn control_character(text: &str) -> Option<String> {
     text.chars()
         .find(|&c| is_control(c))
         .map(|c| format!("control character U+{:04X}", u32::from(c)))
@@ -82,7 +82,7 @@ pub(crate) fn has_control_byte(bytes: &[u8], breaks: bool) -> bool {
 }
 
 /// The closest of `known` to `name` (fewest edits; the first in order among equals).
-pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_lowercase();
     known
         .into_iter()
