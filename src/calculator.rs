@@ -5,14 +5,38 @@
 //! minimum, the rounding and the annual cap given what the year issued before. Every money rule
 //! is here; the computation only decides which periods to ask about and what to share.
 
-use crate::claim::{CreditSteps, Detail, NextTier};
 use crate::contract::{Contract, CreditModel, Deadline, Tier, UnitCount};
 use crate::engine::Measured;
+use crate::incident::Detail;
 use crate::money::{Currency, Money};
 use crate::period::{Period, PeriodId};
 use crate::time::{local_date, Instant};
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
+
+/// How far the next higher credit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextTier {
+    /// The credit percent it would give.
+    pub credit_percent: Decimal,
+    /// The fewest additional whole downtime minutes that reach it.
+    pub more_downtime_minutes: Decimal,
+}
+
+/// The credit's arithmetic, step by step, for claim letters and audits.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CreditSteps {
+    /// What the model gives, before caps.
+    pub model_amount: Decimal,
+    /// After the period cap.
+    pub after_period_cap: Decimal,
+    /// After the minimum.
+    pub after_minimum: Decimal,
+    /// After rounding.
+    pub after_rounding: Decimal,
+    /// What the annual cap left for this period, where there is one.
+    pub annual_cap_remaining: Option<Decimal>,
+}
 
 /// What the credit is computed from.
 #[derive(Debug, Clone, Copy)]

@@ -33,7 +33,7 @@ pub struct Inputs {
     pub subscription_labels: Vec<String>,
     /// Where the windows came from, file by file in the order of `windows`; empty for windows
     /// built in code.
-    pub window_files: Vec<crate::typos::WindowFile>,
+    pub window_files: Vec<crate::window::WindowFile>,
     /// The windows (by position) that apply to no subscription, as the loader's checks found
     /// them ([`crate::typos::check`]).
     pub unapplied: Vec<usize>,

@@ -8,10 +8,11 @@ use crate::import;
 pub use crate::input::{check_lines, Format};
 use crate::input::{decode, read_bytes, InputFile, LineChunks, Text};
 use crate::inputs::Inputs;
+pub use crate::prepare::Loaded;
 use crate::prepare::{resolve_subscriptions, IndexBuilder, Prepared};
 use crate::subscription::{parse_located, Charges, Parsed};
-use crate::typos::{LabelName, WindowFile};
 use crate::window::{parse_windows_with, Reading, Window};
+use crate::window::{LabelName, WindowFile};
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -409,25 +410,6 @@ pub enum Fingerprints {
     Taken,
     /// No file is.
     Skipped,
-}
-
-/// Inputs as loaded, with what a run needs of them worked out as they were read
-/// ([`Sources::load_prepared`]). Read-only: what was worked out holds for these inputs.
-pub struct Loaded {
-    pub(crate) inputs: Inputs,
-    pub(crate) prepared: Prepared,
-}
-
-impl Loaded {
-    /// The inputs.
-    pub fn inputs(&self) -> &Inputs {
-        &self.inputs
-    }
-
-    /// The inputs, to change: what was worked out of them is dropped.
-    pub fn into_inputs(self) -> Inputs {
-        self.inputs
-    }
 }
 
 /// Reads a file of any input as the loader does (lines no longer than 1 MiB, UTF-8): its

@@ -313,7 +313,7 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
                 let bad: Vec<Problem> = texts
                     .iter()
                     .filter_map(|(field, text)| {
-                        let c = crate::typos::control_character(text)?;
+                        let c = crate::input::control_character(text)?;
                         Some(
                             Problem::new(file, format!("{c} in {text:?}; no value may hold one"))
                                 .at(at(field))

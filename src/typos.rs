@@ -14,72 +14,8 @@ use crate::fxhash::FxHashMap;
 use crate::inputs::Inputs;
 use crate::prepare::{Resolution, WindowIndex};
 use crate::scope::Scope;
+use crate::window::WINDOW_FIELDS;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
-
-/// The fields of a window that are not scope labels (SPEC 2.3).
-pub(crate) const WINDOW_FIELDS: [&str; 8] = [
-    "start",
-    "end",
-    "impact",
-    "cause",
-    "reference",
-    "source",
-    "announced_at",
-    "customers",
-];
-
-/// Where a run of windows came from: a file of windows, or an imported file.
-#[derive(Debug, Clone, Default)]
-pub struct WindowFile {
-    /// The file as the user named it.
-    pub file: Arc<str>,
-    /// How many of the inputs' windows it holds, after those of the files before it.
-    pub count: usize,
-    /// The line of each of its windows, by position (empty for imports).
-    pub lines: Vec<u32>,
-    /// The item of each of its windows (`incidents[2]`; imports only).
-    pub items: Vec<String>,
-    /// The label columns or keys it has, where each is named.
-    pub labels: Vec<LabelName>,
-}
-
-/// A label name as an input file writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabelName {
-    /// The name.
-    pub name: String,
-    /// The file that names it (a map file for imports; `--label` for the command line's).
-    pub file: String,
-    /// The line, where known.
-    pub line: Option<usize>,
-    /// What it is in that file: `column`, `key` or `label`.
-    pub kind: &'static str,
-}
-
-/// The first control character in `text` (U+0000–U+001F other than tab, and U+007F), described
-/// for a message (`control character U+0007`).
-pub(crate) fn control_character(text: &str) -> Option<String> {
-    text.chars()
-        .find(|&c| is_control(c))
-        .map(|c| format!("control character U+{:04X}", u32::from(c)))
-}
-
-/// Whether `c` is a control character no input value may hold.
-pub(crate) fn is_control(c: char) -> bool {
-    (c < ' ' && c != '\t') || c == '\u{7f}'
-}
-
-/// Whether `bytes` hold a control character; line breaks count only with `breaks` (a CSV
-/// record's own bytes, where a line break can only be inside a quoted cell). Written as a fold
-/// over blocks without an early exit, so that it runs over whole blocks at a time.
-pub(crate) fn has_control_byte(bytes: &[u8], breaks: bool) -> bool {
-    let bad =
-        |b: u8| (b < b' ' && b != b'\t' && (breaks || (b != b'\n' && b != b'\r'))) || b == 0x7f;
-    bytes
-        .chunks(64)
-        .any(|block| block.iter().fold(false, |any, &b| any | bad(b)))
-}
 
 /// The closest of `known` to `name` (fewest edits; the first in order among equals).
 pub(crate) fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {

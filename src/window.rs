@@ -7,16 +7,56 @@ use crate::input::{
 use crate::money::parse_decimal;
 use crate::scope::{Interner, Scope};
 use crate::time::Instant;
-use crate::typos::{LabelName, WindowFile};
 use crate::yaml::{Located, Seg};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use smallvec::SmallVec;
 use smol_str::SmolStr;
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The fields of a window that are not scope labels (SPEC 2.3).
+pub(crate) const WINDOW_FIELDS: [&str; 8] = [
+    "start",
+    "end",
+    "impact",
+    "cause",
+    "reference",
+    "source",
+    "announced_at",
+    "customers",
+];
+
+/// Where a run of windows came from: a file of windows, or an imported file.
+#[derive(Debug, Clone, Default)]
+pub struct WindowFile {
+    /// The file as the user named it.
+    pub file: Arc<str>,
+    /// How many of the inputs' windows it holds, after those of the files before it.
+    pub count: usize,
+    /// The line of each of its windows, by position (empty for imports).
+    pub lines: Vec<u32>,
+    /// The item of each of its windows (`incidents[2]`; imports only).
+    pub items: Vec<String>,
+    /// The label columns or keys it has, where each is named.
+    pub labels: Vec<LabelName>,
+}
+
+/// A label name as an input file writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelName {
+    /// The name.
+    pub name: String,
+    /// The file that names it (a map file for imports; `--label` for the command line's).
+    pub file: String,
+    /// The line, where known.
+    pub line: Option<usize>,
+    /// What it is in that file: `column`, `key` or `label`.
+    pub kind: &'static str,
+}
 
 /// The fields of a window that are not scope labels.
-const FIELDS: [&str; 8] = crate::typos::WINDOW_FIELDS;
+const FIELDS: [&str; 8] = WINDOW_FIELDS;
 
 /// One measured outage: `[start, end)` with `end > start`, guaranteed by construction.
 #[derive(Clone)]
@@ -402,7 +442,7 @@ pub(crate) fn parse_windows_with(
                         Cell::Many(list) => list,
                     };
                     for text in std::iter::once(k).chain(values) {
-                        if let Some(c) = crate::typos::control_character(text) {
+                        if let Some(c) = crate::input::control_character(text) {
                             fail(k, format!("{c} in {text:?}; no value may hold one"));
                             bad = true;
                         }

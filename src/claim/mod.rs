@@ -3,6 +3,7 @@
 mod parts;
 mod wire;
 
+pub use crate::calculator::{CreditSteps, NextTier};
 pub use crate::incident::{ClaimIncident, Detail, Labels};
 use crate::input::InputFile;
 use crate::money::Currency;
@@ -13,15 +14,6 @@ pub use parts::{Emit, Parts};
 use rust_decimal::Decimal;
 use smol_str::SmolStr;
 use std::sync::Arc;
-
-/// How far the next higher credit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NextTier {
-    /// The credit percent it would give.
-    pub credit_percent: Decimal,
-    /// The fewest additional whole downtime minutes that reach it.
-    pub more_downtime_minutes: Decimal,
-}
 
 /// The credit claim of one subscription for one period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,21 +68,6 @@ pub struct Claim {
     pub incidents: Arc<[ClaimIncident]>,
     /// The arithmetic behind the credit, for reports.
     pub steps: CreditSteps,
-}
-
-/// The credit's arithmetic, step by step, for claim letters and audits.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CreditSteps {
-    /// What the model gives, before caps.
-    pub model_amount: Decimal,
-    /// After the period cap.
-    pub after_period_cap: Decimal,
-    /// After the minimum.
-    pub after_minimum: Decimal,
-    /// After rounding.
-    pub after_rounding: Decimal,
-    /// What the annual cap left for this period, where there is one.
-    pub annual_cap_remaining: Option<Decimal>,
 }
 
 /// The credits of one currency, added up.

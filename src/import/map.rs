@@ -156,7 +156,7 @@ fn label_problems(labels: &BTreeMap<String, String>) -> Vec<String> {
     for (k, v) in labels {
         if k.trim().is_empty() || v.trim().is_empty() {
             out.push(format!("label `{k}` is empty; a label never becomes empty"));
-        } else if let Some(c) = crate::typos::control_character(&format!("{k}{v}")) {
+        } else if let Some(c) = crate::input::control_character(&format!("{k}{v}")) {
             out.push(format!("label `{k}` holds {c}"));
         }
     }

@@ -21,7 +21,7 @@ pub enum OutputFormat {
 /// The fields every window has a column for, before its scope labels (in name order): those
 /// of SPEC 2.3 but `customers`, which no import sets.
 const FIELDS: [&str; 7] = {
-    let all = crate::typos::WINDOW_FIELDS;
+    let all = crate::window::WINDOW_FIELDS;
     [all[0], all[1], all[2], all[3], all[4], all[5], all[6]]
 };
 

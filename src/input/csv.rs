@@ -283,7 +283,7 @@ pub(crate) fn csv_header(
     let mut ok = true;
     let mut seen = std::collections::HashSet::new();
     for (i, h) in header.iter().enumerate() {
-        if let Some(c) = crate::typos::control_character(h) {
+        if let Some(c) = crate::input::control_character(h) {
             problems.push(
                 Problem::new(
                     file,
@@ -349,7 +349,7 @@ pub(crate) fn each_record(
     while let Some((record, line)) = reader.next() {
         match record {
             Ok(r) if r.len() == columns => {
-                if crate::typos::has_control_byte(r.bytes(), true) {
+                if crate::input::has_control_byte(r.bytes(), true) {
                     control(file, &r, header, line, problems);
                 } else {
                     row(&r, Some(line), problems);
@@ -380,7 +380,7 @@ fn control(
 ) {
     for (i, name) in header.iter().enumerate() {
         let cell = record.get(i).unwrap_or("");
-        if let Some(c) = crate::typos::control_character(cell) {
+        if let Some(c) = crate::input::control_character(cell) {
             problems.push(
                 Problem::new(file, format!("{c} in {cell:?}; no value may hold one"))
                     .at_line(line)

@@ -194,6 +194,30 @@ pub(crate) fn non_empty(value: Option<&str>) -> Option<&str> {
         .filter(|v| !v.is_empty() && *v != "~" && *v != "null")
 }
 
+/// The first control character in `text` (U+0000–U+001F other than tab, and U+007F), described
+/// for a message (`control character U+0007`).
+pub(crate) fn control_character(text: &str) -> Option<String> {
+    text.chars()
+        .find(|&c| is_control(c))
+        .map(|c| format!("control character U+{:04X}", u32::from(c)))
+}
+
+/// Whether `c` is a control character no input value may hold.
+pub(crate) fn is_control(c: char) -> bool {
+    (c < ' ' && c != '\t') || c == '\u{7f}'
+}
+
+/// Whether `bytes` hold a control character; line breaks count only with `breaks` (a CSV
+/// record's own bytes, where a line break can only be inside a quoted cell). Written as a fold
+/// over blocks without an early exit, so that it runs over whole blocks at a time.
+pub(crate) fn has_control_byte(bytes: &[u8], breaks: bool) -> bool {
+    let bad =
+        |b: u8| (b < b' ' && b != b'\t' && (breaks || (b != b'\n' && b != b'\r'))) || b == 0x7f;
+    bytes
+        .chunks(64)
+        .any(|block| block.iter().fold(false, |any, &b| any | bad(b)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

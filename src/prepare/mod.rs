@@ -10,6 +10,7 @@ pub(crate) use index::{IndexBuilder, Own, WindowIndex};
 pub(crate) use resolve::{resolve, resolve_subscriptions, Resolution};
 
 use crate::error::Problems;
+use crate::inputs::Inputs;
 
 /// What a loader worked out while the inputs were read. Each part is used only if it was made
 /// from as many windows or subscriptions as the run has.
@@ -20,4 +21,23 @@ pub(crate) struct Prepared {
     /// The subscriptions are in id order, as the loader leaves them: a million of them need not
     /// be compared again.
     pub(crate) sorted: bool,
+}
+
+/// Inputs as loaded, with what a run needs of them worked out as they were read
+/// ([`crate::load::Sources::load_prepared`]). Read-only: what was worked out holds for these inputs.
+pub struct Loaded {
+    pub(crate) inputs: Inputs,
+    pub(crate) prepared: Prepared,
+}
+
+impl Loaded {
+    /// The inputs.
+    pub fn inputs(&self) -> &Inputs {
+        &self.inputs
+    }
+
+    /// The inputs, to change: what was worked out of them is dropped.
+    pub fn into_inputs(self) -> Inputs {
+        self.inputs
+    }
 }
