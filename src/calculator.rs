@@ -10,8 +10,8 @@ use crate::engine::Measured;
 use crate::incident::Detail;
 use crate::money::{Currency, Money};
 use crate::period::{Period, PeriodId};
-use crate::time::{local_date, Instant};
-use chrono::{Days, NaiveDate};
+use crate::time::Instant;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// How far the next higher credit is.
@@ -559,18 +559,14 @@ fn percent_of(amount: Decimal, p: Decimal) -> Decimal {
     }
 }
 
-/// The last day on which a claim is in time (SPEC 3.5).
+/// The last day on which the whole claim is in time (SPEC 3.5): under `days_after_incident`, the
+/// earliest of its listed incidents' (filing later loses the incidents whose day has passed).
 fn deadline(contract: &Contract, measured: &Measured, period: &Period) -> Option<NaiveDate> {
     match contract.deadline()? {
-        Deadline::PeriodsAfter(n) => Some(period.id.shifted(i64::from(n)).last_day()),
-        Deadline::DaysAfterPeriodEnd(n) => period
-            .id
-            .last_day()
-            .checked_add_days(Days::new(u64::from(n))),
-        Deadline::DaysAfterIncident(n) => {
-            let end = measured.incidents.iter().map(|i| i.end).max()?;
-            local_date(end, contract.timezone()).checked_add_days(Days::new(u64::from(n)))
+        Deadline::DaysAfterIncident(_) => {
+            measured.incidents.iter().filter_map(|i| i.deadline).min()
         }
+        rule => rule.last_day(contract.timezone(), period.id, None),
     }
 }
 

@@ -571,6 +571,13 @@ pub(crate) fn measure_incidents<T: Incidents + ?Sized>(
             downtime_seconds: seconds,
             references: inc.references.clone(),
             sources: inc.sources.clone(),
+            deadline: contract.deadline().and_then(|d| {
+                d.last_day(
+                    contract.timezone(),
+                    period.id,
+                    Some(Instant::from_unix_seconds(inc.end())),
+                )
+            }),
         });
     }
     // Counted once over the union: a clock minute touched by two incidents counts once.

@@ -2,6 +2,7 @@
 //! engine produces and the claims carry, so that the engine needs nothing from the claims.
 
 use crate::time::Instant;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use smol_str::SmolStr;
 use std::sync::Arc;
@@ -23,6 +24,9 @@ pub struct ClaimIncident {
     pub references: Labels,
     /// Sources of the windows that make it up, sorted, without repeats.
     pub sources: Labels,
+    /// The last day to claim for it (SPEC 3.5): its own under `days_after_incident`, the
+    /// claim's under the other rules; `None` when the contract sets no deadline.
+    pub deadline: Option<NaiveDate>,
 }
 
 /// A list of references or sources, shared between the incidents and claims that list it. Most

@@ -363,3 +363,59 @@ fn deadlines_days_after_incident_and_period_end() {
     );
     assert_eq!(claim.claim_deadline, None);
 }
+
+/// SPEC 3.5: under `days_after_incident` each incident has its own last day, and the claim's is
+/// the earliest of them (filing on the latest would lose the earlier incidents). The other rules
+/// give every incident the claim's day. Through the library and the JSON the CLI prints.
+#[test]
+fn the_earliest_incident_binds_the_claims_deadline() {
+    let c = |deadline: &str| {
+        contract(&format!("id: c\nperiod: month\ntimezone: Asia/Seoul\ncommitment: 99.99\ncredits:\n  tiers: [{{ below: 99.99, percent: 10 }}]\nclaim:\n  deadline: {deadline}\n"))
+    };
+    // The first incident ends 2018-11-03T15:30Z = 00:30 KST on the 4th: 30 days after the
+    // 4th is 2018-12-04 (in UTC it would be the 3rd, and the deadline the 3rd of December).
+    // The second ends 2018-11-20T02:00Z = 11:00 KST on the 20th: 2018-12-20.
+    let windows = || {
+        vec![
+            window("2018-11-20T01:00:00Z", "2018-11-20T02:00:00Z"),
+            window("2018-11-03T15:00:00Z", "2018-11-03T15:30:00Z"),
+        ]
+    };
+    let claim = one(
+        c("{ days_after_incident: 30 }"),
+        sub("1.00", "USD"),
+        windows(),
+        "2018-11",
+    );
+    let days: Vec<String> = claim
+        .incidents
+        .iter()
+        .map(|i| i.deadline.unwrap().to_string())
+        .collect();
+    assert_eq!(days, ["2018-12-04", "2018-12-20"]);
+    assert_eq!(claim.claim_deadline.unwrap().to_string(), "2018-12-04");
+    let wire = serde_json::to_value(&claim).unwrap();
+    assert_eq!(wire["claim_deadline"], "2018-12-04");
+    assert_eq!(wire["incidents"][0]["deadline"], "2018-12-04");
+    assert_eq!(wire["incidents"][1]["deadline"], "2018-12-20");
+    // Two periods after November: the end of January 2019, for the claim and each incident.
+    let claim = one(
+        c("{ periods_after: 2 }"),
+        sub("1.00", "USD"),
+        windows(),
+        "2018-11",
+    );
+    let days: Vec<Option<String>> = claim
+        .incidents
+        .iter()
+        .map(|i| i.deadline.map(|d| d.to_string()))
+        .collect();
+    assert_eq!(
+        days,
+        [Some("2019-01-31".to_owned()), Some("2019-01-31".to_owned())]
+    );
+    // No deadline in the contract: none anywhere.
+    let no_rule = contract("id: c\nperiod: month\ntimezone: Asia/Seoul\ncommitment: 99.99\ncredits:\n  tiers: [{ below: 99.99, percent: 10 }]\n");
+    let claim = one(no_rule, sub("1.00", "USD"), windows(), "2018-11");
+    assert!(claim.claim_deadline.is_none() && claim.incidents.iter().all(|i| i.deadline.is_none()));
+}

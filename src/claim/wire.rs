@@ -44,6 +44,7 @@ struct Incident<'a> {
     end: String,
     downtime_minutes: String,
     references: &'a [SmolStr],
+    deadline: Option<String>,
 }
 
 /// A claim serialises as its object in `slacredit/claims/v1`: what a billing system reads.
@@ -82,6 +83,7 @@ impl Serialize for Claim {
                     end: i.end.to_string(),
                     downtime_minutes: minutes(i.downtime_minutes),
                     references: &i.references[..],
+                    deadline: i.deadline.map(|d| d.to_string()),
                 })
                 .collect(),
         }

@@ -11,10 +11,10 @@ pub use hours::ServiceHours;
 
 use crate::error::{Error, Problem, Problems};
 use crate::money::Rounding;
-use crate::period::PeriodKind;
-use crate::time::Seconds;
+use crate::period::{PeriodId, PeriodKind};
+use crate::time::{local_date, Instant, Seconds};
 use crate::yaml::Located;
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use raw::RawContract;
 use rust_decimal::Decimal;
@@ -195,15 +195,37 @@ pub struct Credits {
     pub rounding: Rounding,
 }
 
-/// When a claim must be filed.
+/// When a claim must be filed (SPEC 3.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deadline {
     /// By the end of the N-th period after the incident's period.
     PeriodsAfter(u32),
-    /// N days after the claim's latest incident ends.
+    /// N days after each incident ends; a claim's is the earliest of its incidents'.
     DaysAfterIncident(u32),
     /// N days after the period ends.
     DaysAfterPeriodEnd(u32),
+}
+
+impl Deadline {
+    /// The last day, in `zone`, on which a claim for `period` is in time for an incident that
+    /// ends at `incident_end`; for the rules counting from the period, the same for every
+    /// incident. `None` for `days_after_incident` without an incident, or past the calendar.
+    pub fn last_day(
+        self,
+        zone: Tz,
+        period: PeriodId,
+        incident_end: Option<Instant>,
+    ) -> Option<NaiveDate> {
+        match self {
+            Deadline::PeriodsAfter(n) => Some(period.shifted(i64::from(n)).last_day()),
+            Deadline::DaysAfterPeriodEnd(n) => {
+                period.last_day().checked_add_days(Days::new(u64::from(n)))
+            }
+            Deadline::DaysAfterIncident(n) => {
+                local_date(incident_end?, zone).checked_add_days(Days::new(u64::from(n)))
+            }
+        }
+    }
 }
 
 /// A validated SLA contract.

@@ -453,7 +453,9 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
                 Deadline::PeriodsAfter(n) => {
                     format!("the end of the {} period after {}", ordinal(n), c.period)
                 }
-                Deadline::DaysAfterIncident(n) => format!("{n} days after the last incident ended"),
+                Deadline::DaysAfterIncident(n) => {
+                    format!("{n} days after the first incident to end ended")
+                }
                 Deadline::DaysAfterPeriodEnd(n) => {
                     format!("{n} days after the end of {}", c.period)
                 }
@@ -463,6 +465,24 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
                 "The claim must reach the provider by **{d}** ({why}, in {}).\n",
                 contract.timezone().name()
             );
+            // Each incident has its own day: filing after the first passes loses that incident.
+            let later: Vec<String> = c
+                .incidents
+                .iter()
+                .enumerate()
+                .filter_map(|(i, inc)| {
+                    inc.deadline
+                        .filter(|&x| x > d)
+                        .map(|x| format!("#{} by {x}", i + 1))
+                })
+                .collect();
+            if matches!(rule, Deadline::DaysAfterIncident(_)) && !later.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "Filed later, the claim loses the incidents whose day has passed; the later incidents' own last days: {}.\n",
+                    later.join(", ")
+                );
+            }
         }
         _ => out.push_str("The contract sets no deadline for claims.\n\n"),
     }
