@@ -400,9 +400,6 @@ pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, InvalidValue> {
     // The messages are made as text, then typed for the caller to match.
     let inner = || -> Result<Decimal, String> {
         let t = crate::input::trim(text);
-        if let Some(d) = plain_decimal(t) {
-            return Ok(d);
-        }
         let ok = !t.is_empty()
             && t.bytes()
                 .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
@@ -416,32 +413,6 @@ pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, InvalidValue> {
             .map_err(|_| format!("expected a decimal number of at most 28 digits, found {text:?}"))
     };
     inner().map_err(InvalidValue)
-}
-
-/// Digits with at most one point inside them and at most 18 digits in all, as nearly every fee
-/// and impact is written, read in one pass: the same value and scale as
-/// `Decimal::from_str_exact`, which checks for signs, exponents and overflow first (a
-/// provider's million fees). `None` for anything else.
-fn plain_decimal(text: &str) -> Option<Decimal> {
-    let (whole, fraction) = match text.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (text, ""),
-    };
-    let digits = whole.len() + fraction.len();
-    let plain = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty()
-        || (text.len() > whole.len() && fraction.is_empty())
-        || digits > 18
-        || !plain(whole)
-        || !plain(fraction)
-    {
-        return None;
-    }
-    let mantissa = whole
-        .bytes()
-        .chain(fraction.bytes())
-        .fold(0i64, |m, b| m * 10 + i64::from(b - b'0'));
-    Some(Decimal::new(mantissa, fraction.len() as u32))
 }
 
 /// Amounts added up per currency, exactly.
@@ -477,34 +448,6 @@ impl Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
-
-    proptest! {
-        /// Plain decimals read as `Decimal::from_str_exact` reads them, bit for bit (scale
-        /// included); anything else is left to it.
-        #[test]
-        fn plain_decimals_read_as_rust_decimal_reads_them(
-            text in prop_oneof![
-                "[0-9]{1,9}(\\.[0-9]{0,6}0?)?",
-                "[0-9]{1,20}(\\.[0-9]{0,20})?",
-                "[0-9.+-]{0,8}",
-            ],
-        ) {
-            match plain_decimal(&text) {
-                Some(d) => prop_assert_eq!(
-                    Some(d.serialize()),
-                    Decimal::from_str_exact(&text).ok().map(|e| e.serialize())
-                ),
-                None => {
-                    let parts: Vec<&str> = text.split('.').collect();
-                    let plain = parts.len() <= 2
-                        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-                    let digits = text.bytes().filter(u8::is_ascii_digit).count();
-                    prop_assert!(!plain || digits > 18, "{} was left to rust_decimal", text);
-                }
-            }
-        }
-    }
 
     #[test]
     fn round_to_ties() {
