@@ -67,6 +67,7 @@ pub mod calculator;
 pub mod claim;
 mod compute;
 pub mod contract;
+pub mod deadlines;
 pub mod engine;
 pub mod error;
 pub mod explain;

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod contract_library;
 mod credit_models;
+mod deadlines;
 mod docs_inputs;
 mod engine;
 mod faults;

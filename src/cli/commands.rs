@@ -2,8 +2,8 @@
 
 use super::output::{self, Sink};
 use super::{
-    AuditArgs, ClaimArgs, Failure, Format, ImportArgs, ImportFlags, InputArgs, InputFormat,
-    ReconcileArgs,
+    AuditArgs, ClaimArgs, DeadlinesArgs, Failure, Format, ImportArgs, ImportFlags, InputArgs,
+    InputFormat, ReconcileArgs,
 };
 use slacredit::claim::Detail;
 use slacredit::load::{Fingerprints, Sources};
@@ -454,6 +454,51 @@ pub(super) fn reconcile(args: &ReconcileArgs) -> Result<i32, Failure> {
     };
     output::write(args.output.as_deref(), &text)?;
     Ok(if result.reconciles() { 0 } else { 1 })
+}
+
+pub(super) fn deadlines(args: &DeadlinesArgs) -> Result<i32, Failure> {
+    if !matches!(args.format, Format::Table | Format::Json) {
+        return Err(Failure::Usage("deadlines writes table or json".to_owned()));
+    }
+    let as_of = chrono::NaiveDate::parse_from_str(&args.as_of, "%Y-%m-%d").map_err(|_| {
+        Failure::Usage(format!(
+            "--as-of: expected a date such as 2018-12-01, found {:?}",
+            args.as_of
+        ))
+    })?;
+    let within = match &args.within {
+        None => None,
+        Some(text) => Some(
+            text.strip_suffix('d')
+                .and_then(|n| n.parse::<u32>().ok())
+                .ok_or_else(|| {
+                    Failure::Usage(format!(
+                        "--within: expected days such as 14d, found {text:?}"
+                    ))
+                })?,
+        ),
+    };
+    let sources = sources(&args.input, true)?;
+    refuse_output_over_inputs(args.output.as_deref(), &sources, &[])?;
+    let fingerprints = match args.format {
+        Format::Json => Fingerprints::Taken,
+        _ => Fingerprints::Skipped,
+    };
+    let mut loaded = sources.load_prepared(fingerprints)?;
+    tell_unapplied(loaded.inputs());
+    let selection = Selection {
+        credited_only: true,
+        ..Selection::default()
+    };
+    let run = loaded.run(&selection)?;
+    let claims = run.collect();
+    let due = slacredit::deadlines::due(&claims, as_of, within);
+    let text = match args.format {
+        Format::Json => report::deadlines::render_json(as_of, within, run.files(), &due),
+        _ => report::deadlines::render_table(as_of, within, &due),
+    };
+    output::write(args.output.as_deref(), &text)?;
+    Ok(0)
 }
 
 fn read_issued(

@@ -43,6 +43,9 @@ enum Command {
     Audit(AuditArgs),
     /// Compare computed credits with the credits actually issued; exit 1 when they differ.
     Reconcile(ReconcileArgs),
+    /// What must be claimed soon: each claim owing a credit whose last day to claim is due, by
+    /// customer and date.
+    Deadlines(DeadlinesArgs),
     /// Convert another tool's outage data (status page, alerts, probes, health API) into windows.
     Import(ImportArgs),
     /// List the contracts with their commitment and credit model.
@@ -128,6 +131,24 @@ struct AuditArgs {
     #[arg(long)]
     year: i32,
     /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to FILE instead of standard output (replaced whole, never half-written).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct DeadlinesArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// The day to count from (YYYY-MM-DD): deadlines before it are past and left out.
+    #[arg(long, value_name = "DATE")]
+    as_of: String,
+    /// Only deadlines up to this many days after --as-of (`14d`).
+    #[arg(long, value_name = "DAYS")]
+    within: Option<String>,
+    /// Output format (table or json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Write to FILE instead of standard output (replaced whole, never half-written).
@@ -223,6 +244,7 @@ pub fn main() -> i32 {
         Command::Claim(args) => commands::claim(&args),
         Command::Audit(args) => commands::audit(&args),
         Command::Reconcile(args) => commands::reconcile(&args),
+        Command::Deadlines(args) => commands::deadlines(&args),
         Command::Import(args) => commands::import(&args),
         Command::Contracts { contracts } => commands::contracts(&contracts),
     };

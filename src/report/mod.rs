@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod csv;
+pub mod deadlines;
 pub mod html;
 pub mod json;
 pub mod letter;
