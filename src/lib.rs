@@ -103,6 +103,6 @@ pub use period::{Period, PeriodId, PeriodKind, PeriodSpan};
 /// Money, percentages and minutes: exact decimals, never binary floats.
 pub use rust_decimal::Decimal;
 pub use scope::Scope;
-pub use subscription::{parse_subscriptions, Charges, Subscription};
+pub use subscription::{parse_subscriptions, Attributes, Charges, Subscription};
 pub use time::{Instant, Seconds};
 pub use window::{parse_windows, Window};

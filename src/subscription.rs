@@ -16,6 +16,10 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use smol_str::SmolStr;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// The prefix of a CSV column holding an attribute.
+const ATTRIBUTE: &str = "attr.";
 
 /// Who is covered by which contract, for which scope, at what charge per period.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +38,44 @@ pub struct Subscription {
     pub active_from: Option<NaiveDate>,
     /// Last active day (inclusive, contract's zone).
     pub active_to: Option<NaiveDate>,
+    /// Free text that changes no number (account id, resource ids, contact, addressee).
+    pub attributes: Attributes,
+}
+
+/// Free text about a subscription that changes no number: an account id, resource ids, a
+/// contact, an addressee (YAML `attributes:`, CSV columns `attr.NAME`). Its claims carry it, for
+/// letters and billing systems. Most subscriptions have none: then it holds no allocation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attributes(Option<Arc<BTreeMap<String, String>>>);
+
+impl Attributes {
+    /// The attributes of `map` (none when it is empty).
+    pub fn new(map: BTreeMap<String, String>) -> Attributes {
+        Attributes((!map.is_empty()).then(|| Arc::new(map)))
+    }
+
+    /// The value of attribute `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.as_ref()?.get(name).map(String::as_str)
+    }
+
+    /// Every attribute, by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .flat_map(|m| m.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+impl serde::Serialize for Attributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
 }
 
 impl Subscription {
@@ -47,7 +89,20 @@ impl Subscription {
             fee,
             active_from: None,
             active_to: None,
+            attributes: Attributes::default(),
         }
+    }
+
+    /// Adds an attribute (free text that changes no number).
+    pub fn with_attribute(mut self, name: &str, value: &str) -> Subscription {
+        let mut map: BTreeMap<String, String> = self
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        map.insert(name.to_owned(), value.to_owned());
+        self.attributes = Attributes::new(map);
+        self
     }
 
     /// Adds a scope label.
@@ -66,6 +121,7 @@ struct RawSubscription {
     scope: Option<BTreeMap<String, String>>,
     fee: RawFee,
     active: Option<RawActive>,
+    attributes: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Deserialize)]
@@ -138,6 +194,7 @@ fn build(
     file: &str,
     f: Fields<'_>,
     scope: Scope,
+    attributes: Attributes,
     at: &dyn Fn(&str) -> Option<usize>,
     problems: &mut Problems,
     contracts: &mut FxHashMap<String, SmolStr>,
@@ -194,6 +251,7 @@ fn build(
         fee: Money::new(amount?, currency?),
         active_from: from?,
         active_to: to?,
+        attributes,
     })
 }
 
@@ -239,7 +297,28 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
                     "active_from",
                     "active_to",
                 ];
-                let (columns, labels) = split_columns(&header, COLUMNS);
+                let (columns, named) = split_columns(&header, COLUMNS);
+                // `attr.NAME` columns are attributes; the other unknown ones scope labels.
+                let (attribute_columns, labels): (Vec<_>, Vec<_>) = named
+                    .into_iter()
+                    .partition(|(_, h)| h.starts_with(ATTRIBUTE));
+                let attribute_columns: Vec<(usize, &str)> = attribute_columns
+                    .into_iter()
+                    .map(|(i, h)| (i, &h[ATTRIBUTE.len()..]))
+                    .collect();
+                if attribute_columns
+                    .iter()
+                    .any(|(_, name)| name.trim().is_empty())
+                {
+                    problems.push(
+                        Problem::new(
+                            file,
+                            "a column `attr.` needs a name after the point (`attr.account_id`)",
+                        )
+                        .at(Some(1))
+                        .field("attr."),
+                    );
+                }
                 label_columns = labels.iter().map(|&(_, h)| h.to_owned()).collect();
                 let rows = reader.lines_estimate();
                 subscriptions.reserve(rows);
@@ -257,6 +336,14 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
                                 .map(|&(i, h)| (h, trim(record.get(i).unwrap_or(""))))
                                 .filter(|(_, v)| !v.is_empty()),
                         );
+                        let attributes = Attributes::new(
+                            attribute_columns
+                                .iter()
+                                .map(|&(i, name)| (name, trim(record.get(i).unwrap_or(""))))
+                                .filter(|(_, v)| !v.is_empty())
+                                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                                .collect(),
+                        );
                         let fields = Fields {
                             id: get(0).unwrap_or(""),
                             customer: get(1).unwrap_or(""),
@@ -270,6 +357,7 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
                             file,
                             fields,
                             scope,
+                            attributes,
                             &|_| line,
                             problems,
                             &mut contract_names,
@@ -310,6 +398,10 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
                     texts.push(("scope", k));
                     texts.push(("scope", v));
                 }
+                for (k, v) in r.attributes.iter().flatten() {
+                    texts.push(("attributes", k));
+                    texts.push(("attributes", v));
+                }
                 let bad: Vec<Problem> = texts
                     .iter()
                     .filter_map(|(field, text)| {
@@ -343,6 +435,7 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
                             .flatten()
                             .map(|(k, v)| (k.as_str(), v.as_str())),
                     ),
+                    Attributes::new(r.attributes.clone().unwrap_or_default()),
                     &at,
                     &mut problems,
                     &mut contract_names,

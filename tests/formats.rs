@@ -63,3 +63,49 @@ fn yearly_periods_and_active_to() {
     assert_eq!(uptime(claim.uptime_percent), "99.861878");
     assert_eq!(claim.credit.to_string(), "59.51");
 }
+
+/// Attributes (free text that changes no number) read from YAML `attributes:` and CSV `attr.NAME`
+/// columns agree, ride along into the claims and their JSON, and change no figure; without
+/// them the JSON claim has no `attributes` key (SPEC 5's object).
+#[test]
+fn attributes_ride_along_without_changing_a_number() {
+    let csv = ("s.csv", "id,customer,contract,currency,fee,attr.account_id,region,attr.contact\na,A,c,USD,300.00,123456789012,kr,ops@example.com\nb,B,c,USD,300.00,,kr,\n");
+    let yaml = ("s.yaml", "- id: a\n  customer: A\n  contract: c\n  scope: { region: kr }\n  fee: { amount: \"300.00\", currency: USD }\n  attributes: { account_id: \"123456789012\", contact: ops@example.com }\n- id: b\n  customer: B\n  contract: c\n  scope: { region: kr }\n  fee: { amount: \"300.00\", currency: USD }\n");
+    let windows = (
+        "w.csv",
+        "start,end,service,region\n2018-11-22T08:19:00+09:00,2018-11-22T09:43:00+09:00,ec2,kr\n",
+    );
+    let from_csv = run(csv, windows);
+    assert_eq!(from_csv, run(yaml, windows));
+    let (a, b) = (&from_csv[0], &from_csv[1]);
+    assert_eq!(a.attributes.get("account_id"), Some("123456789012"));
+    assert_eq!(a.attributes.get("contact"), Some("ops@example.com"));
+    assert!(b.attributes.is_empty());
+    // `region` stayed a scope label: both subscriptions had the window.
+    assert_eq!((a.downtime_minutes, b.downtime_minutes), (d("84"), d("84")));
+    let wire = serde_json::to_value(&from_csv).unwrap();
+    assert_eq!(
+        wire[0]["attributes"],
+        serde_json::json!({ "account_id": "123456789012", "contact": "ops@example.com" })
+    );
+    assert!(wire[1].get("attributes").is_none());
+}
+
+#[test]
+fn attribute_columns_need_a_name_and_clean_text() {
+    let err = parse_subscriptions(
+        "s.csv",
+        "id,customer,contract,currency,fee,attr.\na,A,c,USD,1.00,x\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("s.csv:1: attr.: a column `attr.` needs a name after the point"),
+        "{err}"
+    );
+    let err = parse_subscriptions("s.yaml", "- id: a\n  customer: A\n  contract: c\n  fee: { amount: \"1.00\", currency: USD }\n  attributes: { contact: \"bell\\u0007\" }\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("control character U+0007"), "{err}");
+    assert!(err.contains("attributes"), "{err}");
+}

@@ -8,6 +8,7 @@ pub use crate::incident::{ClaimIncident, Detail, Labels};
 use crate::input::InputFile;
 use crate::money::Currency;
 use crate::period::PeriodId;
+use crate::subscription::Attributes;
 use crate::time::Instant;
 use chrono::NaiveDate;
 pub use parts::{Emit, Parts};
@@ -68,6 +69,8 @@ pub struct Claim {
     pub incidents: Arc<[ClaimIncident]>,
     /// The arithmetic behind the credit, for reports.
     pub steps: CreditSteps,
+    /// The subscription's attributes (account id, resources, contact), for letters.
+    pub attributes: Attributes,
 }
 
 /// The credits of one currency, added up.

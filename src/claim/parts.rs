@@ -83,6 +83,7 @@ impl Parts<'_> {
             next_tier: a.next_tier,
             incidents: self.incidents.clone(),
             steps: self.steps,
+            attributes: self.sub.attributes.clone(),
         }
     }
 }

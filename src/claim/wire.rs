@@ -4,6 +4,7 @@
 
 use super::Claim;
 use crate::printed::{minutes, money, percent, uptime};
+use crate::subscription::Attributes;
 use serde::{Serialize, Serializer};
 use smol_str::SmolStr;
 
@@ -30,6 +31,9 @@ struct JsonClaim<'a> {
     note: Option<&'a str>,
     next_tier: Option<NextTier>,
     incidents: Vec<Incident<'a>>,
+    /// Only where the subscription has some: SPEC 5's object is unchanged without.
+    #[serde(skip_serializing_if = "Attributes::is_empty")]
+    attributes: &'a Attributes,
 }
 
 #[derive(Serialize)]
@@ -86,6 +90,7 @@ impl Serialize for Claim {
                     deadline: i.deadline.map(|d| d.to_string()),
                 })
                 .collect(),
+            attributes: &c.attributes,
         }
         .serialize(serializer)
     }
