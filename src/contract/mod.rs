@@ -246,6 +246,8 @@ pub struct Contract {
     pub(crate) credits: Credits,
     pub(crate) deadline: Option<Deadline>,
     pub(crate) requires: Vec<String>,
+    pub(crate) subject: Option<String>,
+    pub(crate) send_to: Option<String>,
     pub(crate) file: String,
 }
 
@@ -333,6 +335,14 @@ impl Contract {
     /// What a claim must contain (free text).
     pub fn requires(&self) -> &[String] {
         &self.requires
+    }
+    /// The subject line a claim must carry (`claim.subject`; AWS: "SLA Credit Request").
+    pub fn claim_subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+    /// Where a claim is sent (`claim.send_to`; AWS: a case in the AWS Support Center).
+    pub fn send_to(&self) -> Option<&str> {
+        self.send_to.as_deref()
     }
     /// The file it was read from.
     pub fn file(&self) -> &str {

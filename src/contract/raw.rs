@@ -115,6 +115,8 @@ pub struct RawCap {
 pub struct RawClaim {
     pub deadline: Option<RawDeadline>,
     pub requires: Option<Vec<String>>,
+    pub subject: Option<String>,
+    pub send_to: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

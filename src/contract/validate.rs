@@ -161,6 +161,8 @@ impl Validator<'_> {
                 .as_ref()
                 .and_then(|c| c.requires.clone())
                 .unwrap_or_default(),
+            subject: r.claim.as_ref().and_then(|c| c.subject.clone()),
+            send_to: r.claim.as_ref().and_then(|c| c.send_to.clone()),
             file: self.file.to_owned(),
         })
     }

@@ -55,8 +55,21 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
         "# Service credit claim: {} {}\n",
         c.subscription, c.period
     );
+    if let Some(to) = contract.send_to() {
+        let _ = writeln!(out, "- **To:** {to}");
+    }
+    // The subject the terms require, naming what is claimed.
+    let subject = contract.claim_subject().unwrap_or("Service credit claim");
+    let _ = writeln!(
+        out,
+        "- **Subject:** {subject}: {} {}",
+        c.subscription, c.period
+    );
     let _ = writeln!(out, "- **Customer:** {}", c.customer);
     let _ = writeln!(out, "- **Subscription:** {}", c.subscription);
+    for (name, value) in c.attributes.iter() {
+        let _ = writeln!(out, "- **{name}:** {value}");
+    }
     let _ = writeln!(
         out,
         "- **Contract:** {} (`{}`){}",
