@@ -11,6 +11,38 @@ pub fn money(amount: Decimal, currency: Currency) -> String {
     text(s)
 }
 
+/// An amount as people read it (letters, tables, pages; never JSON or CSV): at least the
+/// currency's minor-unit digits, more where the exact value has them (an amount before
+/// rounding), and the whole part grouped by thousands (`12,000.00`, KRW `3,333,333`,
+/// `48,250.50`, `12,000.005`).
+pub fn for_reading(amount: Decimal, currency: Currency) -> String {
+    let mut a = amount.normalize();
+    if a.scale() < currency.minor_units() {
+        a.rescale(currency.minor_units());
+    }
+    let text = a.to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = String::from(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
 /// Uptime with exactly 6 places, rounded half-even (`99.805556`).
 pub fn uptime(percent: Decimal) -> String {
     let mut s = Vec::new();
@@ -201,6 +233,13 @@ mod tests {
         assert_eq!(percent(d("10.0")), "10");
         assert_eq!(percent(d("2.50")), "2.5");
         assert_eq!(percent(d("0.00")), "0");
+        assert_eq!(for_reading(d("12000"), usd), "12,000.00");
+        assert_eq!(for_reading(d("3333333"), krw), "3,333,333");
+        assert_eq!(for_reading(d("48250.5"), usd), "48,250.50");
+        assert_eq!(for_reading(d("12000.005"), usd), "12,000.005");
+        assert_eq!(for_reading(d("999.00"), usd), "999.00");
+        assert_eq!(for_reading(d("-1234567.5"), usd), "-1,234,567.50");
+        assert_eq!(for_reading(d("0"), krw), "0");
         for t in [
             "0.001",
             "-1.50",

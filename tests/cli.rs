@@ -17,7 +17,8 @@ fn readme_command_prints_the_seoul_claims() {
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     // Both sources merged: 08:19-10:01 KST = 102 touched minutes -> 10 %.
     assert!(text.contains("shop-ec2-seoul"), "{text}");
-    assert!(text.contains("12000.00"), "{text}");
+    // Amounts for people are grouped (SPEC 5's forms are for JSON and CSV).
+    assert!(text.contains("12,000.00"), "{text}");
     assert!(text.contains("total USD"), "{text}");
 }
 

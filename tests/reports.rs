@@ -236,10 +236,12 @@ fn the_letter_says_what_the_json_says() {
                 .iter()
                 .find(|s| s.contains(&title))
                 .unwrap_or_else(|| panic!("no letter for {title}"));
+            // The same amount, as people read it: `USD 12,000.00`.
+            let currency = slacredit::Currency::from_code(c["currency"].as_str().unwrap()).unwrap();
+            let amount: slacredit::Decimal = c["credit"].as_str().unwrap().parse().unwrap();
             let credit = format!(
-                "**Credit claimed: {} {}**",
-                c["credit"].as_str().unwrap(),
-                c["currency"].as_str().unwrap()
+                "**Credit claimed: {currency} {}**",
+                slacredit::report::for_reading(amount, currency)
             );
             let uptime = format!("= {} %", c["uptime_percent"].as_str().unwrap());
             let downtime = format!(

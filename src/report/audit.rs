@@ -5,7 +5,7 @@
 //! chunk by chunk, so a provider's whole year streams.
 
 use super::json;
-use super::{minutes, money, percent, tool, uptime};
+use super::{for_reading, minutes, money, percent, tool, uptime};
 use crate::claim::Claim;
 use crate::claim::{Claims, Total};
 use crate::input::InputFile;
@@ -199,7 +199,7 @@ pub fn render_table(year: i32, claims: &Claims) -> String {
             t.periods,
             t.breached,
             t.capped,
-            money(t.credit, t.currency)
+            for_reading(t.credit, t.currency)
         );
     }
     out.push_str("\ninputs:\n");
@@ -223,7 +223,12 @@ pub fn render_markdown(year: i32, claims: &Claims) -> String {
     );
     out.push_str("## Totals\n\n| currency | credits |\n|---|---|\n");
     for t in &claims.totals {
-        let _ = writeln!(out, "| {} | {} |", t.currency, money(t.credit, t.currency));
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            t.currency,
+            for_reading(t.credit, t.currency)
+        );
     }
     let mut totals = ContractTotals::new();
     add_to(&mut totals, &claims.claims);
@@ -237,7 +242,7 @@ pub fn render_markdown(year: i32, claims: &Claims) -> String {
             t.periods,
             t.breached,
             t.capped,
-            money(t.credit, t.currency)
+            for_reading(t.credit, t.currency)
         );
     }
     out.push_str("\n## Every subscription and period\n\n| subscription | period | eligible min | downtime min | uptime % | commitment % | breached | credit % | basis | before caps | credit | capped |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -253,9 +258,9 @@ pub fn render_markdown(year: i32, claims: &Claims) -> String {
             percent(c.commitment_percent),
             if c.breached { "yes" } else { "no" },
             c.credit_percent.map(percent).unwrap_or_else(|| "—".into()),
-            money(c.basis, c.currency),
+            for_reading(c.basis, c.currency),
             uncapped(c),
-            money(c.credit, c.currency),
+            for_reading(c.credit, c.currency),
             c.currency,
             if c.capped { "yes" } else { "no" }
         );

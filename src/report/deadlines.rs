@@ -1,7 +1,7 @@
 //! What must be claimed soon (`slacredit deadlines`): a table by customer, or JSON
 //! (`slacredit/deadlines/v1`).
 
-use super::{money, tool};
+use super::{for_reading, money, tool};
 use crate::deadlines::Due;
 use crate::input::InputFile;
 use chrono::NaiveDate;
@@ -41,7 +41,7 @@ pub fn render_table(as_of: NaiveDate, within: Option<u32>, due: &[Due]) -> Strin
             d.days_left.to_string(),
             d.subscription.to_string(),
             d.period.to_string(),
-            money(d.credit, d.currency),
+            for_reading(d.credit, d.currency),
             d.currency.code().to_owned(),
             incidents(&d.incidents),
         ]);

@@ -2,7 +2,7 @@
 //! against the commitment and a timeline of the incidents, as inline SVG, then the numbers. No
 //! scripts, no network. Coordinates are computed in decimals like everything else.
 
-use super::{minutes, money, percent, tool, uptime};
+use super::{for_reading, minutes, percent, tool, uptime};
 use crate::claim::Claim;
 use crate::claim::Claims;
 use rust_decimal::Decimal;
@@ -48,7 +48,7 @@ pub fn render(title: &str, claims: &Claims) -> String {
             out,
             "<tr><td>{}</td><td>{}</td></tr>",
             t.currency,
-            money(t.credit, t.currency)
+            for_reading(t.credit, t.currency)
         );
     }
     out.push_str("</table>\n");
@@ -100,7 +100,7 @@ fn subscription(out: &mut String, sub: &str, rows: &[&Claim]) {
             uptime(c.uptime_percent),
             percent(c.commitment_percent),
             c.credit_percent.map(percent).unwrap_or_else(|| "—".into()),
-            money(c.credit, c.currency),
+            for_reading(c.credit, c.currency),
             c.currency,
             if c.capped { " (capped)" } else { "" },
             c.claim_deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".into())

@@ -3,13 +3,14 @@
 //! arithmetic step by step, the deadline and what the claim must contain. Numbers are printed
 //! exactly as in the JSON.
 
-use super::{minutes, money, percent, uptime};
+use super::{for_reading, minutes, percent, uptime};
 use crate::claim::Claims;
 use crate::contract::{
     Contract, Counting, CreditModel, Deadline, ExcludedTime, Minimum, PartialImpact, UnitCount,
 };
 use crate::explain::Explanation;
 use crate::time::Instant;
+use rust_decimal::Decimal;
 use std::fmt::Write;
 
 /// The letters for every claim explained (see [`crate::explain::explain`]: the breached ones and
@@ -50,6 +51,8 @@ fn utc(t: Instant) -> String {
 fn letter(out: &mut String, e: &Explanation<'_>) {
     let (c, contract, sub) = (e.claim, e.contract, e.subscription);
     let cur = c.currency;
+    // Every amount as people read it: the currency, then grouped digits (`USD 12,000.00`).
+    let amount = |x: Decimal| format!("{cur} {}", for_reading(x, cur));
     let _ = writeln!(
         out,
         "# Service credit claim: {} {}\n",
@@ -107,12 +110,7 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
             utc(c.period_end)
         );
     }
-    let _ = writeln!(
-        out,
-        "- **Credit claimed:** {} {}\n",
-        money(c.credit, cur),
-        cur
-    );
+    let _ = writeln!(out, "- **Credit claimed:** {}\n", amount(c.credit));
 
     let _ = writeln!(
         out,
@@ -291,16 +289,13 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
         "the period's actual charges".to_owned()
     } else if c.basis != sub.fee.amount {
         format!(
-            "the fee of {} {cur} pro-rated to the active part of the period",
-            money(sub.fee.amount, cur)
+            "the fee of {} pro-rated to the active part of the period",
+            amount(sub.fee.amount)
         )
     } else {
         "the period's fee for the service".to_owned()
     };
-    say(
-        out,
-        format!("Basis: {} {cur} — {basis_from}.", money(c.basis, cur)),
-    );
+    say(out, format!("Basis: {} — {basis_from}.", amount(c.basis)));
     match &credits.model {
         CreditModel::Tiers(tiers) => {
             let table: Vec<String> = tiers
@@ -351,14 +346,14 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
             say(out, format!("Credit: {} × the hourly fee (the period's fee ÷ {hours}) × the hours of each qualifying incident.", percent(*multiple)));
         }
         CreditModel::Fixed {
-            amount,
+            amount: fixed,
             min_incident,
         } => {
             say(
                 out,
                 format!(
-                    "Credit: {} {cur} for each incident of at least {min_incident}, once.",
-                    money(*amount, cur)
+                    "Credit: {} for each incident of at least {min_incident}, once.",
+                    amount(*fixed)
                 ),
             );
         }
@@ -366,13 +361,10 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
     let s = &c.steps;
     say(
         out,
-        format!("Amount before caps: {} {cur}.", s.model_amount.normalize()),
+        format!("Amount before caps: {}.", amount(s.model_amount)),
     );
     if let Some(cap) = credits.cap {
-        let limit = cap
-            .limit(c.basis)
-            .map(|l| l.normalize().to_string())
-            .unwrap_or_default();
+        let limit = cap.limit(c.basis).map(amount).unwrap_or_default();
         let reached = if s.after_period_cap < s.model_amount {
             "applies"
         } else {
@@ -381,8 +373,8 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
         say(
             out,
             format!(
-                "Period cap: {limit} {cur} ({reached}): {} {cur}.",
-                s.after_period_cap.normalize()
+                "Period cap: {limit} ({reached}): {}.",
+                amount(s.after_period_cap)
             ),
         );
     }
@@ -391,42 +383,42 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
         Minimum::AtLeast(m) => say(
             out,
             format!(
-                "Minimum: credits below {} {cur} are not issued: {} {cur}.",
-                m.normalize(),
-                s.after_minimum.normalize()
+                "Minimum: credits below {} are not issued: {}.",
+                amount(m),
+                amount(s.after_minimum)
             ),
         ),
         Minimum::Above(m) => say(
             out,
             format!(
-                "Minimum: credits of {} {cur} or less are not issued: {} {cur}.",
-                m.normalize(),
-                s.after_minimum.normalize()
+                "Minimum: credits of {} or less are not issued: {}.",
+                amount(m),
+                amount(s.after_minimum)
             ),
         ),
     }
     say(
         out,
         format!(
-            "Rounding ({}) to {} decimals: {} {cur}.",
+            "Rounding ({}) to {} decimals: {}.",
             credits.rounding.name(),
             cur.minor_units(),
-            money(s.after_rounding, cur)
+            amount(s.after_rounding)
         ),
     );
     if let Some(left) = s.annual_cap_remaining {
         say(
             out,
             format!(
-                "Annual cap: {} {cur} left for the year before this period.",
-                money(left, cur)
+                "Annual cap: {} left for the year before this period.",
+                amount(left)
             ),
         );
     }
     let _ = writeln!(
         out,
-        "\n**Credit claimed: {} {cur}**{}.\n",
-        money(c.credit, cur),
+        "\n**Credit claimed: {}**{}.\n",
+        amount(c.credit),
         if c.capped { " (limited by a cap)" } else { "" }
     );
 
@@ -436,25 +428,25 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
         for (source, alone) in &e.alone {
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} {cur} |",
+                "| {} | {} | {} | {} |",
                 source.as_deref().unwrap_or(NO_SOURCE),
                 minutes(alone.downtime_minutes),
                 uptime(alone.uptime_percent),
-                money(alone.credit, cur)
+                amount(alone.credit)
             );
         }
         let _ = writeln!(
             out,
-            "| all sources together (claimed) | {} | {} | {} {cur} |",
+            "| all sources together (claimed) | {} | {} | {} |",
             minutes(c.downtime_minutes),
             uptime(c.uptime_percent),
-            money(c.credit, cur)
+            amount(c.credit)
         );
         if let Some(spread) = e.sources_differ_by() {
             let _ = writeln!(
                 out,
-                "\nThe sources differ by {} {cur} of credit.\n",
-                money(spread, cur)
+                "\nThe sources differ by {} of credit.\n",
+                amount(spread)
             );
         }
     }

@@ -10,7 +10,7 @@ pub mod letter;
 pub mod reconcile;
 pub mod table;
 
-pub use crate::printed::{minutes, money, percent, uptime};
+pub use crate::printed::{for_reading, minutes, money, percent, uptime};
 pub(crate) use crate::printed::{push_minutes, push_money, push_percent, push_uptime, text};
 
 /// The tool's name and version, as printed in reports.

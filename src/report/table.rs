@@ -1,6 +1,6 @@
 //! A plain-text table for people at a terminal.
 
-use super::{minutes, money, percent, uptime};
+use super::{for_reading, minutes, percent, uptime};
 use crate::claim::Claims;
 
 /// The claims as an aligned table with totals.
@@ -33,10 +33,10 @@ pub fn render(claims: &Claims) -> String {
                 "no".into()
             },
             c.credit_percent.map(percent).unwrap_or_else(|| "-".into()),
-            money(c.basis, c.currency),
+            for_reading(c.basis, c.currency),
             format!(
                 "{}{}",
-                money(c.credit, c.currency),
+                for_reading(c.credit, c.currency),
                 if c.capped { " (capped)" } else { "" }
             ),
             c.currency.code().to_owned(),
@@ -84,7 +84,7 @@ pub fn render(claims: &Claims) -> String {
         out.push_str(&format!(
             "total {} {}\n",
             t.currency,
-            money(t.credit, t.currency)
+            for_reading(t.credit, t.currency)
         ));
     }
     out
