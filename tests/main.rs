@@ -14,6 +14,7 @@ mod formats;
 mod hostile;
 mod imports;
 mod invariants;
+mod letters;
 mod properties;
 mod reports;
 mod spec_examples;

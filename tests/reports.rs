@@ -36,7 +36,14 @@ fn claim_formats_on_the_seoul_case() {
     insta::assert_snapshot!("seoul_table", ok(&["claim", SEOUL]));
     insta::assert_snapshot!(
         "seoul_letter",
-        ok(&["claim", SEOUL, "--format", "markdown"])
+        ok(&[
+            "claim",
+            SEOUL,
+            "--format",
+            "markdown",
+            "--date",
+            "2018-12-03"
+        ])
     );
     insta::assert_snapshot!("seoul_html", ok(&["claim", SEOUL, "--format", "html"]));
 }
@@ -51,7 +58,16 @@ fn audit_formats_on_a_busy_year() {
     }
     insta::assert_snapshot!(
         "busy_letters",
-        ok(&["claim", BUSY, "--period", "2022", "--format", "markdown"])
+        ok(&[
+            "claim",
+            BUSY,
+            "--period",
+            "2022",
+            "--format",
+            "markdown",
+            "--date",
+            "2023-01-15"
+        ])
     );
 }
 

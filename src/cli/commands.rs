@@ -3,7 +3,7 @@
 use super::output::{self, Sink};
 use super::{
     AuditArgs, ClaimArgs, DeadlinesArgs, Failure, Format, ImportArgs, ImportFlags, InputArgs,
-    InputFormat, ReconcileArgs,
+    InputFormat, Per, ReconcileArgs,
 };
 use slacredit::claim::Detail;
 use slacredit::load::{Fingerprints, Sources};
@@ -318,6 +318,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
             ))
         }
     };
+    let letters = letter_options(args)?;
     // Tables and CSV print no fingerprints of the inputs; the other reports do.
     let fingerprints = match args.format {
         Format::Csv | Format::Table => Fingerprints::Skipped,
@@ -353,8 +354,11 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         Format::Table => out.write(&report::table::render(&run.collect()))?,
         Format::Markdown => {
             let claims = run.collect();
-            let letters = slacredit::explain::explain(run.inputs(), &claims);
-            out.write(&report::letter::render(&letters, &claims))?
+            let explained = slacredit::explain::explain(run.inputs(), &claims);
+            match &args.output_dir {
+                Some(dir) => write_letters(dir, args.per, &explained, &claims, &letters)?,
+                None => out.write(&report::letter::render(&explained, &claims, &letters))?,
+            }
         }
         Format::Html => out.write(&report::html::render(
             "Service credit claims",
@@ -384,6 +388,148 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     std::mem::forget(run);
     std::mem::forget(loaded);
     Ok(0)
+}
+
+/// The letters' options, refused where no letter is written.
+fn letter_options(args: &ClaimArgs) -> Result<report::letter::Options, Failure> {
+    let letter_only =
+        args.date.is_some() || args.display_timezone.is_some() || args.output_dir.is_some();
+    if letter_only && args.format != Format::Markdown {
+        return Err(Failure::Usage(
+            "--date, --display-timezone and --output-dir apply to --format markdown".to_owned(),
+        ));
+    }
+    let date = match &args.date {
+        Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            Failure::Usage(format!(
+                "--date: expected a date such as 2018-12-01, found {text:?}"
+            ))
+        })?,
+        None => chrono::Utc::now().date_naive(),
+    };
+    let display_zone = match &args.display_timezone {
+        Some(name) => Some(name.parse::<chrono_tz::Tz>().map_err(|_| {
+            Failure::Usage(format!("--display-timezone: unknown IANA zone {name:?}"))
+        })?),
+        None => None,
+    };
+    Ok(report::letter::Options { date, display_zone })
+}
+
+/// Writes one letter per claim (or per customer) into `dir`, with an index, replacing `dir`
+/// whole: the letters are written into a folder beside it, which then takes its place, so a
+/// failure leaves the previous folder as it was.
+fn write_letters(
+    dir: &Path,
+    per: Per,
+    explained: &[slacredit::explain::Explanation<'_>],
+    claims: &slacredit::Claims,
+    options: &report::letter::Options,
+) -> Result<(), Failure> {
+    let io = |path: &Path, source: std::io::Error| slacredit::Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    // Only a folder of letters is replaced: never one holding inputs or anything else.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let foreign = entries.filter_map(Result::ok).any(|e| {
+            !e.file_type().is_ok_and(|t| t.is_file())
+                || !e.file_name().to_string_lossy().ends_with(".md")
+        });
+        if foreign {
+            return Err(Failure::Usage(format!(
+                "--output-dir: {} holds more than letters; name a new folder or one of letters",
+                dir.display()
+            )));
+        }
+    }
+    // The files and what each holds, in claim order.
+    let mut files: Vec<(String, Vec<&slacredit::explain::Explanation<'_>>)> = Vec::new();
+    for e in explained {
+        let name = match per {
+            Per::Claim => format!("{}_{}.md", file_name(&e.claim.subscription), e.claim.period),
+            Per::Customer => format!("{}.md", file_name(&e.claim.customer)),
+        };
+        match files.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(e),
+            None => files.push((name, vec![e])),
+        }
+    }
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let base = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let partial = parent.join(format!(".{base}.partial-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&partial);
+    std::fs::create_dir_all(&partial).map_err(|e| io(&partial, e))?;
+    let mut index = String::from("# Service credit claims\n\n| letter | customer | subscription | period | credit | claim by |\n|---|---|---|---|---|---|\n");
+    for (name, letters) in &files {
+        let mut text = String::new();
+        for (n, e) in letters.iter().enumerate() {
+            if n > 0 {
+                text.push_str("\n---\n\n");
+            }
+            let one = report::letter::render_one(e, claims, options);
+            text.push_str(&one);
+            let c = e.claim;
+            index.push_str(&format!(
+                "| [{name}]({name}) | {} | {} | {} | {} {} | {} |\n",
+                c.customer,
+                c.subscription,
+                c.period,
+                c.currency,
+                report::for_reading(c.credit, c.currency),
+                c.claim_deadline
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into())
+            ));
+        }
+        let path = partial.join(name);
+        std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+    }
+    if files.is_empty() {
+        index.push_str("\nNo subscription breached its commitment in the periods examined; there is nothing to claim.\n");
+    }
+    let path = partial.join("index.md");
+    std::fs::write(&path, index).map_err(|e| io(&path, e))?;
+    // The new folder takes the old one's place; the old one goes only once it has.
+    let old = parent.join(format!(".{base}.old-{}", std::process::id()));
+    let had = dir.exists();
+    if had {
+        std::fs::rename(dir, &old).map_err(|e| io(dir, e))?;
+    }
+    if let Err(e) = std::fs::rename(&partial, dir) {
+        if had {
+            let _ = std::fs::rename(&old, dir);
+        }
+        let _ = std::fs::remove_dir_all(&partial);
+        return Err(io(dir, e).into());
+    }
+    if had {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+/// `name` as a file name: characters a path or a shell would take for something else become `_`.
+fn file_name(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c => c,
+        })
+        .collect();
+    match safe.trim_start_matches('.') {
+        "" => "_".to_owned(),
+        s if s.len() < safe.len() => format!("_{s}"),
+        _ => safe,
+    }
 }
 
 pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {

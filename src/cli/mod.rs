@@ -119,8 +119,29 @@ struct ClaimArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Write to FILE instead of standard output (replaced whole, never half-written).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "output_dir")]
     output: Option<PathBuf>,
+    /// Letters: their date (YYYY-MM-DD) [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
+    /// Letters: show incidents in this IANA zone too, beside the contract's zone and UTC.
+    #[arg(long, value_name = "ZONE")]
+    display_timezone: Option<String>,
+    /// Letters: one file per letter in DIR, with an index.md (DIR is replaced whole).
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Letters with --output-dir: one file per claim, or per customer.
+    #[arg(long, value_enum, default_value_t = Per::Claim, requires = "output_dir")]
+    per: Per,
+}
+
+/// What a letter file of `--output-dir` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Per {
+    /// One subscription's claim for one period.
+    Claim,
+    /// Every claim of one customer.
+    Customer,
 }
 
 #[derive(Args, Debug)]

@@ -1,7 +1,8 @@
-//! The claim letter (`--format markdown`): for each breached subscription and period, the
-//! contract, the incidents in the contract's zone and in UTC, what each source saw, the
-//! arithmetic step by step, the deadline and what the claim must contain. Numbers are printed
-//! exactly as in the JSON.
+//! The claim letter (`--format markdown`): for each breached subscription and period, a letter
+//! to the provider — date, addressee, subject, the last day to claim, the customer and its
+//! account, the incidents in the contract's zone (and a zone of the reader's) with UTC
+//! alongside, what each source saw — then the arithmetic step by step as an appendix, and what
+//! the claim must contain. Figures are the JSON's; amounts are grouped for reading.
 
 use super::{for_reading, minutes, percent, uptime};
 use crate::claim::Claims;
@@ -10,26 +11,47 @@ use crate::contract::{
 };
 use crate::explain::Explanation;
 use crate::time::Instant;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
+/// How letters are dated and what zone their reader keeps.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The letter's date.
+    pub date: NaiveDate,
+    /// A zone of the reader's in which incidents are shown too (beside the contract's and UTC).
+    pub display_zone: Option<Tz>,
+}
+
 /// The letters for every claim explained (see [`crate::explain::explain`]: the breached ones and
 /// those owing a credit), or a note that there is none; then the inputs' fingerprints.
-pub fn render(letters: &[Explanation<'_>], claims: &Claims) -> String {
-    let mut out = String::new();
+pub fn render(letters: &[Explanation<'_>], claims: &Claims, options: &Options) -> String {
     if letters.is_empty() {
-        out.push_str("# Service credit claims\n\nNo subscription breached its commitment in the periods examined; there is nothing to claim.\n");
-        return out;
+        return "# Service credit claims\n\nNo subscription breached its commitment in the periods examined; there is nothing to claim.\n".to_owned();
     }
+    let mut out = String::new();
     for (n, e) in letters.iter().enumerate() {
         if n > 0 {
             out.push_str("\n---\n\n");
         }
-        letter(&mut out, e);
+        letter(&mut out, e, options);
     }
-    let _ = writeln!(
-        out,
-        "\n---\n\nPrepared with {} from the inputs below (SHA-256).\n",
+    out + &prepared(claims)
+}
+
+/// One letter alone, with the inputs' fingerprints (`--output-dir`: a file per letter).
+pub fn render_one(letter_of: &Explanation<'_>, claims: &Claims, options: &Options) -> String {
+    let mut out = String::new();
+    letter(&mut out, letter_of, options);
+    out + &prepared(claims)
+}
+
+/// What the letters were prepared with and from.
+fn prepared(claims: &Claims) -> String {
+    let mut out = format!(
+        "\n---\n\nPrepared with {} from the inputs below (SHA-256).\n\n",
         super::tool()
     );
     for f in &claims.inputs {
@@ -39,16 +61,18 @@ pub fn render(letters: &[Explanation<'_>], claims: &Claims) -> String {
 }
 
 fn local(t: Instant, contract: &Contract) -> String {
-    t.in_zone(contract.timezone())
-        .format("%Y-%m-%d %H:%M:%S %Z")
-        .to_string()
+    in_zone(t, contract.timezone())
+}
+
+fn in_zone(t: Instant, zone: Tz) -> String {
+    t.in_zone(zone).format("%Y-%m-%d %H:%M:%S %Z").to_string()
 }
 
 fn utc(t: Instant) -> String {
     t.to_utc().format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-fn letter(out: &mut String, e: &Explanation<'_>) {
+fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
     let (c, contract, sub) = (e.claim, e.contract, e.subscription);
     let cur = c.currency;
     // Every amount as people read it: the currency, then grouped digits (`USD 12,000.00`).
@@ -58,6 +82,7 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
         "# Service credit claim: {} {}\n",
         c.subscription, c.period
     );
+    let _ = writeln!(out, "- **Date:** {}", options.date);
     if let Some(to) = contract.send_to() {
         let _ = writeln!(out, "- **To:** {to}");
     }
@@ -110,11 +135,17 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
             utc(c.period_end)
         );
     }
-    let _ = writeln!(out, "- **Credit claimed:** {}\n", amount(c.credit));
+    let _ = writeln!(out, "- **Credit claimed:** {}", amount(c.credit));
+    match c.claim_deadline {
+        Some(d) => {
+            let _ = writeln!(out, "- **Claim by:** {d} (see the deadline below)\n");
+        }
+        None => out.push('\n'),
+    }
 
     let _ = writeln!(
         out,
-        "Under the terms above, the service was available {} % of the eligible time in {}, below the committed {} %. We claim the service credit calculated below.\n",
+        "Under the terms above, the service was available {} % of the eligible time in {}, below the committed {} %. We claim the service credit calculated in the appendix.\n",
         uptime(c.uptime_percent),
         c.period,
         percent(c.commitment_percent)
@@ -126,23 +157,32 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
         out.push_str("No incident overlaps the eligible time of this period.\n\n");
     } else {
         let zone = contract.timezone().name();
+        // The reader's zone, where it is neither the contract's nor UTC.
+        let reader = options
+            .display_zone
+            .filter(|z| *z != contract.timezone() && *z != chrono_tz::UTC);
+        let reader_head = reader
+            .map(|z| format!(" start ({0}) | end ({0}) |", z.name()))
+            .unwrap_or_default();
+        let reader_rule = if reader.is_some() { "---|---|" } else { "" };
         if in_utc {
-            out.push_str("| # | start (UTC) | end (UTC) | counted minutes | references |\n|---|---|---|---|---|\n");
+            let _ = writeln!(out, "| # |{reader_head} start (UTC) | end (UTC) | counted minutes | references |\n|---|{reader_rule}---|---|---|---|");
         } else {
-            let _ = writeln!(out, "| # | start ({zone}) | end ({zone}) | start (UTC) | end (UTC) | counted minutes | references |");
-            out.push_str("|---|---|---|---|---|---|---|\n");
+            let _ = writeln!(out, "| # |{reader_head} start ({zone}) | end ({zone}) | start (UTC) | end (UTC) | counted minutes | references |");
+            let _ = writeln!(out, "|---|{reader_rule}---|---|---|---|---|---|");
         }
         for (i, inc) in c.incidents.iter().enumerate() {
             let refs: Vec<&str> = inc.references.iter().map(|r| &**r).collect();
-            let local_times = if in_utc {
-                String::new()
-            } else {
-                format!(
+            let mut local_times = reader
+                .map(|z| format!("{} | {} | ", in_zone(inc.start, z), in_zone(inc.end, z)))
+                .unwrap_or_default();
+            if !in_utc {
+                local_times.push_str(&format!(
                     "{} | {} | ",
                     local(inc.start, contract),
                     local(inc.end, contract)
-                )
-            };
+                ));
+            }
             let _ = writeln!(
                 out,
                 "| {} | {local_times}{} | {} | {} | {} |",
@@ -170,8 +210,57 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
         out.push('\n');
     }
 
+    out.push_str("## Deadline and what the claim must contain\n\n");
+    match (c.claim_deadline, contract.deadline()) {
+        (Some(d), Some(rule)) => {
+            let why = match rule {
+                Deadline::PeriodsAfter(n) => {
+                    format!("the end of the {} period after {}", ordinal(n), c.period)
+                }
+                Deadline::DaysAfterIncident(n) => {
+                    format!("{n} days after the first incident to end ended")
+                }
+                Deadline::DaysAfterPeriodEnd(n) => {
+                    format!("{n} days after the end of {}", c.period)
+                }
+            };
+            let _ = writeln!(
+                out,
+                "The claim must reach the provider by **{d}** ({why}, in {}).\n",
+                contract.timezone().name()
+            );
+            // Each incident has its own day: filing after the first passes loses that incident.
+            let later: Vec<String> = c
+                .incidents
+                .iter()
+                .enumerate()
+                .filter_map(|(i, inc)| {
+                    inc.deadline
+                        .filter(|&x| x > d)
+                        .map(|x| format!("#{} by {x}", i + 1))
+                })
+                .collect();
+            if matches!(rule, Deadline::DaysAfterIncident(_)) && !later.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "Filed later, the claim loses the incidents whose day has passed; the later incidents' own last days: {}.\n",
+                    later.join(", ")
+                );
+            }
+        }
+        _ => out.push_str("The contract sets no deadline for claims.\n\n"),
+    }
+    if !contract.requires().is_empty() {
+        out.push_str("The contract requires the claim to include:\n\n");
+        for r in contract.requires() {
+            let _ = writeln!(out, "- {r}");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "Sincerely,\n\n{}\n", c.customer);
+
     // The arithmetic.
-    out.push_str("## Calculation\n\n");
+    out.push_str("## Appendix: the calculation\n\n");
     let rules = contract.downtime();
     let mut step = 0;
     let mut say = |out: &mut String, text: String| {
@@ -451,53 +540,6 @@ fn letter(out: &mut String, e: &Explanation<'_>) {
         }
     }
 
-    out.push_str("## Deadline and what the claim must contain\n\n");
-    match (c.claim_deadline, contract.deadline()) {
-        (Some(d), Some(rule)) => {
-            let why = match rule {
-                Deadline::PeriodsAfter(n) => {
-                    format!("the end of the {} period after {}", ordinal(n), c.period)
-                }
-                Deadline::DaysAfterIncident(n) => {
-                    format!("{n} days after the first incident to end ended")
-                }
-                Deadline::DaysAfterPeriodEnd(n) => {
-                    format!("{n} days after the end of {}", c.period)
-                }
-            };
-            let _ = writeln!(
-                out,
-                "The claim must reach the provider by **{d}** ({why}, in {}).\n",
-                contract.timezone().name()
-            );
-            // Each incident has its own day: filing after the first passes loses that incident.
-            let later: Vec<String> = c
-                .incidents
-                .iter()
-                .enumerate()
-                .filter_map(|(i, inc)| {
-                    inc.deadline
-                        .filter(|&x| x > d)
-                        .map(|x| format!("#{} by {x}", i + 1))
-                })
-                .collect();
-            if matches!(rule, Deadline::DaysAfterIncident(_)) && !later.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "Filed later, the claim loses the incidents whose day has passed; the later incidents' own last days: {}.\n",
-                    later.join(", ")
-                );
-            }
-        }
-        _ => out.push_str("The contract sets no deadline for claims.\n\n"),
-    }
-    if !contract.requires().is_empty() {
-        out.push_str("The contract requires the claim to include:\n\n");
-        for r in contract.requires() {
-            let _ = writeln!(out, "- {r}");
-        }
-        out.push('\n');
-    }
     if let Some(next) = c.next_tier {
         let more = minutes(next.more_downtime_minutes);
         let unit = if more == "1" { "minute" } else { "minutes" };

@@ -1,0 +1,199 @@
+//! Letters as letters: dated, addressed, one file per claim or customer with an index, the
+//! incidents in the reader's zone too.
+
+use assert_cmd::Command;
+
+const SEOUL: &str = "docs/cases/aws-seoul-2018";
+
+fn slacredit(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_letter_per_claim_with_an_index_replacing_the_folder_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("letters");
+    let d = dir.to_str().unwrap();
+    let args = [
+        "claim",
+        SEOUL,
+        "--format",
+        "markdown",
+        "--date",
+        "2018-12-03",
+        "--output-dir",
+        d,
+    ];
+    let (code, stdout, stderr) = slacredit(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.is_empty());
+    assert_eq!(
+        names(&dir),
+        [
+            "exchange-ec2-seoul_2018-11.md",
+            "index.md",
+            "newcomer-ec2-seoul_2018-11.md",
+            "shop-ec2-seoul_2018-11.md",
+            "stream-ec2-seoul_2018-11.md"
+        ]
+    );
+    let index = std::fs::read_to_string(dir.join("index.md")).unwrap();
+    assert!(index.contains("| [shop-ec2-seoul_2018-11.md](shop-ec2-seoul_2018-11.md) | Example Shop Co. | shop-ec2-seoul | 2018-11 | USD 12,000.00 | 2019-01-31 |"), "{index}");
+    assert!(index.contains("| KRW 3,333,333 | 2019-01-31 |"), "{index}");
+    let shop = std::fs::read_to_string(dir.join("shop-ec2-seoul_2018-11.md")).unwrap();
+    for line in [
+        "- **Date:** 2018-12-03",
+        "- **To:** a case in the AWS Support Center",
+        "- **Subject:** SLA Credit Request: shop-ec2-seoul 2018-11",
+        "- **Claim by:** 2019-01-31",
+        "Sincerely,\n\nExample Shop Co.",
+        "## Appendix: the calculation",
+    ] {
+        assert!(shop.contains(line), "missing {line:?} in\n{shop}");
+    }
+    // Only the shop's claim is in its file.
+    assert_eq!(shop.matches("# Service credit claim:").count(), 1);
+    // Run again into the same folder: replaced whole, a stray letter gone.
+    std::fs::write(dir.join("stale.md"), "old").unwrap();
+    let (code, _, stderr) = slacredit(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!dir.join("stale.md").exists());
+    assert_eq!(
+        names(tmp.path()),
+        ["letters"],
+        "no partial or old folder left behind"
+    );
+}
+
+#[test]
+fn a_letter_per_customer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let (code, _, stderr) = slacredit(&[
+        "claim",
+        "tests/fixtures/busy-year",
+        "--period",
+        "2022",
+        "--format",
+        "markdown",
+        "--date",
+        "2023-01-15",
+        "--output-dir",
+        dir.to_str().unwrap(),
+        "--per",
+        "customer",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let files = names(&dir);
+    assert!(files.contains(&"index.md".to_owned()));
+    // One file per customer, each holding every letter of that customer.
+    for f in files.iter().filter(|f| *f != "index.md") {
+        let text = std::fs::read_to_string(dir.join(f)).unwrap();
+        let customers: std::collections::BTreeSet<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("- **Customer:** "))
+            .collect();
+        assert_eq!(customers.len(), 1, "{f}: {customers:?}");
+        assert_eq!(format!("{}.md", customers.iter().next().unwrap()), *f);
+    }
+}
+
+#[test]
+fn a_folder_holding_inputs_is_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("subscriptions.csv"), "id\n").unwrap();
+    let (code, _, stderr) = slacredit(&[
+        "claim",
+        SEOUL,
+        "--format",
+        "markdown",
+        "--output-dir",
+        tmp.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("holds more than letters"), "{stderr}");
+    assert_eq!(names(tmp.path()), ["subscriptions.csv"]);
+}
+
+#[test]
+fn the_readers_zone_beside_the_contracts_and_utc() {
+    let (code, out, stderr) = slacredit(&[
+        "claim",
+        SEOUL,
+        "--subscription",
+        "shop-ec2-seoul",
+        "--format",
+        "markdown",
+        "--date",
+        "2018-12-03",
+        "--display-timezone",
+        "Asia/Seoul",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // The contract measures in UTC; the Seoul company reads 08:19 to 10:01 KST.
+    assert!(
+        out.contains("| # | start (Asia/Seoul) | end (Asia/Seoul) | start (UTC) | end (UTC) |"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "| 1 | 2018-11-22 08:19:00 KST | 2018-11-22 10:01:00 KST | 2018-11-21T23:19:00Z |"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn letter_options_are_for_letters() {
+    for (args, message) in [
+        (
+            &["claim", SEOUL, "--date", "2018-12-03"][..],
+            "apply to --format markdown",
+        ),
+        (
+            &[
+                "claim",
+                SEOUL,
+                "--format",
+                "markdown",
+                "--date",
+                "3/12/2018",
+            ][..],
+            "--date: expected a date",
+        ),
+        (
+            &[
+                "claim",
+                SEOUL,
+                "--format",
+                "markdown",
+                "--display-timezone",
+                "Mars/Olympus",
+            ][..],
+            "unknown IANA zone",
+        ),
+    ] {
+        let (code, _, stderr) = slacredit(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
