@@ -197,3 +197,48 @@ fn letter_options_are_for_letters() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+/// The Seoul companies' letter in Korean: every text from `ko.yaml`, dates and won as Koreans
+/// write them, none of the English template left (the contract's own words stay as written).
+#[test]
+fn the_korean_letter() {
+    let (code, out, stderr) = slacredit(&[
+        "claim",
+        SEOUL,
+        "--format",
+        "markdown",
+        "--lang",
+        "ko",
+        "--date",
+        "2018-12-03",
+        "--display-timezone",
+        "Asia/Seoul",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    insta::assert_snapshot!("seoul_letter_ko", out);
+    for english in [
+        "Service credit claim",
+        "Sincerely",
+        "Appendix",
+        "Eligible time",
+        "Claim by",
+        "⟦",
+    ] {
+        assert!(!out.contains(english), "{english:?} in the Korean letter");
+    }
+    assert!(out.contains("- **청구 크레딧:** 3,333,333원"), "{out}");
+    assert!(
+        out.contains("- **청구 기한:** 2019년 1월 31일까지"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unknown_language_is_a_usage_error() {
+    let (code, _, stderr) = slacredit(&["claim", SEOUL, "--format", "markdown", "--lang", "fr"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--lang: expected en or ko, found \"fr\""),
+        "{stderr}"
+    );
+}

@@ -392,13 +392,21 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
 
 /// The letters' options, refused where no letter is written.
 fn letter_options(args: &ClaimArgs) -> Result<report::letter::Options, Failure> {
-    let letter_only =
-        args.date.is_some() || args.display_timezone.is_some() || args.output_dir.is_some();
+    let letter_only = args.date.is_some()
+        || args.display_timezone.is_some()
+        || args.output_dir.is_some()
+        || args.lang.is_some();
     if letter_only && args.format != Format::Markdown {
         return Err(Failure::Usage(
-            "--date, --display-timezone and --output-dir apply to --format markdown".to_owned(),
+            "--date, --lang, --display-timezone and --output-dir apply to --format markdown"
+                .to_owned(),
         ));
     }
+    let lang = match args.lang.as_deref() {
+        None => report::letter::Lang::En,
+        Some(code) => report::letter::Lang::from_code(code)
+            .ok_or_else(|| Failure::Usage(format!("--lang: expected en or ko, found {code:?}")))?,
+    };
     let date = match &args.date {
         Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
             Failure::Usage(format!(
@@ -413,7 +421,11 @@ fn letter_options(args: &ClaimArgs) -> Result<report::letter::Options, Failure> 
         })?),
         None => None,
     };
-    Ok(report::letter::Options { date, display_zone })
+    Ok(report::letter::Options {
+        date,
+        display_zone,
+        lang,
+    })
 }
 
 /// Writes one letter per claim (or per customer) into `dir`, with an index, replacing `dir`

@@ -124,6 +124,9 @@ struct ClaimArgs {
     /// Letters: their date (YYYY-MM-DD) [default: today, UTC].
     #[arg(long, value_name = "DATE")]
     date: Option<String>,
+    /// Letters: the language (en or ko).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
     /// Letters: show incidents in this IANA zone too, beside the contract's zone and UTC.
     #[arg(long, value_name = "ZONE")]
     display_timezone: Option<String>,
