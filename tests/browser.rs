@@ -149,3 +149,100 @@ fn html_reports_render_in_chromium() {
         );
     }
 }
+
+/// The letters printed to PDF by headless Chromium (`--print-to-pdf`), in English and Korean:
+/// A4 pages, each letter on its own, and no page blank — every page's content stream draws text.
+#[test]
+fn letters_print_to_pdf_without_blank_pages() {
+    let Some(bin) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is missing under CI: .ci/run installs it"
+        );
+        eprintln!("skipped: no chromium on PATH");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for lang in ["en", "ko"] {
+        let page = dir.path().join(format!("letters-{lang}.html"));
+        Command::cargo_bin("slacredit")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "claim",
+                "docs/cases/aws-seoul-2018",
+                "--format",
+                "letter-html",
+            ])
+            .args(["--lang", lang, "--date", "2018-12-03", "--output"])
+            .arg(&page)
+            .assert()
+            .success();
+        let pdf = dir.path().join(format!("letters-{lang}.pdf"));
+        let profile = dir.path().join(format!("profile-pdf-{lang}"));
+        browse(
+            &bin,
+            &profile,
+            &[
+                "--no-pdf-header-footer".into(),
+                format!("--print-to-pdf={}", pdf.display()),
+            ],
+            &page,
+        );
+        let bytes = std::fs::read(&pdf).unwrap_or_else(|e| panic!("{lang}: no PDF: {e}"));
+        let (pages, drawn) = pdf_pages(&bytes);
+        // Four letters, each starting a page.
+        assert!(pages >= 4, "{lang}: {pages} pages");
+        assert!(
+            drawn >= pages,
+            "{lang}: {pages} pages but only {drawn} content streams draw text"
+        );
+    }
+}
+
+/// The pages of a PDF, and how many of its compressed streams draw text (`Tj`/`TJ`).
+fn pdf_pages(pdf: &[u8]) -> (usize, usize) {
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay[from..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| p + from)
+    };
+    let mut pages = 0;
+    let mut at = 0;
+    while let Some(p) = find(pdf, b"/Type /Page", at) {
+        if pdf.get(p + 11) != Some(&b's') {
+            pages += 1;
+        }
+        at = p + 1;
+    }
+    let mut drawn = 0;
+    let mut at = 0;
+    while let Some(start) = find(pdf, b"stream", at) {
+        // After `stream`, a line end (CR LF or LF), then the data up to `endstream`.
+        let body = start
+            + 6
+            + match &pdf[start + 6..] {
+                [b'\r', b'\n', ..] => 2,
+                [b'\n', ..] => 1,
+                _ => {
+                    at = start + 6;
+                    continue;
+                }
+            };
+        let Some(end) = find(pdf, b"endstream", body) else {
+            break;
+        };
+        let mut text = Vec::new();
+        use std::io::Read;
+        if flate2::read::ZlibDecoder::new(&pdf[body..end])
+            .read_to_end(&mut text)
+            .is_ok()
+            && text.windows(2).any(|w| w == b"Tj" || w == b"TJ")
+        {
+            drawn += 1;
+        }
+        at = end + "endstream".len();
+    }
+    (pages, drawn)
+}

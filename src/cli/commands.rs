@@ -352,11 +352,15 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     timing("prepare", clock);
     match args.format {
         Format::Table => out.write(&report::table::render(&run.collect()))?,
-        Format::Markdown => {
+        Format::Markdown | Format::LetterHtml => {
             let claims = run.collect();
             let explained = slacredit::explain::explain(run.inputs(), &claims);
+            let html = args.format == Format::LetterHtml;
             match &args.output_dir {
-                Some(dir) => write_letters(dir, args.per, &explained, &claims, &letters)?,
+                Some(dir) => write_letters(dir, args.per, html, &explained, &claims, &letters)?,
+                None if html => {
+                    out.write(&report::letter::render_html(&explained, &claims, &letters))?
+                }
                 None => out.write(&report::letter::render(&explained, &claims, &letters))?,
             }
         }
@@ -396,9 +400,9 @@ fn letter_options(args: &ClaimArgs) -> Result<report::letter::Options, Failure> 
         || args.display_timezone.is_some()
         || args.output_dir.is_some()
         || args.lang.is_some();
-    if letter_only && args.format != Format::Markdown {
+    if letter_only && !matches!(args.format, Format::Markdown | Format::LetterHtml) {
         return Err(Failure::Usage(
-            "--date, --lang, --display-timezone and --output-dir apply to --format markdown"
+            "--date, --lang, --display-timezone and --output-dir apply to --format markdown or letter-html"
                 .to_owned(),
         ));
     }
@@ -434,6 +438,7 @@ fn letter_options(args: &ClaimArgs) -> Result<report::letter::Options, Failure> 
 fn write_letters(
     dir: &Path,
     per: Per,
+    html: bool,
     explained: &[slacredit::explain::Explanation<'_>],
     claims: &slacredit::Claims,
     options: &report::letter::Options,
@@ -446,7 +451,8 @@ fn write_letters(
     if let Ok(entries) = std::fs::read_dir(dir) {
         let foreign = entries.filter_map(Result::ok).any(|e| {
             !e.file_type().is_ok_and(|t| t.is_file())
-                || !e.file_name().to_string_lossy().ends_with(".md")
+                || !(e.file_name().to_string_lossy().ends_with(".md")
+                    || e.file_name().to_string_lossy().ends_with(".html"))
         });
         if foreign {
             return Err(Failure::Usage(format!(
@@ -455,12 +461,17 @@ fn write_letters(
             )));
         }
     }
+    let ext = if html { "html" } else { "md" };
     // The files and what each holds, in claim order.
     let mut files: Vec<(String, Vec<&slacredit::explain::Explanation<'_>>)> = Vec::new();
     for e in explained {
         let name = match per {
-            Per::Claim => format!("{}_{}.md", file_name(&e.claim.subscription), e.claim.period),
-            Per::Customer => format!("{}.md", file_name(&e.claim.customer)),
+            Per::Claim => format!(
+                "{}_{}.{ext}",
+                file_name(&e.claim.subscription),
+                e.claim.period
+            ),
+            Per::Customer => format!("{}.{ext}", file_name(&e.claim.customer)),
         };
         match files.iter_mut().find(|(n, _)| *n == name) {
             Some((_, list)) => list.push(e),
@@ -499,6 +510,9 @@ fn write_letters(
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "-".into())
             ));
+        }
+        if html {
+            text = report::letter::printable(&text, options.lang);
         }
         let path = partial.join(name);
         std::fs::write(&path, text).map_err(|e| io(&path, e))?;
@@ -545,6 +559,9 @@ fn file_name(name: &str) -> String {
 }
 
 pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
+    if args.format == Format::LetterHtml {
+        return Err(Failure::Usage("letter-html is for claim".to_owned()));
+    }
     // An audit fingerprints its inputs whatever the format: reproducing it starts from them.
     let sources = sources(&args.input, true)?;
     refuse_output_over_inputs(args.output.as_deref(), &sources, &[])?;
@@ -560,7 +577,7 @@ pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
     match args.format {
         Format::Table => out.write(&report::audit::render_table(year, &run.collect()))?,
         Format::Markdown => out.write(&report::audit::render_markdown(year, &run.collect()))?,
-        Format::Html => out.write(&report::html::render(
+        Format::Html | Format::LetterHtml => out.write(&report::html::render(
             &format!("SLA audit {year}"),
             &run.collect(),
         ))?,
@@ -587,7 +604,10 @@ pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
 }
 
 pub(super) fn reconcile(args: &ReconcileArgs) -> Result<i32, Failure> {
-    if matches!(args.format, Format::Markdown | Format::Html) {
+    if matches!(
+        args.format,
+        Format::Markdown | Format::Html | Format::LetterHtml
+    ) {
         return Err(Failure::Usage(
             "reconcile writes table, json or csv".to_owned(),
         ));

@@ -250,6 +250,8 @@ enum Format {
     Csv,
     Markdown,
     Html,
+    /// The claim letters as a printable HTML page (A4): `claim` only.
+    LetterHtml,
 }
 
 /// Runs the command line and returns the exit code: 0 ok, 1 invalid input (or, for

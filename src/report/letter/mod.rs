@@ -138,6 +138,40 @@ pub fn render(letters: &[Explanation<'_>], claims: &Claims, options: &Options) -
     out + &prepared(claims, options)
 }
 
+/// The letters as one printable HTML page (A4, a letter to a sheet at least): the markdown
+/// letters rendered as HTML, each starting on a new page.
+pub fn render_html(letters: &[Explanation<'_>], claims: &Claims, options: &Options) -> String {
+    printable(&render(letters, claims, options), options.lang)
+}
+
+/// `markdown` (a letter as [`render`] writes it) as a self-contained printable page.
+pub fn printable(markdown: &str, lang: Lang) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES);
+    let mut body = String::new();
+    pulldown_cmark::html::push_html(&mut body, parser);
+    let code = match lang {
+        Lang::En => "en",
+        Lang::Ko => "ko",
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{PRINT_CSS}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        lang.texts().t("default_subject")
+    )
+}
+
+/// A4 sheets with margins; each letter (after a rule) on a new sheet; tables that fit the width.
+const PRINT_CSS: &str = "@page { size: A4; margin: 18mm 16mm; }
+body { font-family: 'Noto Sans', 'Noto Sans CJK KR', 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif; font-size: 10.5pt; line-height: 1.45; color: #111; max-width: 178mm; margin: 0 auto; }
+h1 { font-size: 16pt; margin: 0 0 8pt; }
+h2 { font-size: 12pt; margin: 14pt 0 6pt; }
+ul { padding-left: 16pt; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 6pt 0; }
+th, td { border: 0.5pt solid #888; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+code { font-size: 8.5pt; word-break: break-all; }
+hr { break-after: page; border: 0; margin: 0; }
+@media screen { body { margin: 24px auto; } }
+";
+
 /// One letter alone, with the inputs' fingerprints (`--output-dir`: a file per letter).
 pub fn render_one(letter_of: &Explanation<'_>, claims: &Claims, options: &Options) -> String {
     let mut out = String::new();
