@@ -367,6 +367,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         Format::Html => out.write(&report::html::render(
             "Service credit claims",
             &run.collect(),
+            &run.inputs().contracts,
         ))?,
         Format::Json => stream_json(
             &run,
@@ -580,6 +581,7 @@ pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
         Format::Html | Format::LetterHtml => out.write(&report::html::render(
             &format!("SLA audit {year}"),
             &run.collect(),
+            &run.inputs().contracts,
         ))?,
         Format::Json => stream_json(
             &run,

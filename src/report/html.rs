@@ -5,6 +5,9 @@
 use super::{for_reading, minutes, percent, tool, uptime};
 use crate::claim::Claim;
 use crate::claim::Claims;
+use crate::contract::Contract;
+use crate::time::Instant;
+use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -27,8 +30,9 @@ fn coord(d: Decimal) -> String {
     d.round_dp(1).normalize().to_string()
 }
 
-/// The page for `claims`, titled `title`.
-pub fn render(title: &str, claims: &Claims) -> String {
+/// The page for `claims`, titled `title`; times in each claim's contract zone (from
+/// `contracts`; UTC for a contract not among them).
+pub fn render(title: &str, claims: &Claims, contracts: &[Contract]) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -56,8 +60,19 @@ pub fn render(title: &str, claims: &Claims) -> String {
     for c in &claims.claims {
         by_sub.entry(&c.subscription).or_default().push(c);
     }
+    // One scale for every chart of the page, so bars compare across subscriptions.
+    let floor = floor_of(
+        claims
+            .claims
+            .iter()
+            .flat_map(|c| [c.uptime_percent, c.commitment_percent]),
+    );
     for (sub, rows) in by_sub {
-        subscription(&mut out, sub, &rows);
+        let zone = contracts
+            .iter()
+            .find(|k| k.id() == &*rows[0].contract)
+            .map_or(chrono_tz::UTC, Contract::timezone);
+        subscription(&mut out, sub, &rows, floor, zone);
     }
     out.push_str("<h2>Inputs</h2>\n<table><tr><th>file</th><th>SHA-256</th></tr>\n");
     for f in &claims.inputs {
@@ -76,7 +91,7 @@ pub fn render(title: &str, claims: &Claims) -> String {
     out
 }
 
-fn subscription(out: &mut String, sub: &str, rows: &[&Claim]) {
+fn subscription(out: &mut String, sub: &str, rows: &[&Claim], floor: Decimal, zone: Tz) {
     let first = rows[0];
     let _ = writeln!(
         out,
@@ -86,8 +101,8 @@ fn subscription(out: &mut String, sub: &str, rows: &[&Claim]) {
         esc(&super::inert(&first.customer)),
         esc(&super::inert(&first.contract))
     );
-    uptime_chart(out, rows);
-    timeline(out, rows);
+    uptime_chart(out, rows, floor);
+    timeline(out, rows, zone);
     out.push_str("<table><tr><th>period</th><th>eligible min</th><th>downtime min</th><th>uptime %</th><th>commitment %</th><th>credit %</th><th>credit</th><th>deadline</th></tr>\n");
     for c in rows {
         let class = if c.breached { " class=\"breach\"" } else { "" };
@@ -109,9 +124,23 @@ fn subscription(out: &mut String, sub: &str, rows: &[&Claim]) {
     out.push_str("</table>\n");
 }
 
-/// Bars of uptime per period against a dashed line at the commitment. The scale starts just
-/// below the lowest of uptime and commitment, so a 99.8 % month is visible next to 99.99 %.
-fn uptime_chart(out: &mut String, rows: &[&Claim]) {
+/// The floor of the page's uptime scale: a round step below the lowest of `values` (uptimes and
+/// commitments), 1, 0.1, 0.01 ... of the gap to 100, so a 99.8 % month is visible next to
+/// 99.99 %.
+fn floor_of(values: impl Iterator<Item = Decimal>) -> Decimal {
+    let lowest = values.min().unwrap_or(Decimal::ONE_HUNDRED);
+    let gap = (Decimal::ONE_HUNDRED - lowest).max(Decimal::new(1, 3));
+    let mut step = Decimal::ONE;
+    while step > gap && step > Decimal::new(1, 4) {
+        step /= Decimal::TEN;
+    }
+    let floor = ((lowest - step) / step).floor() * step;
+    floor.max(Decimal::ZERO)
+}
+
+/// Bars of uptime per period against a dashed line at the commitment, on the page's scale from
+/// `floor` to 100 %: a bar at 100 % reaches the 100 % line.
+fn uptime_chart(out: &mut String, rows: &[&Claim], floor: Decimal) {
     let (w, h, left, top, plot_h) = (
         Decimal::from(640),
         Decimal::from(190),
@@ -120,20 +149,6 @@ fn uptime_chart(out: &mut String, rows: &[&Claim]) {
         Decimal::from(140),
     );
     let commitment = rows[0].commitment_percent;
-    let lowest = rows
-        .iter()
-        .map(|c| c.uptime_percent)
-        .chain([commitment])
-        .min()
-        .unwrap_or(commitment);
-    // A floor at a round step below the lowest value: 1, 0.1, 0.01 ... of the gap to 100.
-    let gap = (Decimal::ONE_HUNDRED - lowest).max(Decimal::new(1, 3));
-    let mut step = Decimal::ONE;
-    while step > gap && step > Decimal::new(1, 4) {
-        step /= Decimal::TEN;
-    }
-    let floor = ((lowest - step) / step).floor() * step;
-    let floor = floor.max(Decimal::ZERO);
     let span = Decimal::ONE_HUNDRED - floor;
     let y = |v: Decimal| top + plot_h - (v - floor) / span * plot_h;
     let n = Decimal::from(rows.len() as u64);
@@ -196,8 +211,10 @@ fn uptime_chart(out: &mut String, rows: &[&Claim]) {
     );
 }
 
-/// The incidents on a line from the first period's start to the last period's end.
-fn timeline(out: &mut String, rows: &[&Claim]) {
+/// The incidents on a line from the first period's start to the last period's end, times in
+/// the contract's `zone`.
+fn timeline(out: &mut String, rows: &[&Claim], zone: Tz) {
+    let local = |t: Instant| t.in_zone(zone).format("%Y-%m-%d %H:%M %Z").to_string();
     let (start, end) = (
         rows[0].period_start.unix_seconds(),
         rows[rows.len() - 1].period_end.unix_seconds(),
@@ -223,8 +240,8 @@ fn timeline(out: &mut String, rows: &[&Claim]) {
             "<rect class=\"incident\" x=\"{}\" y=\"10\" width=\"{}\" height=\"22\" fill=\"#d93025\"><title>{} to {}</title></rect>",
             coord(a),
             coord((b - a).max(Decimal::TWO)),
-            inc.start,
-            inc.end
+            local(inc.start),
+            local(inc.end)
         );
     }
     for c in rows {
@@ -238,8 +255,8 @@ fn timeline(out: &mut String, rows: &[&Claim]) {
         out,
         "<text x=\"{}\" y=\"44\" font-size=\"10\" fill=\"#5b6675\">{}</text>\n<text x=\"{}\" y=\"44\" font-size=\"10\" text-anchor=\"end\" fill=\"#5b6675\">{}</text>\n</svg>",
         coord(left),
-        rows[0].period_start,
+        local(rows[0].period_start),
         coord(w - right),
-        rows[rows.len() - 1].period_end
+        local(rows[rows.len() - 1].period_end)
     );
 }
