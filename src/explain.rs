@@ -93,6 +93,58 @@ impl Reported {
     }
 }
 
+/// Why a breached claim owes nothing (the JSON's `note` stays null here, as SPEC 3.6 says; the
+/// reports people read say it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoCredit {
+    /// The model pays nothing for this downtime (an incident shorter than a `fixed` credit's
+    /// `min_incident`, downtime within `per_duration`'s `beyond`, a tier of 0 %).
+    ModelPaysNothing,
+    /// The amount is below the contract's minimum.
+    BelowMinimum,
+    /// The year's annual cap is used up.
+    AnnualCapUsedUp,
+    /// The amount rounds to zero in the currency's minor unit.
+    RoundsToZero,
+}
+
+impl NoCredit {
+    /// The key of its sentence (the letter's texts) and the sentence in English.
+    pub fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            NoCredit::ModelPaysNothing => (
+                "no_credit_model",
+                "the credit model pays nothing for this downtime",
+            ),
+            NoCredit::BelowMinimum => (
+                "no_credit_minimum",
+                "the amount is below the contract's minimum",
+            ),
+            NoCredit::AnnualCapUsedUp => {
+                ("no_credit_annual_cap", "the year's annual cap is used up")
+            }
+            NoCredit::RoundsToZero => ("no_credit_rounding", "the amount rounds to zero"),
+        }
+    }
+}
+
+/// Why `claim` owes no credit though it is breached; `None` when it owes one or is not breached.
+pub fn no_credit(claim: &Claim) -> Option<NoCredit> {
+    if !claim.breached || !claim.credit.is_zero() {
+        return None;
+    }
+    let s = &claim.steps;
+    Some(if s.model_amount.is_zero() {
+        NoCredit::ModelPaysNothing
+    } else if s.after_minimum.is_zero() {
+        NoCredit::BelowMinimum
+    } else if s.annual_cap_remaining.is_some_and(|left| left.is_zero()) {
+        NoCredit::AnnualCapUsedUp
+    } else {
+        NoCredit::RoundsToZero
+    })
+}
+
 /// The explanations of every claim that is breached or owes a credit, in claim order. Claims
 /// whose contract or subscription is not among `inputs` are left out.
 pub fn explain<'a>(inputs: &'a Inputs, claims: &'a Claims) -> Vec<Explanation<'a>> {

@@ -419,3 +419,26 @@ fn the_earliest_incident_binds_the_claims_deadline() {
     let claim = one(no_rule, sub("1.00", "USD"), windows(), "2018-11");
     assert!(claim.claim_deadline.is_none() && claim.incidents.iter().all(|i| i.deadline.is_none()));
 }
+
+/// A breached claim without credit says why (the JSON's `note` stays null, as SPEC 3.6 says):
+/// 10 % of a 5.00 USD fee is 0.50, which a minimum of 1.00 drops.
+#[test]
+fn a_breached_claim_without_credit_says_why() {
+    use slacredit::explain::{no_credit, NoCredit};
+    let c = model("  tiers: [{ below: 99.9, percent: 10 }]\n  minimum: 1.00");
+    let claim = one(c, sub("5.00", "USD"), seoul(), "2018-11");
+    assert!(claim.breached);
+    assert_eq!(claim.credit, d("0"));
+    assert_eq!(claim.steps.model_amount, d("0.5"));
+    assert_eq!(no_credit(&claim), Some(NoCredit::BelowMinimum));
+    assert_eq!(
+        serde_json::to_value(&claim).unwrap()["note"],
+        serde_json::Value::Null
+    );
+    // One that owes a credit has nothing to explain.
+    let c = model("  tiers: [{ below: 99.9, percent: 10 }]");
+    assert_eq!(
+        no_credit(&one(c, sub("100.00", "USD"), seoul(), "2018-11")),
+        None
+    );
+}

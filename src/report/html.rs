@@ -108,7 +108,7 @@ fn subscription(out: &mut String, sub: &str, rows: &[&Claim], floor: Decimal, zo
         let class = if c.breached { " class=\"breach\"" } else { "" };
         let _ = writeln!(
             out,
-            "<tr{class}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}{}</td><td>{}</td></tr>",
+            "<tr{class}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}{}{}</td><td>{}</td></tr>",
             c.period,
             minutes(c.eligible_minutes),
             minutes(c.downtime_minutes),
@@ -118,6 +118,9 @@ fn subscription(out: &mut String, sub: &str, rows: &[&Claim], floor: Decimal, zo
             for_reading(c.credit, c.currency),
             c.currency,
             if c.capped { " (capped)" } else { "" },
+            crate::explain::no_credit(c)
+                .map(|why| format!(" <span class=\"muted\">({})</span>", why.describe().1))
+                .unwrap_or_default(),
             c.claim_deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
         );
     }

@@ -80,6 +80,16 @@ pub fn render(claims: &Claims) -> String {
             n.0.subscription, n.0.period, n.1
         ));
     }
+    for c in &claims.claims {
+        if let Some(why) = crate::explain::no_credit(c) {
+            out.push_str(&format!(
+                "no credit {} {}: {}\n",
+                c.subscription,
+                c.period,
+                why.describe().1
+            ));
+        }
+    }
     for t in &claims.totals {
         out.push_str(&format!(
             "total {} {}\n",

@@ -705,6 +705,10 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
             )
             + "\n",
     );
+    if let Some(why) = crate::explain::no_credit(c) {
+        let reason = x.t(why.describe().0);
+        line(x.f("no_credit", &[("reason", &reason)]) + "\n");
+    }
 
     // Each source alone.
     if !e.alone.is_empty() {
