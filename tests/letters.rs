@@ -72,6 +72,8 @@ fn a_letter_per_claim_with_an_index_replacing_the_folder_whole() {
     }
     // Only the shop's claim is in its file.
     assert_eq!(shop.matches("# Service credit claim:").count(), 1);
+    insta::assert_snapshot!("seoul_letters_folder_index", index);
+    insta::assert_snapshot!("seoul_letters_folder_shop", shop);
     // Run again into the same folder: replaced whole, a stray letter gone.
     std::fs::write(dir.join("stale.md"), "old").unwrap();
     let (code, _, stderr) = slacredit(&args);
