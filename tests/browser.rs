@@ -20,6 +20,20 @@ fn chromium() -> Option<PathBuf> {
         })
 }
 
+/// Chromium, or `None` (the test is skipped, with a message) where it is missing; under CI,
+/// where `.ci/run` installs it, a missing browser fails the test.
+fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Chromium is missing under CI: .ci/run installs it"
+        );
+        eprintln!("skipped: no chromium on PATH");
+    }
+    found
+}
+
 /// Runs Chromium headless with `args` on `page`; returns (stdout, stderr).
 fn browse(bin: &Path, profile: &Path, args: &[String], page: &Path) -> (String, String) {
     let mut child = std::process::Command::new(bin)
@@ -76,12 +90,7 @@ fn ink(png_path: &Path) -> f64 {
 
 #[test]
 fn html_reports_render_in_chromium() {
-    let Some(bin) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Chromium is missing under CI: .ci/run installs it"
-        );
-        eprintln!("skipped: no chromium on PATH");
+    let Some(bin) = chromium_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -154,12 +163,7 @@ fn html_reports_render_in_chromium() {
 /// A4 pages, each letter on its own, and no page blank — every page's content stream draws text.
 #[test]
 fn letters_print_to_pdf_without_blank_pages() {
-    let Some(bin) = chromium() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Chromium is missing under CI: .ci/run installs it"
-        );
-        eprintln!("skipped: no chromium on PATH");
+    let Some(bin) = chromium_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -12,8 +12,9 @@ use sha2::{Digest, Sha256};
 use smol_str::SmolStr;
 use std::path::Path;
 
-/// An input file and its SHA-256, so a run can be reproduced from the same bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An input file and its SHA-256, so a run can be reproduced from the same bytes. Serialises as
+/// the reports' `inputs` entries (`{ "path": …, "sha256": … }`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InputFile {
     /// The path as the user gave it.
     pub path: String,

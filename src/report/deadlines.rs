@@ -94,14 +94,8 @@ struct Doc<'a> {
     tool: String,
     as_of: String,
     within_days: Option<u32>,
-    inputs: Vec<Input<'a>>,
+    inputs: &'a [InputFile],
     due: Vec<Row>,
-}
-
-#[derive(Serialize)]
-struct Input<'a> {
-    path: &'a str,
-    sha256: &'a str,
 }
 
 #[derive(Serialize)]
@@ -129,13 +123,7 @@ pub fn render_json(
         tool: tool(),
         as_of: as_of.to_string(),
         within_days: within,
-        inputs: files
-            .iter()
-            .map(|f| Input {
-                path: &f.path,
-                sha256: &f.sha256,
-            })
-            .collect(),
+        inputs: files,
         due: due
             .iter()
             .map(|d| Row {

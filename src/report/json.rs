@@ -8,12 +8,6 @@ use crate::input::InputFile;
 use serde::Serialize;
 
 #[derive(Serialize)]
-struct Input<'a> {
-    path: &'a str,
-    sha256: &'a str,
-}
-
-#[derive(Serialize)]
 struct Total {
     currency: String,
     credit: String,
@@ -52,13 +46,6 @@ pub(crate) fn header_with(
     files: &[InputFile],
     array: &str,
 ) -> String {
-    let inputs: Vec<Input<'_>> = files
-        .iter()
-        .map(|i| Input {
-            path: &i.path,
-            sha256: &i.sha256,
-        })
-        .collect();
     let year = year
         .map(|y| format!("\n  \"year\": {y},"))
         .unwrap_or_default();
@@ -66,7 +53,7 @@ pub(crate) fn header_with(
         "{{\n  \"schema\": {},\n  \"tool\": {},{year}\n  \"inputs\": {},\n  \"{array}\": [",
         nested(&schema, 0),
         nested(&tool(), 0),
-        nested(&inputs, 1)
+        nested(&files, 1)
     )
 }
 

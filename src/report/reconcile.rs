@@ -113,17 +113,11 @@ struct Doc<'a> {
     schema: &'static str,
     tool: String,
     year: i32,
-    inputs: Vec<Input<'a>>,
+    inputs: &'a [InputFile],
     reconciled: bool,
     claims: usize,
     issued_rows: usize,
     findings: Vec<Row>,
-}
-
-#[derive(Serialize)]
-struct Input<'a> {
-    path: &'a str,
-    sha256: &'a str,
 }
 
 #[derive(Serialize)]
@@ -144,13 +138,7 @@ pub fn render_json(year: i32, files: &[InputFile], r: &Reconciliation) -> String
         schema: "slacredit/reconcile/v1",
         tool: tool(),
         year,
-        inputs: files
-            .iter()
-            .map(|f| Input {
-                path: &f.path,
-                sha256: &f.sha256,
-            })
-            .collect(),
+        inputs: files,
         reconciled: r.reconciles(),
         claims: r.claims,
         issued_rows: r.issued_rows,
