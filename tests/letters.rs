@@ -134,6 +134,19 @@ fn a_folder_holding_inputs_is_never_replaced() {
     assert_eq!(code, 2);
     assert!(stderr.contains("holds more than letters"), "{stderr}");
     assert_eq!(names(tmp.path()), ["subscriptions.csv"]);
+    // Nor a file of that name.
+    let file = tmp.path().join("subscriptions.csv");
+    let (code, _, stderr) = slacredit(&[
+        "claim",
+        SEOUL,
+        "--format",
+        "markdown",
+        "--output-dir",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is a file, not a folder"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "id\n");
 }
 
 #[test]

@@ -448,7 +448,13 @@ fn write_letters(
         path: path.display().to_string(),
         source,
     };
-    // Only a folder of letters is replaced: never one holding inputs or anything else.
+    // Only a folder of letters is replaced: never a file, nor a folder holding anything else.
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::Usage(format!(
+            "--output-dir: {} is a file, not a folder",
+            dir.display()
+        )));
+    }
     if let Ok(entries) = std::fs::read_dir(dir) {
         let foreign = entries.filter_map(Result::ok).any(|e| {
             !e.file_type().is_ok_and(|t| t.is_file())
