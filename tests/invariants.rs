@@ -324,3 +324,40 @@ fn a_large_run_agrees_with_runs_of_one() {
         );
     }
 }
+
+/// A billing system computing from inside its own rayon pool (here of one thread) gets the same
+/// claims, streamed in order, and does not wait forever on tasks queued behind its own.
+#[test]
+fn computing_inside_a_pool_of_one_thread() {
+    let contract = slacredit::Contract::from_yaml(
+        "c.yaml",
+        "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n",
+    )
+    .unwrap();
+    let usd = slacredit::Currency::from_code("USD").unwrap();
+    // Enough subscriptions for several chunks of 512.
+    let subscriptions: Vec<slacredit::Subscription> = (0..2_000)
+        .map(|i| {
+            let fee = slacredit::Money::new(Decimal::new(100_00, 2), usd);
+            slacredit::Subscription::new(&format!("s{i:05}"), "C", "c", fee)
+        })
+        .collect();
+    let at = |s: &str| Instant::parse(s, None).unwrap();
+    let windows =
+        vec![Window::new(at("2018-11-22T08:19:00Z"), at("2018-11-22T09:43:00Z")).unwrap()];
+    let inputs = Inputs {
+        contracts: vec![contract],
+        subscriptions,
+        windows,
+        ..Inputs::default()
+    };
+    let outside = compute(&inputs, &Selection::default()).unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let inside = pool.install(|| compute(&inputs, &Selection::default()).unwrap());
+    assert_eq!(inside.claims.len(), 2_000);
+    assert_eq!(inside.claims, outside.claims);
+    assert_eq!(inside.totals, outside.totals);
+}

@@ -64,8 +64,10 @@ impl Run<'_> {
             }
             (finish(out.inner), out.totals)
         };
-        if chunks.len() <= 1 {
-            // Not worth a thread: a billing system's call for one customer stays on its thread.
+        // Not worth a thread: a billing system's call for one customer stays on its thread. Nor
+        // from a thread of rayon's pool itself (a caller's own parallel loop): waiting there for
+        // tasks queued behind it could wait forever on a pool of one.
+        if chunks.len() <= 1 || rayon::current_thread_index().is_some() {
             let mut totals = Totals::default();
             let local = self.local();
             let mut emit = start(CHUNK);
