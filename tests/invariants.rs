@@ -338,7 +338,7 @@ fn computing_inside_a_pool_of_one_thread() {
     // Enough subscriptions for several chunks of 512.
     let subscriptions: Vec<slacredit::Subscription> = (0..2_000)
         .map(|i| {
-            let fee = slacredit::Money::new(Decimal::new(100_00, 2), usd);
+            let fee = slacredit::Money::new(Decimal::new(10_000, 2), usd);
             slacredit::Subscription::new(&format!("s{i:05}"), "C", "c", fee)
         })
         .collect();
