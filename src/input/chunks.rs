@@ -10,8 +10,8 @@ use std::path::Path;
 /// An input file read a block at a time and handed out in chunks of whole lines, with the
 /// checks a whole file gets (no line over [`MAX_LINE_BYTES`], UTF-8, a leading byte-order mark
 /// dropped) made chunk by chunk and its SHA-256 taken as it goes. A provider's 145 MB are never
-/// held whole: reading them into one buffer cost about 0.07 s of CPU at L in page faults and
-/// copies into cold memory, and a chunk is parsed while it is still in the cache. A chunk
+/// held whole (one buffer of that size costs page faults and copies into cold memory), and a
+/// chunk is parsed while it is still in the cache. A chunk
 /// holding a quote or a carriage return takes the rest of the file with it: a quoted field may
 /// run across lines, so only lines without either are cut where they end.
 pub(crate) struct LineChunks {
