@@ -434,8 +434,7 @@ fn letter_options(args: &ClaimArgs) -> Result<report::letter::Options, Failure> 
 }
 
 /// Writes one letter per claim (or per customer) into `dir`, with an index, replacing `dir`
-/// whole: the letters are written into a folder beside it, which then takes its place, so a
-/// failure leaves the previous folder as it was.
+/// whole (see [`output::write_folder`]).
 fn write_letters(
     dir: &Path,
     per: Per,
@@ -444,33 +443,10 @@ fn write_letters(
     claims: &slacredit::Claims,
     options: &report::letter::Options,
 ) -> Result<(), Failure> {
-    let io = |path: &Path, source: std::io::Error| slacredit::Error::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    // Only a folder of letters is replaced: never a file, nor a folder holding anything else.
-    if dir.exists() && !dir.is_dir() {
-        return Err(Failure::Usage(format!(
-            "--output-dir: {} is a file, not a folder",
-            dir.display()
-        )));
-    }
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        let foreign = entries.filter_map(Result::ok).any(|e| {
-            !e.file_type().is_ok_and(|t| t.is_file())
-                || !(e.file_name().to_string_lossy().ends_with(".md")
-                    || e.file_name().to_string_lossy().ends_with(".html"))
-        });
-        if foreign {
-            return Err(Failure::Usage(format!(
-                "--output-dir: {} holds more than letters; name a new folder or one of letters",
-                dir.display()
-            )));
-        }
-    }
     let ext = if html { "html" } else { "md" };
     // The files and what each holds, in claim order.
     let mut files: Vec<(String, Vec<&slacredit::explain::Explanation<'_>>)> = Vec::new();
+    let mut position: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for e in explained {
         let name = match per {
             Per::Claim => format!(
@@ -480,23 +456,17 @@ fn write_letters(
             ),
             Per::Customer => format!("{}.{ext}", file_name(&e.claim.customer)),
         };
-        match files.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, list)) => list.push(e),
-            None => files.push((name, vec![e])),
+        // A bulk run writes a letter per claim: found by name, not by walking the list.
+        match position.get(&name) {
+            Some(&k) => files[k].1.push(e),
+            None => {
+                position.insert(name.clone(), files.len());
+                files.push((name, vec![e]));
+            }
         }
     }
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let base = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let partial = parent.join(format!(".{base}.partial-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&partial);
-    std::fs::create_dir_all(&partial).map_err(|e| io(&partial, e))?;
     let mut index = String::from("# Service credit claims\n\n| letter | customer | subscription | period | credit | claim by |\n|---|---|---|---|---|---|\n");
+    let mut written: Vec<(String, String)> = Vec::with_capacity(files.len() + 1);
     for (name, letters) in &files {
         let mut text = String::new();
         for (n, e) in letters.iter().enumerate() {
@@ -521,31 +491,13 @@ fn write_letters(
         if html {
             text = report::letter::printable(&text, options.lang);
         }
-        let path = partial.join(name);
-        std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+        written.push((name.clone(), text));
     }
     if files.is_empty() {
         index.push_str("\nNo subscription breached its commitment in the periods examined; there is nothing to claim.\n");
     }
-    let path = partial.join("index.md");
-    std::fs::write(&path, index).map_err(|e| io(&path, e))?;
-    // The new folder takes the old one's place; the old one goes only once it has.
-    let old = parent.join(format!(".{base}.old-{}", std::process::id()));
-    let had = dir.exists();
-    if had {
-        std::fs::rename(dir, &old).map_err(|e| io(dir, e))?;
-    }
-    if let Err(e) = std::fs::rename(&partial, dir) {
-        if had {
-            let _ = std::fs::rename(&old, dir);
-        }
-        let _ = std::fs::remove_dir_all(&partial);
-        return Err(io(dir, e).into());
-    }
-    if had {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    Ok(())
+    written.push(("index.md".to_owned(), index));
+    output::write_folder(dir, &written, &["md", "html"])
 }
 
 /// `name` as a file name: characters a path or a shell would take for something else become `_`.

@@ -1,6 +1,7 @@
 //! Printing and writing: errors to stderr, reports to stdout or to a file replaced atomically.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use super::Failure;
 use slacredit::contract::Contract;
 use slacredit::error::Error;
 use std::fs::File;
@@ -55,15 +56,9 @@ impl Sink {
             });
         };
         let name = path.display().to_string();
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let base = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{base}.slacredit-{}.tmp", std::process::id()));
+        let mut tmp = beside(path, "slacredit").into_os_string();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
         remember(&tmp);
         let f = File::create(&tmp).map_err(|source| {
             forget(&tmp);
@@ -135,8 +130,90 @@ impl Drop for Sink {
     }
 }
 
-/// The temporary files of reports being written: removed if a signal ends the run, so that
-/// runs stopped by cron or `timeout` leave nothing behind.
+/// A hidden name beside `path` for this process's `tag` (`.claims.csv.slacredit-4242`): where
+/// an output is made before it takes `path`'s place.
+fn beside(path: &Path, tag: &str) -> PathBuf {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let base = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    dir.join(format!(".{base}.{tag}-{}", std::process::id()))
+}
+
+/// Writes `files` (name, text) as the folder `dir`, replacing it whole: they are written into
+/// a folder beside it, which then takes its place, and the old folder goes only once it has, so
+/// a failure (or a signal) leaves the previous folder as it was. Only a folder of files ending
+/// in one of `kinds` is replaced: never a file, nor a folder holding anything else (an input).
+pub fn write_folder(dir: &Path, files: &[(String, String)], kinds: &[&str]) -> Result<(), Failure> {
+    let io = |path: &Path, source: std::io::Error| Error::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::Usage(format!(
+            "--output-dir: {} is a file, not a folder",
+            dir.display()
+        )));
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let foreign = entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !e.file_type().is_ok_and(|t| t.is_file())
+                || !kinds.iter().any(|k| name.ends_with(&format!(".{k}")))
+        });
+        if foreign {
+            return Err(Failure::Usage(format!(
+                "--output-dir: {} holds more than letters; name a new folder or one of letters",
+                dir.display()
+            )));
+        }
+    }
+    let partial = beside(dir, "partial");
+    let _ = std::fs::remove_dir_all(&partial);
+    remember(&partial);
+    let written = std::fs::create_dir_all(&partial)
+        .map_err(|e| io(&partial, e))
+        .and_then(|()| {
+            files.iter().try_for_each(|(name, text)| {
+                let path = partial.join(name);
+                std::fs::write(&path, text).map_err(|e| io(&path, e))
+            })
+        });
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&partial);
+        forget(&partial);
+        return Err(e.into());
+    }
+    let old = beside(dir, "old");
+    let had = dir.exists();
+    if had {
+        if let Err(e) = std::fs::rename(dir, &old) {
+            let _ = std::fs::remove_dir_all(&partial);
+            forget(&partial);
+            return Err(io(dir, e).into());
+        }
+    }
+    let placed = std::fs::rename(&partial, dir);
+    forget(&partial);
+    if let Err(e) = placed {
+        if had {
+            let _ = std::fs::rename(&old, dir);
+        }
+        let _ = std::fs::remove_dir_all(&partial);
+        return Err(io(dir, e).into());
+    }
+    if had {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+/// The temporary files and folders of outputs being written: removed if a signal ends the run,
+/// so that runs stopped by cron or `timeout` leave nothing behind.
 static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
 fn remember(tmp: &Path) {
@@ -165,7 +242,11 @@ pub fn clean_up_on_signals() {
         if let Some(signal) = signals.forever().next() {
             let pending = std::mem::take(&mut *PENDING.lock().unwrap_or_else(|e| e.into_inner()));
             for tmp in pending {
-                let _ = std::fs::remove_file(tmp);
+                let _ = if tmp.is_dir() {
+                    std::fs::remove_dir_all(tmp)
+                } else {
+                    std::fs::remove_file(tmp)
+                };
             }
             std::process::exit(128 + signal);
         }
