@@ -1,22 +1,12 @@
 //! Letters as letters: dated, addressed, one file per claim or customer with an index, the
 //! incidents in the reader's zone too.
 
-use assert_cmd::Command;
-
 const SEOUL: &str = "docs/cases/aws-seoul-2018";
 
+/// Runs the binary from the repository root: (exit code, stdout, stderr).
 fn slacredit(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("slacredit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let o = crate::common::run_at(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args);
+    (o.code, o.stdout, o.stderr)
 }
 
 fn names(dir: &std::path::Path) -> Vec<String> {
