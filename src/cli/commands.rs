@@ -258,8 +258,10 @@ pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
     // `check` alone (or with only --contracts) validates the contracts.
     // Nothing here prints a fingerprint.
     let sources = sources(args, false)?;
-    let inputs = sources.load_prepared(Fingerprints::Skipped)?.into_inputs();
-    slacredit::validate(&inputs)?;
+    let mut loaded = sources.load_prepared(Fingerprints::Skipped)?;
+    // The subscriptions were resolved as they were read: not a second time.
+    loaded.validate()?;
+    let inputs = loaded.into_inputs();
     // A contract per contract file (two with one id are an error).
     let files = inputs.contracts.len()
         + usize::from(sources.subscriptions.is_some())

@@ -295,6 +295,18 @@ impl<'a> Run<'a> {
 }
 
 impl Loaded {
+    /// Checks that the inputs fit together, as [`validate`], from the subscriptions' resolution
+    /// worked out as they were read (a later run works it out again).
+    ///
+    /// # Errors
+    /// As [`validate`].
+    pub fn validate(&mut self) -> Result<(), Error> {
+        let subscriptions = &self.inputs.subscriptions;
+        let resolution = (self.prepared.resolution.take())
+            .filter(|r| r.as_ref().map_or(true, |r| r.is_of(subscriptions)));
+        resolve(&self.inputs, resolution, false).map(|_| ())
+    }
+
     /// Checks the inputs and prepares the computation of `selection` (as [`Run::new`]) from
     /// what was worked out as they were read. The first run takes that; another works it out
     /// again.
