@@ -26,17 +26,8 @@ pub fn render_table(as_of: NaiveDate, within: Option<u32>, due: &[Due]) -> Strin
         "CUR",
         "INCIDENTS",
     ];
-    let mut customer: Option<&str> = None;
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut groups: Vec<(String, Vec<Vec<String>>)> = Vec::new();
-    for d in due {
-        if customer != Some(&d.customer) {
-            if let Some(name) = customer {
-                groups.push((name.to_owned(), std::mem::take(&mut rows)));
-            }
-            customer = Some(&d.customer);
-        }
-        rows.push(vec![
+    let row = |d: &Due| {
+        vec![
             d.deadline.to_string(),
             d.days_left.to_string(),
             d.subscription.to_string(),
@@ -44,11 +35,13 @@ pub fn render_table(as_of: NaiveDate, within: Option<u32>, due: &[Due]) -> Strin
             for_reading(d.credit, d.currency),
             d.currency.code().to_owned(),
             incidents(&d.incidents),
-        ]);
-    }
-    if let Some(name) = customer {
-        groups.push((name.to_owned(), rows));
-    }
+        ]
+    };
+    // `due` comes sorted by customer: each run of one customer is a table.
+    let groups: Vec<(&str, Vec<Vec<String>>)> = due
+        .chunk_by(|a, b| a.customer == b.customer)
+        .map(|run| (run[0].customer.as_str(), run.iter().map(row).collect()))
+        .collect();
     // One set of widths for the whole report, so the customers' tables line up.
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
