@@ -8,6 +8,7 @@ use crate::claim::{Claim, Claims};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use smol_str::SmolStr;
+use std::collections::BTreeMap;
 
 /// One last day to claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,20 +77,15 @@ pub fn due(claims: &Claims, as_of: NaiveDate, within: Option<u32>) -> Vec<Due> {
 
 /// A claim's distinct last days, each with the incidents (from 1) it is the last day for.
 fn days_of(c: &Claim) -> Vec<(NaiveDate, Vec<usize>)> {
-    let mut days: Vec<(NaiveDate, Vec<usize>)> = Vec::new();
+    let mut days: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
     for (i, inc) in c.incidents.iter().enumerate() {
-        let Some(day) = inc.deadline.or(c.claim_deadline) else {
-            continue;
-        };
-        match days.iter_mut().find(|(d, _)| *d == day) {
-            Some((_, list)) => list.push(i + 1),
-            None => days.push((day, vec![i + 1])),
+        if let Some(day) = inc.deadline.or(c.claim_deadline) {
+            days.entry(day).or_default().push(i + 1);
         }
     }
     if days.is_empty() {
         // A claim with a deadline and no incident (a period rule): the claim's day alone.
         days.extend(c.claim_deadline.map(|d| (d, Vec::new())));
     }
-    days.sort();
-    days
+    days.into_iter().collect()
 }
