@@ -83,6 +83,7 @@ mod prepare;
 mod printed;
 pub mod reconcile;
 pub mod report;
+pub mod request;
 pub mod scope;
 pub mod subscription;
 mod textsort;

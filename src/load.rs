@@ -20,16 +20,17 @@ use std::sync::Arc;
 /// Where the inputs are.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
-    /// Folder of contract files.
-    pub contracts: PathBuf,
-    /// Subscriptions file (YAML or CSV); `-` reads standard input.
-    pub subscriptions: Option<PathBuf>,
-    /// Outage window files (CSV, YAML or JSON); `-` reads standard input.
-    pub outages: Vec<PathBuf>,
+    /// Contracts: folders of contract files (every `*.yaml`/`*.yml` in them), contract files,
+    /// or contracts' YAML text.
+    pub contracts: Vec<Input>,
+    /// Subscriptions (YAML or CSV); `-` reads standard input.
+    pub subscriptions: Option<Input>,
+    /// Outage windows (CSV, YAML or JSON), a source each; `-` reads standard input.
+    pub outages: Vec<Input>,
     /// Outage data of other tools, imported as they are read (`--outages FORMAT:FILE`).
-    pub imports: Vec<(import::Format, PathBuf)>,
-    /// The imports' map file (`--map`).
-    pub map: Option<PathBuf>,
+    pub imports: Vec<(import::Format, Input)>,
+    /// The imports' map (`--map`).
+    pub map: Option<Input>,
     /// Labels added to every imported window (`--label NAME=VALUE`).
     pub labels: Vec<(String, String)>,
     /// Where open imported items are closed (`--open-until`).
@@ -39,7 +40,7 @@ pub struct Sources {
     /// The format of standard input (`--input-format`), which has no extension to tell it.
     pub input_format: Option<Format>,
     /// Charges CSV.
-    pub charges: Option<PathBuf>,
+    pub charges: Option<Input>,
     /// Zone for offset-less times.
     pub input_timezone: Option<Tz>,
 }
@@ -47,6 +48,91 @@ pub struct Sources {
 /// Whether `path` names standard input.
 fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
+}
+
+/// One input: a file named by its path (`-` for standard input), or text already in memory
+/// (a request's, a caller's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file, or a folder of contracts; `-` reads standard input.
+    Path(PathBuf),
+    /// Text in memory, read with every check a file gets and named `name` in messages. Read as
+    /// `format` (a contract is YAML whatever it says). Not a file, so it has no fingerprint:
+    /// a request that holds it is fingerprinted as a whole.
+    Text {
+        /// How messages name it.
+        name: String,
+        /// CSV, YAML or JSON.
+        format: Format,
+        /// The text itself.
+        text: Arc<str>,
+    },
+}
+
+impl Input {
+    /// Text in memory named `name`, read as `format`.
+    pub fn text(name: impl Into<String>, format: Format, text: impl Into<Arc<str>>) -> Input {
+        Input::Text {
+            name: name.into(),
+            format,
+            text: text.into(),
+        }
+    }
+
+    /// The file's path, when it is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::Path(p) => Some(p),
+            Input::Text { .. } => None,
+        }
+    }
+
+    /// Whether it is standard input.
+    fn is_stdin(&self) -> bool {
+        self.path().is_some_and(is_stdin)
+    }
+
+    /// Opens it to be read in chunks of lines.
+    fn open(&self, fingerprints: Fingerprints) -> Result<LineChunks, Error> {
+        let fingerprint = fingerprints == Fingerprints::Taken;
+        match self {
+            Input::Path(p) if is_stdin(p) => Ok(LineChunks::stdin(fingerprint)),
+            Input::Path(p) => LineChunks::open(p, fingerprint),
+            Input::Text { name, text, .. } => Ok(LineChunks::memory(name, text.clone())),
+        }
+    }
+
+    /// Reads it whole, as [`read`] does a file.
+    fn read(
+        &self,
+        fingerprints: Fingerprints,
+    ) -> Result<(Option<InputFile>, String, String), Error> {
+        match self {
+            Input::Path(p) => read(p, fingerprints),
+            Input::Text { name, text, .. } => {
+                check_lines(name, text.as_bytes())?;
+                Ok((None, name.clone(), text.to_string()))
+            }
+        }
+    }
+}
+
+impl From<PathBuf> for Input {
+    fn from(path: PathBuf) -> Input {
+        Input::Path(path)
+    }
+}
+
+impl From<&Path> for Input {
+    fn from(path: &Path) -> Input {
+        Input::Path(path.to_path_buf())
+    }
+}
+
+impl From<&str> for Input {
+    fn from(path: &str) -> Input {
+        Input::Path(PathBuf::from(path))
+    }
 }
 
 impl Sources {
@@ -73,7 +159,8 @@ impl Sources {
             self.subscriptions = names
                 .iter()
                 .find(|p| stem(p).as_deref() == Some("subscriptions") && data(p))
-                .cloned();
+                .cloned()
+                .map(Input::Path);
         }
         // Every `outages*` file is a source of its own (the provider's, the probes').
         if self.outages.is_empty() && self.imports.is_empty() {
@@ -81,16 +168,18 @@ impl Sources {
                 .iter()
                 .filter(|p| stem(p).is_some_and(|s| s.starts_with("outages")) && data(p))
                 .cloned()
+                .map(Input::Path)
                 .collect();
         }
         if self.charges.is_none() {
             self.charges = names
                 .iter()
                 .find(|p| p.file_name().and_then(|n| n.to_str()) == Some("charges.csv"))
-                .cloned();
+                .cloned()
+                .map(Input::Path);
         }
         if !contracts_given && case.join("contracts").is_dir() {
-            self.contracts = case.join("contracts");
+            self.contracts = vec![Input::Path(case.join("contracts"))];
         }
         let mut problems = Problems::new();
         if self.subscriptions.is_none() {
@@ -139,11 +228,11 @@ impl Sources {
         };
         collect(load_contracts(&self.contracts, &mut inputs, fingerprints))?;
         let contracts = &inputs.contracts;
-        if [self.subscriptions.as_deref()]
-            .into_iter()
-            .flatten()
-            .chain(self.outages.iter().map(PathBuf::as_path))
-            .filter(|p| is_stdin(p))
+        if self
+            .subscriptions
+            .iter()
+            .chain(&self.outages)
+            .filter(|i| i.is_stdin())
             .count()
             > 1
         {
@@ -152,23 +241,16 @@ impl Sources {
                 "standard input can be read once: name `-` for one input file only",
             )));
         }
-        let format_of = |path: &Path, name: &str| -> Result<Format, Error> {
-            if is_stdin(path) {
-                return self.input_format.ok_or_else(|| {
+        let format_of = |input: &Input, name: &str| -> Result<Format, Error> {
+            match input {
+                Input::Text { format, .. } => Ok(*format),
+                Input::Path(p) if is_stdin(p) => self.input_format.ok_or_else(|| {
                     Error::problem(Problem::new(
                         name,
                         "reading standard input needs --input-format csv, yaml or json",
                     ))
-                });
-            }
-            Format::of(name).map_err(Error::problem)
-        };
-        let open = |path: &Path| {
-            let fingerprint = fingerprints == Fingerprints::Taken;
-            if is_stdin(path) {
-                Ok(LineChunks::stdin(fingerprint))
-            } else {
-                LineChunks::open(path, fingerprint)
+                }),
+                Input::Path(_) => Format::of(name).map_err(Error::problem),
             }
         };
         let reading = |format| Reading {
@@ -190,10 +272,10 @@ impl Sources {
         >;
         let (subscriptions, outages, index) = std::thread::scope(|s| {
             let subs = s.spawn(|| -> Option<Subs> {
-                self.subscriptions.as_ref().map(|path| {
-                    let mut chunks = open(path)?;
+                self.subscriptions.as_ref().map(|input| {
+                    let mut chunks = input.open(fingerprints)?;
                     let name = chunks.name().to_owned();
-                    let format = format_of(path, &name)?;
+                    let format = format_of(input, &name)?;
                     let subs = parse_located(&name, format, Text::Chunks(&mut chunks))?;
                     let file = chunks.fingerprint()?;
                     Ok((file, Arc::from(name.as_str()), subs))
@@ -204,11 +286,11 @@ impl Sources {
             let mut outages: Vec<Outages> = self
                 .outages
                 .iter()
-                .map(|path| {
-                    let mut chunks = open(path)?;
+                .map(|input| {
+                    let mut chunks = input.open(fingerprints)?;
                     let name = chunks.name().to_owned();
                     let mut index = indexed.then(IndexBuilder::default);
-                    let how = reading(format_of(path, &name)?);
+                    let how = reading(format_of(input, &name)?);
                     let text = Text::Chunks(&mut chunks);
                     let (windows, origin) = parse_windows_with(&name, text, &how, |w| {
                         if let Some(index) = &mut index {
@@ -263,8 +345,8 @@ impl Sources {
         if !self.imports.is_empty() {
             collect(self.load_imports(&mut inputs, fingerprints))?;
         }
-        if let Some(path) = &self.charges {
-            collect(read(path, fingerprints).and_then(|(file, name, text)| {
+        if let Some(input) = &self.charges {
+            collect(input.read(fingerprints).and_then(|(file, name, text)| {
                 inputs.files.extend(file);
                 inputs.charges = Charges::parse_csv(&name, &text)?;
                 Ok(())
@@ -309,8 +391,8 @@ impl Sources {
             ..import::Options::default()
         };
         let mut file = None;
-        if let Some(path) = &self.map {
-            let (f, name, text) = read(path, fingerprints)?;
+        if let Some(input) = &self.map {
+            let (f, name, text) = input.read(fingerprints)?;
             options.map = import::Map::from_yaml(&name, &text)?;
             file = f;
         }
@@ -322,8 +404,8 @@ impl Sources {
         let (options, map_file) = self.import_options(fingerprints)?;
         inputs.files.extend(map_file);
         let mut problems = Problems::new();
-        for (format, path) in &self.imports {
-            let result = read(path, fingerprints).and_then(|(file, name, text)| {
+        for (format, input) in &self.imports {
+            let result = input.read(fingerprints).and_then(|(file, name, text)| {
                 inputs.files.extend(file);
                 let imported = import::import(*format, &name, &text, &options)?;
                 Ok((name, imported))
@@ -429,12 +511,64 @@ pub fn read(
     Ok((file, name, text))
 }
 
-/// Loads every `*.yaml`/`*.yml` contract in `dir` in file-name order; duplicate ids are errors.
+/// Loads the contracts of `given`: every `*.yaml`/`*.yml` of a folder in file-name order, a
+/// contract file, a contract's text; duplicate ids are errors.
 fn load_contracts(
-    dir: &Path,
+    given: &[Input],
     inputs: &mut Inputs,
     fingerprints: Fingerprints,
 ) -> Result<(), Error> {
+    let mut problems = Problems::new();
+    let mut first_file: std::collections::HashMap<String, String> =
+        std::collections::HashMap::new();
+    for input in given {
+        let files = match input.path() {
+            Some(dir) if dir.is_dir() => folder_contracts(dir)?,
+            _ => vec![input.clone()],
+        };
+        for file in files {
+            if let Some(folder) = file.path().filter(|p| p.is_dir()) {
+                problems.push(Problem::new(
+                    folder.display().to_string(),
+                    "expected a contract file, found a folder",
+                ));
+                continue;
+            }
+            let result = file.read(fingerprints).and_then(|(f, name, text)| {
+                inputs.files.extend(f);
+                Contract::from_yaml(&name, &text)
+            });
+            match result {
+                Ok(c) => {
+                    if let Some(first) = first_file.get(c.id()) {
+                        problems.push(
+                            Problem::new(
+                                c.file(),
+                                format!(
+                                    "duplicate contract id {:?}, first defined in {first}",
+                                    c.id()
+                                ),
+                            )
+                            .field("id"),
+                        );
+                    } else {
+                        first_file.insert(c.id().to_owned(), c.file().to_owned());
+                        inputs.contracts.push(c);
+                    }
+                }
+                Err(Error::Invalid(p)) => problems.extend(p),
+                // Listed with the others: a link to nowhere, a file that cannot be read.
+                Err(Error::Io { path, source }) => {
+                    problems.push(Problem::new(path, source.to_string()))
+                }
+            }
+        }
+    }
+    problems.into_result(())
+}
+
+/// The `*.yaml`/`*.yml` entries of `dir`, in file-name order.
+fn folder_contracts(dir: &Path) -> Result<Vec<Input>, Error> {
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
         path: dir.display().to_string(),
         source,
@@ -447,47 +581,7 @@ fn load_contracts(
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
         .collect();
     paths.sort();
-    let mut problems = Problems::new();
-    let mut first_file: std::collections::HashMap<String, String> =
-        std::collections::HashMap::new();
-    for path in paths {
-        if path.is_dir() {
-            problems.push(Problem::new(
-                path.display().to_string(),
-                "expected a contract file, found a folder",
-            ));
-            continue;
-        }
-        let result = read(&path, fingerprints).and_then(|(file, name, text)| {
-            inputs.files.extend(file);
-            Contract::from_yaml(&name, &text)
-        });
-        match result {
-            Ok(c) => {
-                if let Some(first) = first_file.get(c.id()) {
-                    problems.push(
-                        Problem::new(
-                            c.file(),
-                            format!(
-                                "duplicate contract id {:?}, first defined in {first}",
-                                c.id()
-                            ),
-                        )
-                        .field("id"),
-                    );
-                } else {
-                    first_file.insert(c.id().to_owned(), c.file().to_owned());
-                    inputs.contracts.push(c);
-                }
-            }
-            Err(Error::Invalid(p)) => problems.extend(p),
-            // Listed with the others: a link to nowhere, a file that cannot be read.
-            Err(Error::Io { path, source }) => {
-                problems.push(Problem::new(path, source.to_string()))
-            }
-        }
-    }
-    problems.into_result(())
+    Ok(paths.into_iter().map(Input::Path).collect())
 }
 
 /// Loads the contracts of `dir` alone (for `slacredit contracts` and `check`).
@@ -496,6 +590,6 @@ fn load_contracts(
 /// As [`Sources::load`].
 pub fn contracts(dir: &Path) -> Result<(Vec<Contract>, Vec<InputFile>), Error> {
     let mut inputs = Inputs::default();
-    load_contracts(dir, &mut inputs, Fingerprints::Taken)?;
+    load_contracts(&[Input::from(dir)], &mut inputs, Fingerprints::Taken)?;
     Ok((inputs.contracts, inputs.files))
 }

@@ -127,7 +127,7 @@ impl<T: DeserializeOwned> Located<T> {
 impl<T> Located<T> {
     /// The line of the value at `path` (1-based), or of the nearest enclosing one found.
     pub fn line_of(&self, path: &[Seg<'_>]) -> Option<usize> {
-        line_of(&self.text, path)
+        line_of(&self.text, path).or_else(|| json_line_of(&self.text, path))
     }
 
     /// The scalar text written after the key at `path`, as in the source (quotes removed).
@@ -318,6 +318,74 @@ fn line_of(text: &str, path: &[Seg<'_>]) -> Option<usize> {
         }
     }
     found
+}
+
+/// The line of `path` in a list written as JSON (`[{"key": …}, …]`, which the YAML layout
+/// [`line_of`] follows does not see): the line of the item's key, else of the item.
+fn json_line_of(text: &str, path: &[Seg<'_>]) -> Option<usize> {
+    let (n, key) = match path {
+        [Seg::Index(n)] => (*n, None),
+        [Seg::Index(n), Seg::Key(k), ..] => (*n, Some(*k)),
+        _ => return None,
+    };
+    if !text.trim_start().starts_with('[') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let (mut depth, mut line, mut item) = (0usize, 1usize, 0usize);
+    let (mut item_line, mut expect_item) = (None, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\n' => line += 1,
+            b'"' => {
+                // To the string's end; a key at the item's own level is followed by `:`.
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let name = text.get(start..i.min(bytes.len()));
+                let colon = text.get(i + 1..).map(|r| r.trim_start().starts_with(':'));
+                if depth == 1 && expect_item {
+                    expect_item = false;
+                    item_line = (item == n).then_some(line).or(item_line);
+                }
+                if depth == 2 && item == n && colon == Some(true) && name == key {
+                    return Some(line);
+                }
+            }
+            b' ' | b'\t' | b'\r' => {}
+            _ => {
+                if depth == 1 && expect_item && b != b']' {
+                    expect_item = false;
+                    if item == n {
+                        item_line = Some(line);
+                    }
+                }
+                match b {
+                    b'[' | b'{' => {
+                        depth += 1;
+                        if depth == 1 {
+                            expect_item = true;
+                        }
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    b',' if depth == 1 => {
+                        item += 1;
+                        expect_item = true;
+                        if item > n {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        i += 1;
+    }
+    item_line
 }
 
 /// What follows `key:` at the start of `content`, if it starts with that key (plain or quoted).

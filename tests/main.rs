@@ -17,5 +17,6 @@ mod invariants;
 mod letters;
 mod properties;
 mod reports;
+mod requests;
 mod spec_examples;
 mod typos;

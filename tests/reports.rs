@@ -292,7 +292,7 @@ fn claims_serialise_as_the_json_reports_claims() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         // As the CLI: ./contracts, unless the case folder has its own.
         let sources = slacredit::load::Sources {
-            contracts: root.join("contracts"),
+            contracts: vec![root.join("contracts").into()],
             ..Default::default()
         };
         let sources = sources.with_case(&root.join(case), false).unwrap();

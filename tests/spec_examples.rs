@@ -90,7 +90,7 @@ fn the_shipped_seoul_case_credits_what_aws_credited() {
     // (announced 2018-12-11). The shipped case must give exactly that, and nothing to Tokyo.
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let sources = slacredit::load::Sources {
-        contracts: root.join("contracts"),
+        contracts: vec![root.join("contracts").into()],
         ..Default::default()
     }
     .with_case(&root.join("docs/cases/aws-seoul-2018"), true)

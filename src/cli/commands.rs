@@ -6,7 +6,7 @@ use super::{
     InputFormat, Per, ReconcileArgs,
 };
 use slacredit::claim::Detail;
-use slacredit::load::{Fingerprints, Sources};
+use slacredit::load::{Fingerprints, Input, Sources};
 use slacredit::period::{PeriodId, PeriodSpan};
 use slacredit::reconcile::reconcile as compare;
 use slacredit::report;
@@ -64,7 +64,7 @@ fn open_until(
 
 /// `sources` with the imports' map, labels and closing time of `flags`.
 fn with_imports(mut sources: Sources, flags: &ImportFlags) -> Result<Sources, Failure> {
-    sources.map = flags.map.clone();
+    sources.map = flags.map.clone().map(Input::Path);
     sources.labels = labels(&flags.label)?;
     sources.open_until = open_until(flags.open_until.as_deref(), sources.input_timezone)?;
     Ok(sources)
@@ -86,23 +86,24 @@ fn sources(args: &InputArgs, need_data: bool) -> Result<Sources, Failure> {
         match o.split_once(':') {
             Some((f, file)) if slacredit::import::Format::from_name(f).is_some() => {
                 if let Some(format) = slacredit::import::Format::from_name(f) {
-                    imports.push((format, PathBuf::from(file)));
+                    imports.push((format, Input::from(file)));
                 }
             }
-            _ => outages.push(PathBuf::from(o)),
+            _ => outages.push(Input::from(o.as_str())),
         }
     }
     let s = Sources {
-        contracts: args
-            .contracts
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("contracts")),
-        subscriptions: args.subscriptions.clone(),
+        contracts: vec![Input::Path(
+            args.contracts
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("contracts")),
+        )],
+        subscriptions: args.subscriptions.clone().map(Input::Path),
         outages,
         imports,
         ignore_columns: args.ignore_column.clone(),
         input_format: args.input_format.map(input_format),
-        charges: args.charges.clone(),
+        charges: args.charges.clone().map(Input::Path),
         input_timezone,
         ..Sources::default()
     };
@@ -133,15 +134,19 @@ fn refuse_output_over_inputs(
         return Ok(());
     };
     let mut inputs: Vec<PathBuf> = Vec::new();
-    inputs.extend(sources.subscriptions.clone());
-    inputs.extend(sources.outages.iter().cloned());
-    inputs.extend(sources.imports.iter().map(|(_, p)| p.clone()));
-    inputs.extend(sources.map.clone());
-    inputs.extend(sources.charges.clone());
-    inputs.extend(more.iter().map(|p| p.to_path_buf()));
-    if let Ok(entries) = std::fs::read_dir(&sources.contracts) {
-        inputs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+    let given = (sources.subscriptions.iter())
+        .chain(&sources.outages)
+        .chain(sources.imports.iter().map(|(_, i)| i))
+        .chain(&sources.map)
+        .chain(&sources.charges)
+        .chain(&sources.contracts);
+    for path in given.filter_map(Input::path) {
+        inputs.push(path.to_path_buf());
+        if let Ok(entries) = std::fs::read_dir(path) {
+            inputs.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+        }
     }
+    inputs.extend(more.iter().map(|p| p.to_path_buf()));
     match inputs.iter().find(|p| identity(p) == Some(target)) {
         Some(input) => Err(Failure::Usage(format!(
             "--output {} is the input {}; writing the report there would replace it",
@@ -294,7 +299,16 @@ pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
 }
 
 pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
-    let sources = sources(&args.input, true)?;
+    let format = args.format();
+    // A program's request names the inputs and the selection in one document.
+    let request = match &args.request {
+        Some(path) => Some(slacredit::request::Request::read(path)?),
+        None => None,
+    };
+    let sources = match &request {
+        Some(r) => r.sources().clone(),
+        None => sources(&args.input, true)?,
+    };
     refuse_output_over_inputs(args.output.as_deref(), &sources, &[])?;
     let periods = match (&args.period, &args.from, &args.to) {
         (Some(p), _, _) => {
@@ -310,7 +324,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         }
         _ => None,
     };
-    let columns = match (&args.columns, args.format) {
+    let columns = match (&args.columns, format) {
         (None, _) => report::csv::Columns::all(),
         (Some(list), Format::Csv) => report::csv::Columns::parse(list)
             .map_err(|e| Failure::Usage(format!("--columns: {e}")))?,
@@ -322,42 +336,52 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     };
     let letters = letter_options(args)?;
     // Tables and CSV print no fingerprints of the inputs; the other reports do.
-    let fingerprints = match args.format {
+    let fingerprints = match format {
         Format::Csv | Format::Table => Fingerprints::Skipped,
         _ => Fingerprints::Taken,
     };
     let clock = std::time::Instant::now();
     // Opened first: a run stopped while it reads (a signal) removes its temporary file too.
     let mut out = Sink::open(args.output.as_deref())?;
-    let mut loaded = sources.load_prepared(fingerprints)?;
-    slacredit::typos::check_filters(
-        loaded.inputs(),
-        args.subscription.as_deref(),
-        args.customer.as_deref(),
-    )?;
+    let (mut loaded, selection) = match &request {
+        Some(r) => (r.load(fingerprints)?, r.selection().clone()),
+        None => {
+            let loaded = sources.load_prepared(fingerprints)?;
+            slacredit::typos::check_filters(
+                loaded.inputs(),
+                args.subscription.as_deref(),
+                args.customer.as_deref(),
+            )?;
+            let selection = Selection {
+                periods,
+                customer: args.customer.clone(),
+                subscription: args.subscription.clone(),
+                breached_only: args.breached_only,
+                credited_only: args.credited_only,
+                ..Selection::default()
+            };
+            (loaded, selection)
+        }
+    };
     tell_unapplied(loaded.inputs());
     timing("load", clock);
     let selection = Selection {
-        periods,
-        customer: args.customer.clone(),
-        subscription: args.subscription.clone(),
-        breached_only: args.breached_only,
-        credited_only: args.credited_only,
         // A CSV prints no references or sources; without the next-tier columns it needs only
         // the figures.
-        detail: match args.format {
+        detail: match format {
             Format::Csv if !columns.needs_next_tier() => Detail::Figures,
             _ => Detail::Full,
         },
+        ..selection
     };
     let run = with_bar(loaded.run(&selection)?);
     timing("prepare", clock);
-    match args.format {
+    match format {
         Format::Table => out.write(&report::table::render(&run.collect()))?,
         Format::Markdown | Format::LetterHtml => {
             let claims = run.collect();
             let explained = slacredit::explain::explain(run.inputs(), &claims);
-            let html = args.format == Format::LetterHtml;
+            let html = format == Format::LetterHtml;
             match &args.output_dir {
                 Some(dir) => write_letters(dir, args.per, html, &explained, &claims, &letters)?,
                 None if html => {
@@ -403,7 +427,7 @@ fn letter_options(args: &ClaimArgs) -> Result<report::letter::Options, Failure> 
         || args.display_timezone.is_some()
         || args.output_dir.is_some()
         || args.lang.is_some();
-    if letter_only && !matches!(args.format, Format::Markdown | Format::LetterHtml) {
+    if letter_only && !matches!(args.format(), Format::Markdown | Format::LetterHtml) {
         return Err(Failure::Usage(
             "--date, --lang, --display-timezone and --output-dir apply to --format markdown or letter-html"
                 .to_owned(),

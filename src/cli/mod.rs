@@ -38,7 +38,7 @@ enum Command {
     /// Validate contracts and input files; report every problem with file and line.
     Check(InputArgs),
     /// Compute credit claims for a period or range (default: every period the windows touch).
-    Claim(ClaimArgs),
+    Claim(Box<ClaimArgs>),
     /// The yearly audit: every subscription and period of the year, totals, input fingerprints.
     Audit(AuditArgs),
     /// Compare computed credits with the credits actually issued; exit 1 when they differ.
@@ -115,9 +115,19 @@ struct ClaimArgs {
     /// CSV only: these columns, in this order (comma-separated names of the default header).
     #[arg(long, value_name = "LIST")]
     columns: Option<String>,
-    /// Output format (markdown: the claim letter; html: a page with charts).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// The inputs and the selection as one JSON request (`-`: standard input), for programs
+    /// in other languages; the claims are JSON unless --format says otherwise. The request's
+    /// format: docs/integration.md.
+    #[arg(long, value_name = "FILE", conflicts_with_all = [
+        "case", "contracts", "subscriptions", "outages", "charges", "input_timezone",
+        "input_format", "ignore_column", "map", "label", "open_until", "period", "from", "to",
+        "customer", "subscription", "breached_only", "credited_only",
+    ])]
+    request: Option<PathBuf>,
+    /// Output format (markdown: the claim letter; html: a page with charts) [default: table,
+    /// json with --request].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write to FILE instead of standard output (replaced whole, never half-written).
     #[arg(long, value_name = "FILE", conflicts_with = "output_dir")]
     output: Option<PathBuf>,
@@ -136,6 +146,17 @@ struct ClaimArgs {
     /// Letters with --output-dir: one file per claim, or per customer.
     #[arg(long, value_enum, default_value_t = Per::Claim, requires = "output_dir")]
     per: Per,
+}
+
+impl ClaimArgs {
+    /// The output format asked for, or the default: JSON for a program's request.
+    fn format(&self) -> Format {
+        match (self.format, &self.request) {
+            (Some(f), _) => f,
+            (None, Some(_)) => Format::Json,
+            (None, None) => Format::Table,
+        }
+    }
 }
 
 /// What a letter file of `--output-dir` holds.

@@ -59,6 +59,19 @@ impl LineChunks {
         )
     }
 
+    /// Text already in memory (an input given in a request, or by a caller), named `name` in
+    /// messages, read with every check a file gets. It is not a file: no fingerprint.
+    pub(crate) fn memory(name: &str, text: std::sync::Arc<str>) -> LineChunks {
+        let len = text.len();
+        let mut chunks = LineChunks::new(
+            name.to_owned(),
+            Box::new(std::io::Cursor::new(ArcBytes(text))),
+            false,
+        );
+        chunks.len = len;
+        chunks
+    }
+
     fn new(name: String, source: Box<dyn Read + Send>, fingerprint: bool) -> LineChunks {
         LineChunks {
             name,
@@ -203,6 +216,15 @@ impl LineChunks {
             }
         }
         Ok(self.hasher.map(|h| InputFile::from_digest(&self.name, h)))
+    }
+}
+
+/// Shared text read as bytes, without a copy.
+struct ArcBytes(std::sync::Arc<str>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
     }
 }
 

@@ -36,6 +36,12 @@ impl Loaded {
         &self.inputs
     }
 
+    /// Names `file` first among the inputs fingerprinted (a request that holds some of them):
+    /// fingerprints are no part of what was worked out.
+    pub(crate) fn add_first_file(&mut self, file: crate::InputFile) {
+        self.inputs.files.insert(0, file);
+    }
+
     /// The inputs, to change: what was worked out of them is dropped.
     pub fn into_inputs(self) -> Inputs {
         self.inputs
