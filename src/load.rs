@@ -43,6 +43,10 @@ pub struct Sources {
     pub charges: Option<Input>,
     /// Zone for offset-less times.
     pub input_timezone: Option<Tz>,
+    /// The subscriptions are one part of the base (a Spark partition, a billing batch): a
+    /// window's `customers` naming a subscription or customer of another part is no error
+    /// here. The whole base is checked where it is whole (`slacredit check`).
+    pub part: bool,
 }
 
 /// Whether `path` names standard input.
@@ -359,7 +363,12 @@ impl Sources {
                 _ => None,
             };
             // Subscriptions come from one file at most, sorted by `parse_located`.
-            match crate::typos::check_with(&inputs, index.as_ref(), resolved, true) {
+            let base = if self.part {
+                crate::typos::Base::Part
+            } else {
+                crate::typos::Base::Whole
+            };
+            match crate::typos::check_with(&inputs, index.as_ref(), resolved, true, base) {
                 Ok(unapplied) => inputs.unapplied = unapplied,
                 Err(Error::Invalid(p)) => problems.extend(p),
                 Err(e) => return Err(e),

@@ -79,6 +79,8 @@ struct Raw<'a> {
     open_until: Option<String>,
     #[serde(default)]
     ignore_columns: Vec<String>,
+    #[serde(default)]
+    part: bool,
 }
 
 /// A source object: a file, or text, or another tool's data to import.
@@ -195,6 +197,7 @@ impl Request {
         }
         sources.labels = raw.labels.into_iter().collect();
         sources.ignore_columns = raw.ignore_columns;
+        sources.part = raw.part;
         if let Some(at) = &raw.open_until {
             match crate::time::Instant::parse(at, zone) {
                 Ok(at) => sources.open_until = Some(at),

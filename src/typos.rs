@@ -75,7 +75,15 @@ pub fn check(inputs: &Inputs) -> Result<Vec<usize>, Error> {
     let sorted = subs
         .windows(2)
         .all(|p| p[0].id.as_bytes() <= p[1].id.as_bytes());
-    check_with(inputs, None, None, sorted)
+    check_with(inputs, None, None, sorted, Base::Whole)
+}
+
+/// Whether the subscriptions are the whole base, or one part of it ([`crate::load::Sources::part`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Base {
+    Whole,
+    /// A window's `customers` may name subscriptions of other parts.
+    Part,
 }
 
 /// As [`check`], with what the loader worked out while the files were read: the index of the
@@ -85,6 +93,7 @@ pub(crate) fn check_with(
     index: Option<&WindowIndex>,
     resolution: Option<&Resolution>,
     sorted: bool,
+    base: Base,
 ) -> Result<Vec<usize>, Error> {
     let mut problems = Problems::new();
     let fulls = match resolution.filter(|r| r.is_of(&inputs.subscriptions)) {
@@ -101,7 +110,14 @@ pub(crate) fn check_with(
             &built
         }
     };
-    let unapplied = customers_and_reach(inputs, &fulls, index, sorted, &mut problems);
+    let mut nobody = Problems::new();
+    let unapplied = customers_and_reach(inputs, &fulls, index, sorted, &mut nobody);
+    // Names of subscriptions in other parts are nobody's in this one. The other checks hold
+    // for a part whenever they hold for the whole: a part has fewer subscriptions and the
+    // same label columns.
+    if base == Base::Whole {
+        problems.extend(nobody);
+    }
     problems.into_result(unapplied)
 }
 
