@@ -325,9 +325,17 @@ impl Request {
                 // Records sharing the line (a request on one line) leave the problem as it is.
                 if let (Some((i, _)), None) = (hits.next(), hits.next()) {
                     let at = format!("{}[{i}]", records.field);
-                    problem.field = Some(match problem.field.take() {
-                        Some(f) => format!("{at}.{f}"),
-                        None => at,
+                    // A parser's own path starts at the list (`[0].fee`): the record is named.
+                    let rest = problem.field.take().unwrap_or_default();
+                    let rest = match rest.strip_prefix('[') {
+                        Some(r) => r.split_once(']').map_or("", |(_, r)| r),
+                        None => &rest,
+                    };
+                    let rest = rest.trim_start_matches('.');
+                    problem.field = Some(if rest.is_empty() {
+                        at
+                    } else {
+                        format!("{at}.{rest}")
                     });
                 }
             }

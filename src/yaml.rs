@@ -153,7 +153,8 @@ fn problem_from(file: &str, e: &serde_yaml::Error) -> Problem {
     // Type errors come as "path.to.field: message"; split the path off as the field.
     if let Some((path, rest)) = message.split_once(": ") {
         if !path.contains(' ') && !path.is_empty() {
-            field = Some(path.to_owned());
+            // A list at the top is `.[2]` to the parser: `[2]` to a reader.
+            field = Some(path.strip_prefix('.').unwrap_or(path).to_owned());
             message = rest.to_owned();
         }
     }

@@ -74,6 +74,8 @@ def _plain(value: Any, path: str) -> Any:
 
 
 def _is_record(value: Any) -> bool:
+    if isinstance(value, Text):
+        return False
     return isinstance(value, dict) or (dataclasses.is_dataclass(value) and not isinstance(value, type))
 
 
