@@ -12,10 +12,11 @@ echo "== the Python package: a wheel, installed in a fresh virtual environment"
 venv=${SLACREDIT_VENV:-target/py-venv}
 python3 -m venv --clear "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check \
-  "maturin>=1.5,<2" pytest pyarrow "pandas<3" pyspark
+  "maturin>=1.5,<2" pytest mypy pyarrow "pandas<3" pyspark
 rm -rf target/wheels
 "$venv/bin/maturin" build --quiet --release --locked -m python/Cargo.toml -o target/wheels
 "$venv/bin/pip" install --quiet --no-deps target/wheels/slacredit-*.whl
 echo "== pytest"
 cargo build --locked --quiet --bin slacredit
-SLACREDIT_BIN=target/debug/slacredit "$venv/bin/python" -m pytest -q python/tests
+SLACREDIT_BIN=target/debug/slacredit "$venv/bin/python" -m pytest -q python/tests \
+  --doctest-modules --pyargs slacredit

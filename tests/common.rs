@@ -100,10 +100,16 @@ pub fn run_in(files: &[(&str, &[u8])], args: &[&str]) -> Outcome {
 
 /// Runs `slacredit` in `dir` with `args`.
 pub fn run_at(dir: &std::path::Path, args: &[&str]) -> Outcome {
+    run_fed(dir, args, "")
+}
+
+/// Runs `slacredit` in `dir` with `args`, `stdin` on its standard input.
+pub fn run_fed(dir: &std::path::Path, args: &[&str], stdin: &str) -> Outcome {
     let out = assert_cmd::Command::cargo_bin("slacredit")
         .unwrap()
         .current_dir(dir)
         .args(args)
+        .write_stdin(stdin)
         .output()
         .unwrap();
     Outcome {

@@ -1,23 +1,13 @@
 //! `claim --request`: one JSON document naming the inputs and the selection, for programs in
 //! other languages; the same claims as the flags give, and problems located in the request.
 
-use crate::common::Outcome;
+use crate::common::{run_fed, Outcome};
 use slacredit::load::Fingerprints;
 use slacredit::request::Request;
 
 /// Runs `slacredit` in the repository's root with `stdin`.
 fn run(args: &[&str], stdin: &str) -> Outcome {
-    let out = assert_cmd::Command::cargo_bin("slacredit")
-        .unwrap()
-        .args(args)
-        .write_stdin(stdin)
-        .output()
-        .unwrap();
-    Outcome {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_fed(std::path::Path::new("."), args, stdin)
 }
 
 /// The Seoul case's one subscription and the provider's 84 minutes, as records in the request.

@@ -2,6 +2,7 @@
 
 The Rust library inside does the work; this package hands it Python values and returns frozen
 dataclasses. Money and percents are ``decimal.Decimal``, instants timezone-aware ``datetime``.
+From the repository's root (its ``contracts`` folder):
 
 >>> from decimal import Decimal
 >>> import slacredit
@@ -12,13 +13,14 @@ dataclasses. Money and percents are ``decimal.Decimal``, instants timezone-aware
 ...         fee=Decimal("120000.00"), currency="USD", scope={"region": "ap-northeast-2"})],
 ...     outages=[{"start": "2018-11-22T08:19:00+09:00", "end": "2018-11-22T09:43:00+09:00",
 ...               "region": "ap-northeast-2"}],
-...     period="2018-11")                                          # doctest: +SKIP
->>> result[0].credit                                               # doctest: +SKIP
+...     period="2018-11")
+>>> result[0].credit
 Decimal('12000.00')
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 from . import _slacredit, _types
@@ -110,30 +112,14 @@ def compute(
 
     Raises :class:`InvalidInput` listing every problem found, located (file, line, field).
 
+    From the repository's root:
+
     >>> result = compute(subscriptions="docs/cases/aws-seoul-2018/subscriptions.yaml",
-    ...                  outages="docs/cases/aws-seoul-2018/outages.csv")   # doctest: +SKIP
-    >>> result.totals                                                       # doctest: +SKIP
-    (Total(currency='KRW', credit=Decimal('3333333')), Total(currency='USD', ...))
+    ...                  outages="docs/cases/aws-seoul-2018/outages.csv")
+    >>> [(t.currency, t.credit) for t in result.totals]
+    [('KRW', Decimal('3333333')), ('USD', Decimal('16870.05'))]
     """
-    text = _build(
-        contracts=contracts,
-        subscriptions=subscriptions,
-        outages=outages,
-        charges=charges,
-        period=period,
-        from_=from_,
-        to=to,
-        customer=customer,
-        subscription=subscription,
-        breached_only=breached_only,
-        credited_only=credited_only,
-        input_timezone=input_timezone,
-        imports=imports,
-        map=map,
-        labels=labels,
-        open_until=open_until,
-        ignore_columns=ignore_columns,
-    )
+    text = _build(**_arguments(locals()))
     document, doc, each = _slacredit.compute(text, _NAME)
     return _types.claims(document, doc, each)
 
@@ -154,17 +140,7 @@ def audit(
     """The yearly audit: every subscription and period of ``year``, credits before and after
     caps, totals per currency and per contract, the inputs' fingerprints. Inputs as
     :func:`compute`."""
-    text = _build(
-        contracts=contracts,
-        subscriptions=subscriptions,
-        outages=outages,
-        charges=charges,
-        input_timezone=input_timezone,
-        imports=imports,
-        map=map,
-        labels=labels,
-        open_until=open_until,
-    )
+    text = _build(**_arguments(locals()))
     document, doc = _slacredit.audit(text, _NAME, year)
     return _types.audit(document, doc)
 
@@ -186,19 +162,18 @@ def reconcile(
     """The credits computed for ``year`` against the credits ``issued`` (a CSV file's path or
     text: ``subscription,period,amount,currency``): missing, short and excess ones."""
     issued_name, issued_text = _read(issued, "issued")
-    text = _build(
-        contracts=contracts,
-        subscriptions=subscriptions,
-        outages=outages,
-        charges=charges,
-        input_timezone=input_timezone,
-        imports=imports,
-        map=map,
-        labels=labels,
-        open_until=open_until,
-    )
+    text = _build(**_arguments(locals()))
     document, doc, _ = _slacredit.reconcile(text, _NAME, year, issued_name, issued_text)
     return _types.reconciliation(document, doc)
+
+
+def _arguments(given: Dict[str, Any]) -> Dict[str, Any]:
+    """Of a function's arguments (its ``locals()``), those that go into the request: every
+    public function takes the inputs under the names the request builder does."""
+    return {k: v for k, v in given.items() if k in _REQUEST_ARGUMENTS}
+
+
+_REQUEST_ARGUMENTS = set(inspect.signature(_build).parameters)
 
 
 def _read(value: Any, name: str) -> Tuple[str, str]:

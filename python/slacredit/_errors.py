@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Optional, Tuple
+from typing import Any, Iterable, Optional, Tuple
 
 #: The name problems carry when they are in the values given to a function, not in a file.
 ARGUMENTS = "<arguments>"
@@ -44,7 +44,7 @@ class InvalidInput(ValueError):
 
     problems: Tuple[Problem, ...]
 
-    def __init__(self, problems: Iterable[tuple]) -> None:
+    def __init__(self, problems: Iterable[Any]) -> None:
         self.problems = tuple(p if isinstance(p, Problem) else Problem(*p) for p in problems)
         n = len(self.problems)
         lines = [str(p) for p in self.problems]

@@ -6,11 +6,15 @@ contract, currency, fee``, optional ``active_from, active_to``, every other colu
 label), and the claims come back as the CSV ``slacredit claim --format csv`` prints, read into
 typed columns: no claim is built as a Python object, and nothing is computed twice.
 
->>> import pyarrow as pa, slacredit.arrow                          # doctest: +SKIP
->>> subs = pa.table({"id": ["shop"], "customer": ["Example Shop Co."],
-...                  "contract": ["aws-ec2-region-2018"], "currency": ["USD"],
-...                  "fee": ["120000.00"], "region": ["ap-northeast-2"]})
->>> slacredit.arrow.compute(subs, outages="outages.csv", period="2018-11")["credit"]
+Run from the repository's root::
+
+    import pyarrow as pa, slacredit.arrow
+    subs = pa.table({"id": ["shop"], "customer": ["Example Shop Co."],
+                     "contract": ["aws-ec2-region-2018"], "currency": ["USD"],
+                     "fee": ["120000.00"], "region": ["ap-northeast-2"]})
+    claims = slacredit.arrow.compute(subs, "docs/cases/aws-seoul-2018/outages.csv",
+                                     period="2018-11")
+    claims["credit"]  # [12000.0000]: decimal128(38, 4)
 """
 
 from __future__ import annotations
@@ -156,17 +160,5 @@ def compute(
 ) -> pa.Table:
     """The claims of ``subscriptions`` as a typed table (:func:`schema`); arguments as
     :func:`compute_csv`."""
-    text = compute_csv(
-        subscriptions,
-        outages,
-        contracts,
-        period,
-        from_,
-        to,
-        columns=columns,
-        credited_only=credited_only,
-        breached_only=breached_only,
-        input_timezone=input_timezone,
-        part=part,
-    )
+    text = compute_csv(**locals())
     return read_claims(text, columns)
