@@ -27,6 +27,9 @@ pub(crate) fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) 
         .map(|(_, k)| k)
 }
 
+/// How many names naming nobody get a "did you mean" hint.
+const HINTS: usize = 20;
+
 /// What a value is once letter case, spaces, `-` and `_` are set aside.
 fn folded(value: &str) -> String {
     value
@@ -110,14 +113,7 @@ pub(crate) fn check_with(
             &built
         }
     };
-    let mut nobody = Problems::new();
-    let unapplied = customers_and_reach(inputs, &fulls, index, sorted, &mut nobody);
-    // Names of subscriptions in other parts are nobody's in this one. The other checks hold
-    // for a part whenever they hold for the whole: a part has fewer subscriptions and the
-    // same label columns.
-    if base == Base::Whole {
-        problems.extend(nobody);
-    }
+    let unapplied = customers_and_reach(inputs, &fulls, index, sorted, base, &mut problems);
     problems.into_result(unapplied)
 }
 
@@ -386,6 +382,7 @@ fn customers_and_reach(
     fulls: &Fulls<'_>,
     index: &WindowIndex,
     sorted: bool,
+    base: Base,
     problems: &mut Problems,
 ) -> Vec<usize> {
     let subs = &inputs.subscriptions;
@@ -455,6 +452,12 @@ fn customers_and_reach(
             }
         }
     }
+    // Names of subscriptions in other parts are nobody's in this one: not errors. The other
+    // checks hold for a part whenever they hold for the whole (a part has fewer subscriptions
+    // and the same label columns).
+    if base == Base::Part {
+        return (0..windows.len()).filter(|&i| !applies[i]).collect();
+    }
     // Each name naming nobody once, at the first window naming it.
     let mut nobody: BTreeMap<(u32, &str), usize> = BTreeMap::new();
     for (name, list) in &left {
@@ -471,8 +474,12 @@ fn customers_and_reach(
             .collect();
         names.sort_unstable();
         names.dedup();
-        for ((window, name), n) in nobody {
-            let hint = closest(name, names.iter().copied())
+        for (k, ((window, name), n)) in nobody.into_iter().enumerate() {
+            // A hint compares the name with every name of the base: for the first few only,
+            // or a file naming thousands of strangers would take hours to refuse.
+            let hint = (k < HINTS)
+                .then(|| closest(name, names.iter().copied()))
+                .flatten()
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
             let more = if n > 1 {

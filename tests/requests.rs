@@ -181,3 +181,32 @@ fn the_library_reads_a_request_as_the_command_does() {
         .to_string();
     assert!(err.contains("shop-ec2-seoul"), "{err}");
 }
+
+#[test]
+fn a_part_of_the_base_may_name_customers_of_other_parts() {
+    // The window names a subscription that is in another part: an error for the whole base,
+    // nothing in a part (where the window applies to nobody, so the claim is unchanged).
+    let request = SEOUL.replace(
+        "\"reference\": \"aws-seoul-dns\" }",
+        "\"reference\": \"aws-seoul-dns\" },\n    { \"start\": \"2018-11-23T00:00:00Z\", \"end\": \"2018-11-23T10:00:00Z\", \"customers\": \"stream-ec2-seoul\" }",
+    );
+    let whole = run(&["claim", "--request", "-"], &request);
+    assert_eq!(whole.code, 1, "{}", whole.stderr);
+    assert!(
+        whole
+            .stderr
+            .contains("`stream-ec2-seoul` names no subscription id or customer"),
+        "{}",
+        whole.stderr
+    );
+    let part = run(
+        &["claim", "--request", "-"],
+        &request.replace("\"period\"", "\"part\": true, \"period\""),
+    );
+    assert_eq!(part.code, 0, "{}", part.stderr);
+    assert!(
+        part.stdout.contains("\"credit\": \"12000.00\""),
+        "{}",
+        part.stdout
+    );
+}

@@ -174,6 +174,33 @@ fn customers_naming_nobody_are_errors() {
 }
 
 #[test]
+fn many_names_naming_nobody_are_all_listed_the_first_twenty_with_a_hint() {
+    // 25 strangers: every one is an error; a hint (a comparison with every name of the base)
+    // only for the first 20, in window order.
+    let mut outages = "start,end,region,customers\n".to_owned();
+    for i in 0..25 {
+        outages.push_str(&format!(
+            "2018-11-21T23:19:00Z,2018-11-22T00:43:00Z,ap-northeast-2,stranger-{i:02}\n"
+        ));
+    }
+    let o = claim_with(SUBS, &outages, &[]);
+    assert_eq!(o.code, 1);
+    assert_eq!(
+        o.stderr
+            .matches("names no subscription id or customer")
+            .count(),
+        25
+    );
+    assert_eq!(o.stderr.matches("did you mean").count(), 20, "{}", o.stderr);
+    assert!(o.stderr.contains(
+        "out.csv:21: customers: `stranger-19` names no subscription id or customer; did you mean"
+    ));
+    assert!(o
+        .stderr
+        .contains("out.csv:22: customers: `stranger-20` names no subscription id or customer\n"));
+}
+
+#[test]
 fn customers_as_a_yaml_list_apply_to_those_named() {
     let yaml = "- start: 2018-11-21T23:19:00Z\n  end: 2018-11-22T00:43:00Z\n  customers: [shop]\n";
     let o = with_windows(
