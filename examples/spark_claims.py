@@ -3,7 +3,7 @@ broadcast, each partition computed by the slacredit library inside ``mapInArrow`
 
     python examples/spark_claims.py --contracts DIR --subscriptions subs.csv \\
         --outages outages.csv [--outages more.csv] --period 2018 --out OUT \\
-        [--format csv|parquet] [--partitions N] [--master local[2]]
+        [--format csv|parquet] [--partitions N] [--batch-rows N] [--master local[2]] [--overwrite]
 
 ``--format csv`` (the default) writes the rows ``slacredit claim --format csv`` prints, without
 the header, as text files in OUT: the same bytes as the command's rows, in another order.
@@ -48,13 +48,20 @@ def main() -> None:
     ap.add_argument("--out", required=True)
     ap.add_argument("--format", choices=["csv", "parquet"], default="csv")
     ap.add_argument("--partitions", type=int, default=0)
+    # Each Arrow batch reads the broadcast windows again (docs/scale-out.md): fewer, larger
+    # batches read them less often and hold more claims at once.
+    ap.add_argument("--batch-rows", type=int, default=10_000)
     ap.add_argument("--master")
+    # Spark's overwrite deletes the whole folder first: only when asked.
+    ap.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
     args = ap.parse_args()
 
     # Local workers run the driver's Python (the one slacredit is installed in), not the first
     # python3 on the PATH.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName("slacredit claims")
+    builder = SparkSession.builder.appName("slacredit claims").config(
+        "spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch_rows)
+    )
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
@@ -90,10 +97,11 @@ def main() -> None:
         subscriptions = subscriptions.repartition(args.partitions)
     schema = "value string" if as_csv else slacredit.arrow.spark_ddl()
     result = subscriptions.mapInArrow(claims, schema)
+    writer = result.write.mode("overwrite" if args.overwrite else "errorifexists")
     if as_csv:
-        result.write.mode("overwrite").text(args.out)
+        writer.text(args.out)
     else:
-        result.write.mode("overwrite").parquet(args.out)
+        writer.parquet(args.out)
     spark.stop()
 
 
