@@ -81,7 +81,7 @@ pub fn check(inputs: &Inputs) -> Result<Vec<usize>, Error> {
     check_with(inputs, None, None, sorted, Base::Whole)
 }
 
-/// Whether the subscriptions are the whole base, or one part of it ([`crate::load::Sources::part`]).
+/// Whether the subscriptions are the whole base, or one part of it (a request's `part`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Base {
     Whole,

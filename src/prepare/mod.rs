@@ -38,7 +38,7 @@ impl Loaded {
 
     /// Names `file` first among the inputs fingerprinted (a request that holds some of them):
     /// fingerprints are no part of what was worked out.
-    pub(crate) fn add_first_file(&mut self, file: crate::InputFile) {
+    pub(crate) fn add_first_file(&mut self, file: crate::input::InputFile) {
         self.inputs.files.insert(0, file);
     }
 
