@@ -124,6 +124,8 @@ struct Reader<'t> {
     records: Vec<Records>,
     /// Outages' sources that are other tools' data.
     imports: Vec<(import::Format, Input)>,
+    /// Where each line ends in the text.
+    breaks: Vec<usize>,
 }
 
 impl Request {
@@ -159,6 +161,7 @@ impl Request {
             problems: Problems::new(),
             records: Vec::new(),
             imports: Vec::new(),
+            breaks: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
         };
         let mut sources = Sources::default();
         let zone = raw.input_timezone.as_deref().and_then(|z| {
@@ -189,7 +192,7 @@ impl Request {
         if let Some(value) = raw.map {
             sources.map = reader.one(Kind::Map, value);
         }
-        if sources.subscriptions.is_none() {
+        if raw.subscriptions.is_none() {
             reader.problem("subscriptions", "missing: the subscriptions to compute");
         }
         if sources.outages.is_empty() && sources.imports.is_empty() && raw.outages.is_none() {
@@ -317,13 +320,13 @@ impl Request {
                 continue;
             };
             for records in &self.records {
-                let mut hits = records
-                    .spans
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, &(first, last))| first <= line && line <= last);
-                // Records sharing the line (a request on one line) leave the problem as it is.
-                if let (Some((i, _)), None) = (hits.next(), hits.next()) {
+                // The spans are in order: the first ending on or after the line, if it holds
+                // the line and the next does not (records sharing the line, as in a request on
+                // one line, leave the problem as it is).
+                let spans = &records.spans;
+                let i = spans.partition_point(|&(_, last)| last < line);
+                let holds = |k: usize| spans.get(k).is_some_and(|&(first, _)| first <= line);
+                if holds(i) && !holds(i + 1) {
                     let at = format!("{}[{i}]", records.field);
                     // A parser's own path starts at the list (`[0].fee`): the record is named.
                     let rest = problem.field.take().unwrap_or_default();
@@ -350,13 +353,18 @@ impl<'t> Reader<'t> {
             .push(Problem::new(self.name, message).field(field.to_owned()));
     }
 
-    /// The 1-based line and column where `value` starts in the request.
+    /// The 1-based line and column where `value` starts in the request (the column in bytes).
     fn position(&self, value: &RawValue) -> (usize, usize) {
         let offset = (value.get().as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-        (line, column)
+        // Found among the line ends noted once: a request of a million records is not
+        // counted through again for each.
+        let line = self.breaks.partition_point(|&b| b < offset);
+        let start = if line == 0 {
+            0
+        } else {
+            self.breaks[line - 1] + 1
+        };
+        (line + 1, offset - start + 1)
     }
 
     /// `value`'s own text, placed at its line and column: a parser reading it names the
