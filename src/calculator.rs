@@ -5,12 +5,12 @@
 //! minimum, the rounding and the annual cap given what the year issued before. Every money rule
 //! is here; the computation only decides which periods to ask about and what to share.
 
-use crate::contract::{Contract, CreditModel, Deadline, Tier, UnitCount};
+use crate::contract::{BeyondPer, Contract, CreditModel, Deadline, Tier, UnitCount};
 use crate::engine::Measured;
-use crate::incident::Detail;
+use crate::incident::{ClaimIncident, Detail};
 use crate::money::{Currency, Money};
 use crate::period::{Period, PeriodId};
-use crate::time::Instant;
+use crate::time::{Instant, Seconds};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -197,6 +197,38 @@ fn whole_steps(amount: Decimal, step: Decimal) -> Decimal {
     x
 }
 
+/// The units of a `per_duration` model that `downtime` seconds give: started or completed units
+/// of `per` beyond the allowance `beyond`.
+fn units(per: Seconds, count: UnitCount, beyond: Seconds, downtime: Decimal) -> Decimal {
+    let (per, beyond) = (Decimal::from(per.0), Decimal::from(beyond.0));
+    let excess = (downtime - beyond).max(Decimal::ZERO);
+    let completed = whole_steps(excess, per);
+    match count {
+        UnitCount::Started if completed * per != excess => completed + Decimal::ONE,
+        _ => completed,
+    }
+}
+
+/// The units each incident gives under a `per_duration` model with `beyond_per: incident`, in
+/// the order given (for letters that show them); `None` under any other model.
+pub fn incident_units(contract: &Contract, incidents: &[ClaimIncident]) -> Option<Vec<Decimal>> {
+    match contract.credits().model {
+        CreditModel::PerDuration {
+            per,
+            count,
+            beyond,
+            beyond_per: BeyondPer::Incident,
+            ..
+        } => Some(
+            incidents
+                .iter()
+                .map(|i| units(per, count, beyond, i.downtime_seconds))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 /// Assesses a measured period: uptime, breach, the model's outcome, deadline, next tier (with
 /// [`Detail::Full`]). `fixed_incidents` is how many qualifying incidents are first paid in this
 /// period (only used by the `fixed` model).
@@ -251,36 +283,44 @@ pub fn assess(
             per,
             count,
             beyond,
+            beyond_per,
         } => {
+            let units_of = |downtime: Decimal| units(*per, *count, *beyond, downtime);
             // In seconds, exactly: a unit is `per`, the allowance `beyond`.
             let (per, beyond) = (Decimal::from(per.0), Decimal::from(beyond.0));
-            let excess = (u.downtime - beyond).max(Decimal::ZERO);
             let sixty = Decimal::from(60);
-            let (units, more) = match count {
-                UnitCount::Started => {
-                    let completed = whole_steps(excess, per);
-                    let units = if completed * per == excess {
-                        completed
-                    } else {
-                        completed + Decimal::ONE
+            let (units, next) = match beyond_per {
+                // Each incident has its own allowance (SPEC 2.7): more downtime reaches the
+                // next unit in a way that depends on which incident it joins, so there is no
+                // next tier to tell.
+                BeyondPer::Incident => (
+                    measured
+                        .incidents
+                        .iter()
+                        .map(|i| units_of(i.downtime_seconds))
+                        .sum(),
+                    None,
+                ),
+                BeyondPer::Period => {
+                    let units = units_of(u.downtime);
+                    let more = match count {
+                        // The next unit starts once downtime passes beyond + units x per ...
+                        UnitCount::Started => {
+                            smallest_above(beyond + units * per - u.downtime, sixty)
+                        }
+                        // ... or completes when downtime reaches beyond + (units + 1) x per.
+                        UnitCount::Completed => smallest_reaching(
+                            beyond + (units + Decimal::ONE) * per - u.downtime,
+                            sixty,
+                        ),
                     };
-                    // The next unit starts once downtime passes beyond + units x per.
-                    (
-                        units,
-                        smallest_above(beyond + units * per - u.downtime, sixty),
-                    )
-                }
-                UnitCount::Completed => {
-                    let units = whole_steps(excess, per);
-                    // ... and completes when downtime reaches beyond + (units + 1) x per.
-                    let gap = beyond + (units + Decimal::ONE) * per - u.downtime;
-                    (units, smallest_reaching(gap, sixty))
+                    let next = u.reachable(more).filter(|_| seek_next).map(|m| NextTier {
+                        credit_percent: (percent * (units + Decimal::ONE)).normalize(),
+                        more_downtime_minutes: m,
+                    });
+                    (units, next)
                 }
             };
-            let next = u.reachable(more).filter(|_| seek_next).map(|m| NextTier {
-                credit_percent: (percent * (units + Decimal::ONE)).normalize(),
-                more_downtime_minutes: m,
-            });
             let p = (percent * units).normalize();
             (Some(p), Owed::Percent(p), next)
         }

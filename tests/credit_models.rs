@@ -98,6 +98,91 @@ fn per_duration_started_and_completed_units() {
 }
 
 #[test]
+fn per_duration_beyond_each_incident() {
+    // The enterprise clause "5 % per started hour beyond the first 30 minutes of each incident"
+    // (SPEC 2.7, beyond_per: incident). November 2018, three incidents:
+    //   A 02:00-03:35 = 95 min: 95 - 30 = 65 min -> 2 started hours
+    //   B 10:00-10:25 = 25 min: within its 30 -> 0
+    //   C 20:00-21:00 = 60 min at impact 0.5 = 30 min counted: 30 - 30 = 0 -> 0
+    // -> 2 units = 10 % of 1,000.00 = 100.00. The same allowance once per period would take
+    // 95 + 25 + 30 = 150 min - 30 = 120 min = exactly 2 hours -> 2 units too; with
+    // `completed` the incidents give 1 + 0 + 0 = 1 unit (5 %), the period 2 (10 %).
+    let windows = vec![
+        window("2018-11-05T02:00:00Z", "2018-11-05T03:35:00Z"),
+        window("2018-11-06T10:00:00Z", "2018-11-06T10:25:00Z"),
+        window("2018-11-07T20:00:00Z", "2018-11-07T21:00:00Z")
+            .with_impact(d("0.5"))
+            .unwrap(),
+    ];
+    let clause = |count: &str, per: &str| {
+        model(&format!(
+            "  per_duration: {{ percent: 5, per: 1h, count: {count}, beyond: 30m, beyond_per: {per} }}"
+        ))
+    };
+    let by_incident = one(
+        clause("started", "incident"),
+        sub("1000.00", "USD"),
+        windows.clone(),
+        "2018-11",
+    );
+    assert_eq!(
+        (by_incident.credit_percent, by_incident.credit.to_string()),
+        (Some(d("10")), "100.00".into())
+    );
+    assert_eq!(by_incident.downtime_minutes, d("150"));
+    // No next tier: which incident more downtime joins decides it.
+    assert_eq!(by_incident.next_tier, None);
+    let completed = one(
+        clause("completed", "incident"),
+        sub("1000.00", "USD"),
+        windows.clone(),
+        "2018-11",
+    );
+    assert_eq!(completed.credit_percent, Some(d("5")));
+    let period = one(
+        clause("completed", "period"),
+        sub("1000.00", "USD"),
+        windows.clone(),
+        "2018-11",
+    );
+    assert_eq!(period.credit_percent, Some(d("10")));
+    // Started, no allowance: 95 -> 2, 25 -> 1, 30 -> 1 = 4 units = 20 % (the period: 150 min
+    // -> 3 started hours, 15 %).
+    let zero = |per: &str| {
+        model(&format!(
+            "  per_duration: {{ percent: 5, per: 1h, count: started, beyond_per: {per} }}"
+        ))
+    };
+    let each = one(
+        zero("incident"),
+        sub("1000.00", "USD"),
+        windows.clone(),
+        "2018-11",
+    );
+    assert_eq!(
+        (each.credit_percent, each.credit.to_string()),
+        (Some(d("20")), "200.00".into())
+    );
+    let whole = one(zero("period"), sub("1000.00", "USD"), windows, "2018-11");
+    assert_eq!(whole.credit_percent, Some(d("15")));
+}
+
+#[test]
+fn beyond_per_other_than_period_or_incident_is_an_error() {
+    let err = slacredit::Contract::from_yaml(
+        "c.yaml",
+        "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  per_duration: { percent: 5, per: 1h, beyond_per: incidents }\n",
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert_eq!(
+        err,
+        "c.yaml:6: credits.per_duration.beyond_per: expected period or incident, found \"incidents\""
+    );
+}
+
+#[test]
 fn fee_multiple_korean_telecom_2022() {
     // 10 x hourly fee (55,000 / 720) x 3 hours = 99,000,000 / 43,200 = 2,291.67 -> KRW 2,292.
     let c = model("  fee_multiple: { multiple: 10, min_incident: 2h, hours_basis: 720 }");

@@ -247,3 +247,49 @@ fn an_unknown_language_is_a_usage_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_letter_shows_each_incidents_units_under_a_per_incident_allowance() {
+    // 5 % per started hour beyond the first 30 minutes of each incident: 95 min -> 2 units,
+    // 25 min -> 0 (tests/credit_models.rs works the same through): 10 % of 1,000.00.
+    let files: &[(&str, &[u8])] = &[
+        (
+            "contracts/c.yaml",
+            b"id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  per_duration: { percent: 5, per: 1h, count: started, beyond: 30m, beyond_per: incident }\n",
+        ),
+        (
+            "subs.csv",
+            b"id,customer,contract,currency,fee\nshop,Example Shop Co.,c,USD,1000.00\n",
+        ),
+        (
+            "out.csv",
+            b"start,end\n2018-11-05T02:00:00Z,2018-11-05T03:35:00Z\n2018-11-06T10:00:00Z,2018-11-06T10:25:00Z\n",
+        ),
+    ];
+    let o = crate::common::run_in(
+        files,
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--format",
+            "markdown",
+            "--date",
+            "2018-12-03",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("Credit: 5 % of the basis for each started 1h of downtime beyond the first 30m of each incident, counted incident by incident: 10 %."),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("Units per incident: #1 95 min → 2; #2 25 min → 0."),
+        "{}",
+        o.stdout
+    );
+}

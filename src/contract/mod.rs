@@ -92,6 +92,15 @@ pub enum UnitCount {
     Completed,
 }
 
+/// What a `per_duration` allowance is measured against (SPEC 2.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BeyondPer {
+    /// The period's counted downtime, less the allowance once.
+    Period,
+    /// Each incident's counted downtime in the period, less the allowance for each.
+    Incident,
+}
+
 /// The credit model: exactly one per contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CreditModel {
@@ -107,6 +116,8 @@ pub enum CreditModel {
         count: UnitCount,
         /// Allowance before units count.
         beyond: Seconds,
+        /// Whether the allowance is the period's or each incident's.
+        beyond_per: BeyondPer,
     },
     /// A multiple of the hourly fee for each qualifying incident's hours.
     FeeMultiple {

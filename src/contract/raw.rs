@@ -85,6 +85,7 @@ pub struct RawPerDuration {
     pub per: String,
     pub count: Option<String>,
     pub beyond: Option<String>,
+    pub beyond_per: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

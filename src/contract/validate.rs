@@ -4,7 +4,7 @@
 use super::hours::{self, WeeklyHours};
 use super::raw::{self, RawCap, RawContract, RawMinimum};
 use super::{
-    parse_date, Cap, Contract, Counting, CreditModel, Credits, Deadline, DowntimeRules,
+    parse_date, BeyondPer, Cap, Contract, Counting, CreditModel, Credits, Deadline, DowntimeRules,
     ExcludedTime, Exclusions, Minimum, PartialImpact, ServiceHours, Tier, UnitCount,
 };
 use crate::error::{Problem, Problems};
@@ -395,14 +395,26 @@ impl Validator<'_> {
                 }
             };
             let beyond = self.duration(&[base[0], base[1], K("beyond")], p.beyond.as_ref());
-            if let (Some(percent), Some(per), Some(count), Some(beyond)) =
-                (percent, per.filter(|p| p.0 > 0), count, beyond)
+            let beyond_per = match p.beyond_per.as_deref() {
+                None | Some("period") => Some(BeyondPer::Period),
+                Some("incident") => Some(BeyondPer::Incident),
+                Some(other) => {
+                    self.fail(
+                        &[base[0], base[1], K("beyond_per")],
+                        format!("expected period or incident, found {other:?}"),
+                    );
+                    None
+                }
+            };
+            if let (Some(percent), Some(per), Some(count), Some(beyond), Some(beyond_per)) =
+                (percent, per.filter(|p| p.0 > 0), count, beyond, beyond_per)
             {
                 model = Some(CreditModel::PerDuration {
                     percent,
                     per,
                     count,
                     beyond,
+                    beyond_per,
                 });
             }
         }

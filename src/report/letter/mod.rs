@@ -7,7 +7,8 @@
 use super::{for_reading, minutes, percent, uptime};
 use crate::claim::Claims;
 use crate::contract::{
-    Contract, Counting, CreditModel, Deadline, ExcludedTime, Minimum, PartialImpact, UnitCount,
+    BeyondPer, Contract, Counting, CreditModel, Deadline, ExcludedTime, Minimum, PartialImpact,
+    UnitCount,
 };
 use crate::explain::Explanation;
 use crate::money::Currency;
@@ -598,15 +599,19 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
             per,
             count,
             beyond,
+            beyond_per,
         } => {
             let count = match count {
                 UnitCount::Started => x.t("per_started"),
                 UnitCount::Completed => x.t("per_completed"),
             };
-            let beyond = if beyond.0 == 0 {
-                String::new()
-            } else {
-                x.f("per_beyond", &[("beyond", &beyond.to_string())])
+            let beyond = match (beyond_per, beyond.0) {
+                (BeyondPer::Period, 0) => String::new(),
+                (BeyondPer::Period, _) => x.f("per_beyond", &[("beyond", &beyond.to_string())]),
+                (BeyondPer::Incident, 0) => x.t("per_each_incident"),
+                (BeyondPer::Incident, _) => {
+                    x.f("per_beyond_incident", &[("beyond", &beyond.to_string())])
+                }
             };
             say(x.f(
                 "per_duration",
@@ -618,6 +623,28 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
                     ("total", &credit_percent),
                 ],
             ));
+            // Each incident's own units, numbered as the incidents are listed.
+            if let Some(units) = crate::calculator::incident_units(contract, &c.incidents) {
+                let list: Vec<String> = c
+                    .incidents
+                    .iter()
+                    .zip(units)
+                    .enumerate()
+                    .map(|(n, (i, units))| {
+                        x.f(
+                            "per_incident",
+                            &[
+                                ("n", &(n + 1).to_string()),
+                                ("minutes", &minutes(i.downtime_minutes)),
+                                ("units", &units.to_string()),
+                            ],
+                        )
+                    })
+                    .collect();
+                if !list.is_empty() {
+                    say(x.f("per_incidents", &[("list", &list.join("; "))]));
+                }
+            }
         }
         CreditModel::FeeMultiple {
             multiple,
