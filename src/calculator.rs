@@ -5,11 +5,13 @@
 //! minimum, the rounding and the annual cap given what the year issued before. Every money rule
 //! is here; the computation only decides which periods to ask about and what to share.
 
-use crate::contract::{BeyondPer, Contract, CreditModel, Deadline, Tier, UnitCount};
+use crate::contract::{
+    BeyondPer, Cap, CapWindow, Contract, CreditModel, Deadline, Tier, UnitCount,
+};
 use crate::engine::Measured;
 use crate::incident::{ClaimIncident, Detail};
 use crate::money::{Currency, Money};
-use crate::period::{Period, PeriodId};
+use crate::period::{Period, PeriodId, PeriodKind};
 use crate::time::{Instant, Seconds};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -406,14 +408,23 @@ pub fn owed(
     };
     let b = basis_of(period);
     let mut priced = price(contract, assessment, b, currency);
-    if let Some(terms) = contract.credits().annual_cap {
-        let y = period.id.year();
-        if year.as_ref().is_none_or(|cap| cap.year() != y) {
-            let bases: Vec<Basis> = year_periods(contract, y).iter().map(basis_of).collect();
-            *year = Some(AnnualCap::new(terms, y, &bases, currency));
-        }
-        if let Some(cap) = year.as_mut() {
-            cap.apply(&mut priced, currency);
+    let credits = contract.credits();
+    if let Some(terms) = credits.annual_cap {
+        match credits.annual_window {
+            CapWindow::CalendarYear => {
+                let y = period.id.year();
+                if year.as_ref().is_none_or(|cap| cap.year() != Some(y)) {
+                    let bases: Vec<Basis> =
+                        year_periods(contract, y).iter().map(basis_of).collect();
+                    *year = Some(AnnualCap::new(terms, y, &bases, currency));
+                }
+                if let Some(cap) = year.as_mut() {
+                    cap.apply(&mut priced, currency);
+                }
+            }
+            CapWindow::Rolling12 => year
+                .get_or_insert_with(|| AnnualCap::rolling(terms))
+                .apply_rolling(period.id, b.amount, &mut priced, currency),
         }
     }
     (b, priced)
@@ -494,14 +505,21 @@ fn basis(
     }
 }
 
-/// The annual cap of one calendar year as its periods are priced in order (SPEC 3.6): it
-/// limits the running total of the credits issued, a period getting at most what is left.
-#[derive(Debug, Clone, Copy)]
+/// An annual cap as a subscription's periods are priced in order. Of one calendar year (SPEC
+/// 3.6): it limits the running total of the credits issued, a period getting at most what is
+/// left. Rolling (SPEC 2.7): it limits the credits of a period and of those that start in the
+/// twelve months before it, and a percent is of their summed bases.
+#[derive(Debug, Clone)]
 pub struct AnnualCap {
-    year: i32,
+    /// The calendar year it caps; `None` for a rolling cap.
+    year: Option<i32>,
     /// The cap's amount for the year, rounded down to the minor unit.
     limit: Decimal,
     issued: Decimal,
+    terms: Cap,
+    /// Rolling: each period priced so far (the subscription active in it), with its basis and
+    /// the credit issued, in order.
+    earlier: Vec<(PeriodId, Decimal, Decimal)>,
 }
 
 impl AnnualCap {
@@ -518,15 +536,54 @@ impl AnnualCap {
             .limit(annual_basis)
             .map_or(Decimal::MAX, |l| currency.round_down(l));
         AnnualCap {
-            year,
+            year: Some(year),
             limit,
             issued: Decimal::ZERO,
+            terms,
+            earlier: Vec::new(),
         }
     }
 
-    /// The calendar year it caps.
-    pub fn year(&self) -> i32 {
+    /// A rolling cap under `terms`, before its first period.
+    fn rolling(terms: Cap) -> AnnualCap {
+        AnnualCap {
+            year: None,
+            limit: Decimal::MAX,
+            issued: Decimal::ZERO,
+            terms,
+            earlier: Vec::new(),
+        }
+    }
+
+    /// The calendar year it caps; `None` for a rolling cap.
+    pub fn year(&self) -> Option<i32> {
         self.year
+    }
+
+    /// Limits `priced` (period `id`, of `basis`, the next one priced) to what the periods
+    /// starting in the twelve months before it left, and counts it issued.
+    fn apply_rolling(
+        &mut self,
+        id: PeriodId,
+        basis: Decimal,
+        priced: &mut Priced,
+        currency: Currency,
+    ) {
+        let first = id.shifted(-rolling_periods_before(id.kind()));
+        let window = self
+            .earlier
+            .iter()
+            .filter(|(p, _, _)| *p >= first && *p < id);
+        let (bases, issued) = window.fold((basis, Decimal::ZERO), |(b, i), (_, pb, pi)| {
+            (b + pb, i + pi)
+        });
+        self.limit = self
+            .terms
+            .limit(bases)
+            .map_or(Decimal::MAX, |l| currency.round_down(l));
+        self.issued = issued;
+        self.apply(priced, currency);
+        self.earlier.push((id, basis, priced.credit));
     }
 
     /// Limits `priced` (the next period of the year) to what is left, and counts it issued.
@@ -538,6 +595,16 @@ impl AnnualCap {
             priced.capped = true;
         }
         self.issued += priced.credit;
+    }
+}
+
+/// How many periods before a period a rolling cap holds with it (SPEC 2.7): a month and the
+/// eleven before it; a quarter and the three before; a year alone.
+pub fn rolling_periods_before(kind: PeriodKind) -> i64 {
+    match kind {
+        PeriodKind::Month => 11,
+        PeriodKind::Quarter => 3,
+        PeriodKind::Year => 0,
     }
 }
 

@@ -348,6 +348,109 @@ fn annual_cap_limits_the_running_total_in_period_order() {
 }
 
 #[test]
+fn a_rolling_cap_holds_a_period_and_the_eleven_before_it() {
+    // SPEC 2.7, annual_cap: { percent: 10, window: rolling-12 }. 50 % a month of 1,000.00 =
+    // 500.00 for each month with an hour down (uptime < 99.9 %); the cap is 10 % of the bases
+    // of the month and the eleven before it: 12 x 1,000.00 = 12,000.00 -> 1,200.00.
+    //   2018-11: nothing issued before -> 500.00
+    //   2018-12: 500.00 issued in the window -> 700.00 left -> 500.00
+    //   2019-01: 1,000.00 issued (Nov, Dec) -> 200.00 left -> 200.00, capped
+    //   2019-02: 1,200.00 issued -> 0.00, capped
+    // Under the calendar year the same cap gives 500.00 each (2019 starts over).
+    let terms = |window: &str| {
+        model(&format!(
+            "  tiers: [{{ below: 99.9, percent: 50 }}]\n  annual_cap: {{ percent: 10, window: {window} }}"
+        ))
+    };
+    let down = |month: &str| {
+        window(
+            &format!("{month}-05T00:00:00Z"),
+            &format!("{month}-05T01:00:00Z"),
+        )
+    };
+    let ws = vec![
+        down("2018-11"),
+        down("2018-12"),
+        down("2019-01"),
+        down("2019-02"),
+    ];
+    let credits = |c: Vec<slacredit::Claim>| -> Vec<(String, String, bool)> {
+        c.iter()
+            .map(|c| (c.period.to_string(), c.credit.to_string(), c.capped))
+            .collect()
+    };
+    assert_eq!(
+        credits(claims(
+            terms("rolling-12"),
+            sub("1000.00", "USD"),
+            ws.clone(),
+            None
+        )),
+        vec![
+            ("2018-11".into(), "500.00".into(), false),
+            ("2018-12".into(), "500.00".into(), false),
+            ("2019-01".into(), "200.00".into(), true),
+            ("2019-02".into(), "0.00".into(), true),
+        ]
+    );
+    let calendar: Vec<String> = claims(
+        terms("calendar-year"),
+        sub("1000.00", "USD"),
+        ws.clone(),
+        None,
+    )
+    .iter()
+    .map(|c| c.credit.to_string())
+    .collect();
+    assert_eq!(calendar, vec!["500.00", "500.00", "500.00", "500.00"]);
+    // Asking for January 2019 alone still counts November and December.
+    let january = one(
+        terms("rolling-12"),
+        sub("1000.00", "USD"),
+        ws.clone(),
+        "2019-01",
+    );
+    assert_eq!(
+        (january.credit.to_string(), january.capped),
+        ("200.00".into(), true)
+    );
+    assert_eq!(january.steps.annual_cap_remaining, Some(d("200.00")));
+    // Only months the subscription is active in count, for bases and credits. Active from
+    // 2018-09-01: November's window holds Sep, Oct, Nov = 3,000.00 -> 300.00 (capped);
+    // December 4,000.00 -> 400.00 less 300.00 = 100.00; January 5,000.00 -> 500.00 less 400.00
+    // = 100.00; February 6,000.00 -> 600.00 less 500.00 = 100.00.
+    let mut late = sub("1000.00", "USD");
+    late.active_from = Some(chrono::NaiveDate::from_ymd_opt(2018, 9, 1).unwrap());
+    let got: Vec<String> = claims(terms("rolling-12"), late, ws, None)
+        .iter()
+        .filter(|c| c.period.to_string().as_str() >= "2018-11")
+        .map(|c| c.credit.to_string())
+        .collect();
+    assert_eq!(got, vec!["300.00", "100.00", "100.00", "100.00"]);
+}
+
+#[test]
+fn cap_windows_are_checked() {
+    let with = |caps: &str| {
+        slacredit::Contract::from_yaml(
+            "c.yaml",
+            &format!("id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{{ below: 99.9, percent: 10 }}]\n{caps}\n"),
+        )
+        .err()
+        .unwrap()
+        .to_string()
+    };
+    assert_eq!(
+        with("  annual_cap: { percent: 10, window: rolling-13 }"),
+        "c.yaml:7: credits.annual_cap.window: expected calendar-year or rolling-12, found \"rolling-13\""
+    );
+    assert_eq!(
+        with("  cap: { percent: 10, window: rolling-12 }"),
+        "c.yaml:7: credits.cap.window: a period cap has no window; `window` belongs to annual_cap"
+    );
+}
+
+#[test]
 fn minimum_at_least_and_above() {
     // AWS: credits only above USD 1. 10 % of 10.00 = 1.00 is not above 1; of 10.10 = 1.01 is.
     let aws = "  tiers: [{ below: 99.99, percent: 10 }]\n  minimum: { above: 1 }";

@@ -293,3 +293,45 @@ fn a_letter_shows_each_incidents_units_under_a_per_incident_allowance() {
         o.stdout
     );
 }
+
+#[test]
+fn a_letter_says_a_rolling_cap_is_rolling() {
+    // 50 % of 1,000.00 in November and December 2018 and January 2019 under a rolling cap of
+    // 10 % of twelve months' bases (1,200.00): January has 200.00 left.
+    let files: &[(&str, &[u8])] = &[
+        (
+            "contracts/c.yaml",
+            b"id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 50 }]\n  annual_cap: { percent: 10, window: rolling-12 }\n",
+        ),
+        (
+            "subs.csv",
+            b"id,customer,contract,currency,fee\nshop,Example Shop Co.,c,USD,1000.00\n",
+        ),
+        (
+            "out.csv",
+            b"start,end\n2018-11-05T00:00:00Z,2018-11-05T01:00:00Z\n2018-12-05T00:00:00Z,2018-12-05T01:00:00Z\n2019-01-05T00:00:00Z,2019-01-05T01:00:00Z\n",
+        ),
+    ];
+    let o = crate::common::run_in(
+        files,
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--period",
+            "2019-01",
+            "--format",
+            "markdown",
+            "--date",
+            "2019-02-03",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("Rolling twelve-month cap: USD 200.00 left for this period after the credits of the periods that start in the twelve months before it."),
+        "{}",
+        o.stdout
+    );
+}

@@ -5,10 +5,10 @@ use super::{Job, Run};
 use crate::calculator;
 use crate::claim::ClaimIncident;
 use crate::claim::{Emit, Parts};
-use crate::contract::{Contract, CreditModel};
+use crate::contract::{CapWindow, Contract, CreditModel};
 use crate::engine::{self, Incidents};
 use crate::period::{Period, PeriodId};
-use crate::time::Instant;
+use crate::time::{local_date, Instant};
 use crate::timeline::Span;
 use crate::window::Window;
 use std::borrow::Cow;
@@ -84,20 +84,33 @@ impl Run<'_> {
         let Some(first) = data.periods.iter().find(|s| in_active(&s.period)) else {
             return;
         };
-        // With an annual cap, every earlier period of the year counts towards it.
-        let earlier: Vec<Period> = if credits.annual_cap.is_some() {
-            let jan1 = chrono::NaiveDate::from_ymd_opt(first.period.id.year(), 1, 1)
-                .unwrap_or(first.period.id.first_day());
-            let mut p = PeriodId::containing(contract.period(), jan1);
-            let mut v = Vec::new();
+        // The periods before the first asked for that an annual cap counts: the calendar
+        // year's, or for a rolling cap every one from the first incident's (no period before
+        // it issues a credit, and each later one was capped by the twelve months before it),
+        // less the periods whose bases the first twelve months hold.
+        let since = match (credits.annual_cap, credits.annual_window) {
+            (None, _) => None,
+            (Some(_), CapWindow::CalendarYear) => Some(PeriodId::containing(
+                contract.period(),
+                chrono::NaiveDate::from_ymd_opt(first.period.id.year(), 1, 1)
+                    .unwrap_or(first.period.id.first_day()),
+            )),
+            (Some(_), CapWindow::Rolling12) => {
+                let first_incident = incidents.between(i64::MIN, i64::MAX).next().map(|i| {
+                    let start = Instant::from_unix_seconds(i.start());
+                    PeriodId::containing(contract.period(), local_date(start, contract.timezone()))
+                });
+                let from = first_incident.map_or(first.period.id, |p| p.min(first.period.id));
+                Some(from.shifted(-calculator::rolling_periods_before(contract.period())))
+            }
+        };
+        let mut earlier: Vec<Period> = Vec::new();
+        if let Some(mut p) = since {
             while p < first.period.id {
-                v.push(p.in_zone(contract.timezone()));
+                earlier.push(p.in_zone(contract.timezone()));
                 p = p.next();
             }
-            v
-        } else {
-            Vec::new()
-        };
+        }
         // Shared results hold for a subscription active throughout the period where its own
         // windows change nothing; `fixed` also depends on earlier periods, so it is always computed.
         let shareable = !matches!(credits.model, CreditModel::Fixed { .. });

@@ -172,6 +172,15 @@ impl Cap {
     }
 }
 
+/// The periods an annual cap holds together (SPEC 2.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapWindow {
+    /// The periods of one calendar year in the contract's zone.
+    CalendarYear,
+    /// A period and those that start in the twelve months before it.
+    Rolling12,
+}
+
 /// Credits below a minimum are not issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Minimum {
@@ -198,8 +207,10 @@ pub struct Credits {
     pub model: CreditModel,
     /// Per-period cap.
     pub cap: Option<Cap>,
-    /// Cap across the calendar year in the contract's zone.
+    /// Cap across a year of periods: the calendar year in the contract's zone, or rolling.
     pub annual_cap: Option<Cap>,
+    /// Which periods `annual_cap` holds together.
+    pub annual_window: CapWindow,
     /// Minimum issued credit.
     pub minimum: Minimum,
     /// Rounding to the minor unit.

@@ -109,6 +109,7 @@ pub struct RawFixed {
 pub struct RawCap {
     pub percent: Option<String>,
     pub amount: Option<String>,
+    pub window: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

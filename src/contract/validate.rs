@@ -4,8 +4,8 @@
 use super::hours::{self, WeeklyHours};
 use super::raw::{self, RawCap, RawContract, RawMinimum};
 use super::{
-    parse_date, BeyondPer, Cap, Contract, Counting, CreditModel, Credits, Deadline, DowntimeRules,
-    ExcludedTime, Exclusions, Minimum, PartialImpact, ServiceHours, Tier, UnitCount,
+    parse_date, BeyondPer, Cap, CapWindow, Contract, Counting, CreditModel, Credits, Deadline,
+    DowntimeRules, ExcludedTime, Exclusions, Minimum, PartialImpact, ServiceHours, Tier, UnitCount,
 };
 use crate::error::{Problem, Problems};
 use crate::money::{parse_decimal, Rounding};
@@ -483,7 +483,24 @@ impl Validator<'_> {
             }
         }
         let cap = raw.cap.as_ref().map(|c| self.cap("cap", c));
+        if raw.cap.as_ref().is_some_and(|c| c.window.is_some()) {
+            self.fail(
+                &[K("credits"), K("cap"), K("window")],
+                "a period cap has no window; `window` belongs to annual_cap",
+            );
+        }
         let annual_cap = raw.annual_cap.as_ref().map(|c| self.cap("annual_cap", c));
+        let annual_window = match raw.annual_cap.as_ref().and_then(|c| c.window.as_deref()) {
+            None | Some("calendar-year") => Some(CapWindow::CalendarYear),
+            Some("rolling-12") => Some(CapWindow::Rolling12),
+            Some(other) => {
+                self.fail(
+                    &[K("credits"), K("annual_cap"), K("window")],
+                    format!("expected calendar-year or rolling-12, found {other:?}"),
+                );
+                None
+            }
+        };
         let minimum = match &raw.minimum {
             None => Some(Minimum::AtLeast(Decimal::ZERO)),
             Some(RawMinimum::AtLeast(t)) => self
@@ -516,6 +533,7 @@ impl Validator<'_> {
             model: model?,
             cap: cap.flatten(),
             annual_cap: annual_cap.flatten(),
+            annual_window: annual_window?,
             minimum: minimum?,
             rounding: rounding?,
         })

@@ -7,8 +7,8 @@
 use super::{for_reading, minutes, percent, uptime};
 use crate::claim::Claims;
 use crate::contract::{
-    BeyondPer, Contract, Counting, CreditModel, Deadline, ExcludedTime, Minimum, PartialImpact,
-    UnitCount,
+    BeyondPer, CapWindow, Contract, Counting, CreditModel, Deadline, ExcludedTime, Minimum,
+    PartialImpact, UnitCount,
 };
 use crate::explain::Explanation;
 use crate::money::Currency;
@@ -717,7 +717,11 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
         ],
     ));
     if let Some(left) = s.annual_cap_remaining {
-        say(x.f("annual_cap", &[("amount", &amount(left))]));
+        let key = match credits.annual_window {
+            CapWindow::CalendarYear => "annual_cap",
+            CapWindow::Rolling12 => "annual_cap_rolling",
+        };
+        say(x.f(key, &[("amount", &amount(left))]));
     }
     let capped = if c.capped {
         x.t("capped")
