@@ -96,6 +96,19 @@ pub fn is_excluded(contract: &Contract, w: &Window) -> bool {
                 .is_some_and(|a| a.plus(exclusions.maintenance_notice) <= w.start()))
 }
 
+/// The parts of `w`, when it is a `maintenance` window, inside the contract's recurring
+/// maintenance windows (SPEC 2.7): excluded time whatever its notice. Other causes have none.
+pub fn in_maintenance_windows(contract: &Contract, w: &Window) -> Vec<Span> {
+    match (&contract.exclusions().maintenance_windows, w.cause()) {
+        (Some(slots), Some(cause)) if cause == "maintenance" => slots
+            .intervals(contract.timezone(), w.start(), w.end())
+            .into_iter()
+            .map(|(a, b)| (a.unix_seconds(), b.unix_seconds()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Whether a window that is not excluded takes part in incidents (`partial_impact: ignore` drops
 /// partial ones before merging).
 fn counts(contract: &Contract, w: &Window) -> bool {
@@ -121,8 +134,13 @@ fn timeline_with<'w>(
     for w in windows {
         if is_excluded(contract, w) {
             excluded.push(span(w));
-        } else if counts(contract, w) {
-            counted.push(w);
+        } else {
+            // Its parts inside the recurring maintenance windows are excluded time; the rest
+            // counts, and the excluded time cuts it out of the incidents.
+            excluded.extend(in_maintenance_windows(contract, w));
+            if counts(contract, w) {
+                counted.push(w);
+            }
         }
     }
     let excluded: Arc<[Span]> = Arc::from(timeline::union(excluded));
@@ -270,7 +288,10 @@ impl<'a> SharedTimeline<'a> {
     /// time where the result may differ (outside them, incidents are exactly the shared ones).
     /// [`SharedTimeline::view`] puts the two together.
     pub(crate) fn rebuild(&self, contract: &Contract, own: &[&'a Window]) -> Rebuilt {
-        if own.iter().any(|w| is_excluded(contract, w)) {
+        if own
+            .iter()
+            .any(|w| is_excluded(contract, w) || !in_maintenance_windows(contract, w).is_empty())
+        {
             // New excluded time can cut any incident: start from scratch.
             let all = self
                 .counted

@@ -33,6 +33,9 @@ pub struct Explanation<'a> {
     /// Windows in the period with an excluded cause that count as downtime: maintenance not
     /// announced in time (or never).
     pub late: Vec<Reported>,
+    /// Maintenance windows in the period with parts inside the contract's recurring maintenance
+    /// windows, and not excluded whole: those parts are excluded whatever the notice.
+    pub in_maintenance_windows: Vec<Reported>,
     /// The basis is the period's actual charges (a charges file), not the fee.
     pub charged: bool,
     /// With more than one source in the period: each source's claim had it alone been
@@ -219,6 +222,14 @@ fn explain_one<'a>(
         })
         .map(|w| Reported::of(w))
         .collect();
+    let in_maintenance_windows = in_period
+        .iter()
+        .filter(|w| {
+            !engine::is_excluded(contract, w)
+                && !engine::in_maintenance_windows(contract, w).is_empty()
+        })
+        .map(|w| Reported::of(w))
+        .collect();
     let mut sources: Vec<Option<&str>> = in_period
         .iter()
         .map(|w| w.source().map(|s| s.as_str()))
@@ -248,6 +259,7 @@ fn explain_one<'a>(
         seen,
         excluded,
         late,
+        in_maintenance_windows,
         charged: inputs.charges.get(&sub.id, claim.period).is_some(),
         alone,
     }

@@ -180,6 +180,96 @@ fn maintenance_needs_enough_notice_to_be_excluded() {
 }
 
 #[test]
+fn recurring_maintenance_windows_exclude_maintenance_inside_them_whatever_the_notice() {
+    // SPEC 2.7: maintenance windows Sunday 02:00-04:00 in the contract's zone; maintenance
+    // needs 5 days' notice outside them. November 2018 (43,200 minutes; the 4th and the 11th
+    // are Sundays):
+    //   maintenance 01:00-05:00 on Sunday the 4th, announced an hour before: 02:00-04:00 is
+    //     inside (120 min excluded), 01:00-02:00 and 04:00-05:00 are late (120 min down);
+    //   an unplanned outage 02:30-03:00 on Sunday the 11th: other causes are unaffected (30 min).
+    // Down 150 min: (43,200 - 150) / 43,200 = 99.652778 % < 99.99 -> 10 %. Without the
+    // maintenance windows all 240 + 30 = 270 minutes count.
+    let c = |zone: &str, windows: &str| {
+        tiers_contract(
+            zone,
+            &format!("exclusions: {{ causes: [maintenance], maintenance_notice: 5d{windows} }}"),
+        )
+    };
+    let slots = ", maintenance_windows: [{ days: [sun], from: \"02:00\", to: \"04:00\" }]";
+    let ws = |offset: &str| {
+        vec![
+            window(
+                &format!("2018-11-04T01:00:00{offset}"),
+                &format!("2018-11-04T05:00:00{offset}"),
+            )
+            .with_cause("maintenance")
+            .with_announced_at(t(&format!("2018-11-04T00:00:00{offset}"))),
+            window(
+                &format!("2018-11-11T02:30:00{offset}"),
+                &format!("2018-11-11T03:00:00{offset}"),
+            ),
+        ]
+    };
+    let got = one(c("UTC", slots), sub("1000.00", "USD"), ws("Z"), "2018-11");
+    assert_eq!(
+        (minutes(got.downtime_minutes), minutes(got.excluded_minutes)),
+        ("150".into(), "120".into())
+    );
+    assert_eq!(uptime(got.uptime_percent), "99.652778");
+    assert_eq!(got.credit.to_string(), "100.00");
+    let without = one(c("UTC", ""), sub("1000.00", "USD"), ws("Z"), "2018-11");
+    assert_eq!(minutes(without.downtime_minutes), "270");
+    // Wall-clock in the contract's zone: the same clock times in Seoul, written in KST.
+    let seoul = one(
+        c("Asia/Seoul", slots),
+        sub("1000.00", "USD"),
+        ws("+09:00"),
+        "2018-11",
+    );
+    assert_eq!(
+        (
+            minutes(seoul.downtime_minutes),
+            minutes(seoul.excluded_minutes)
+        ),
+        ("150".into(), "120".into())
+    );
+    // Announced 5 days ahead, the whole maintenance window is excluded as before.
+    let early = vec![window("2018-11-04T01:00:00Z", "2018-11-04T05:00:00Z")
+        .with_cause("maintenance")
+        .with_announced_at(t("2018-10-30T01:00:00Z"))];
+    let e = one(c("UTC", slots), sub("1000.00", "USD"), early, "2018-11");
+    assert_eq!(
+        (minutes(e.downtime_minutes), minutes(e.excluded_minutes)),
+        ("0".into(), "240".into())
+    );
+}
+
+#[test]
+fn maintenance_windows_are_checked_like_service_hours() {
+    let err = |windows: &str| {
+        slacredit::Contract::from_yaml(
+            "c.yaml",
+            &format!("id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\nexclusions:\n  maintenance_windows: {windows}\ncredits:\n  tiers: [{{ below: 99.9, percent: 10 }}]\n"),
+        )
+        .err()
+        .unwrap()
+        .to_string()
+    };
+    assert_eq!(
+        err("[{ days: [sunday], from: \"02:00\", to: \"04:00\" }]"),
+        "c.yaml:6: exclusions.maintenance_windows[0].days[0]: expected a weekday (mon, tue, wed, thu, fri, sat, sun), found \"sunday\""
+    );
+    assert_eq!(
+        err("[{ days: [sun], from: \"04:00\", to: \"02:00\" }]"),
+        "c.yaml:6: exclusions.maintenance_windows[0].to: expected `from` (04:00) before `to` (02:00)"
+    );
+    assert_eq!(
+        err("[]"),
+        "c.yaml:6: exclusions.maintenance_windows: expected at least one weekly window (omit `maintenance_windows` for none)"
+    );
+}
+
+#[test]
 fn removed_from_period_takes_excluded_time_out_of_eligible_minutes() {
     // 60 excluded (force majeure) + 30 down: eligible 43200 - 60 = 43140; (43140 - 30) / 43140.
     let c = tiers_contract(

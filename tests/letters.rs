@@ -335,3 +335,48 @@ fn a_letter_says_a_rolling_cap_is_rolling() {
         o.stdout
     );
 }
+
+#[test]
+fn a_letter_says_which_maintenance_fell_in_the_maintenance_windows() {
+    // Maintenance 01:00-05:00 on Sunday 2018-11-04, announced an hour ahead, under Sunday
+    // 02:00-04:00 maintenance windows and 5 days' notice: 120 minutes excluded, 120 down.
+    let files: &[(&str, &[u8])] = &[
+        (
+            "contracts/c.yaml",
+            b"id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\nexclusions:\n  causes: [maintenance]\n  maintenance_notice: 5d\n  maintenance_windows: [{ days: [sun], from: \"02:00\", to: \"04:00\" }]\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n",
+        ),
+        (
+            "subs.csv",
+            b"id,customer,contract,currency,fee\nshop,Example Shop Co.,c,USD,1000.00\n",
+        ),
+        (
+            "out.csv",
+            b"start,end,cause,announced_at\n2018-11-04T01:00:00Z,2018-11-04T05:00:00Z,maintenance,2018-11-04T00:00:00Z\n",
+        ),
+    ];
+    let o = crate::common::run_in(
+        files,
+        &[
+            "claim",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--format",
+            "markdown",
+            "--date",
+            "2018-12-03",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.contains("Maintenance inside the contract's recurring maintenance windows is excluded whatever its notice; outside them the notice rule applies: 2018-11-04T01:00:00Z–2018-11-04T05:00:00Z."),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout.contains("Excluded time: 120 minutes"),
+        "{}",
+        o.stdout
+    );
+}

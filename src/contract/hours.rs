@@ -62,6 +62,14 @@ impl std::fmt::Debug for Memo {
 }
 
 impl ServiceHours {
+    /// Weekly hours alone, no holidays (maintenance windows).
+    pub(crate) fn weekly(weekly: Vec<WeeklyHours>) -> ServiceHours {
+        ServiceHours {
+            weekly,
+            ..ServiceHours::default()
+        }
+    }
+
     /// [`ServiceHours::intervals`] of the period [`start`, `end`), worked out once per zone and
     /// period.
     pub fn in_period(&self, zone: Tz, start: Instant, end: Instant) -> Intervals {

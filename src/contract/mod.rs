@@ -72,6 +72,10 @@ pub struct Exclusions {
     pub maintenance_notice: Seconds,
     /// What excluded time does to the period.
     pub excluded_time: ExcludedTime,
+    /// Recurring maintenance windows (SPEC 2.7), wall-clock in the contract's zone: the parts
+    /// of `maintenance` windows inside them are excluded whatever their notice. Held as weekly
+    /// hours without holidays.
+    pub maintenance_windows: Option<ServiceHours>,
 }
 
 /// One credit tier: uptime strictly below `below` earns `percent` of the basis.

@@ -56,6 +56,7 @@ pub struct RawExclusions {
     pub causes: Option<Vec<String>>,
     pub maintenance_notice: Option<String>,
     pub excluded_time: Option<String>,
+    pub maintenance_windows: Option<Vec<RawWeekly>>,
 }
 
 #[derive(Debug, Deserialize)]

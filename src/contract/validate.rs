@@ -171,8 +171,42 @@ impl Validator<'_> {
         use Seg::{Index as I, Key as K};
         let mut hours = ServiceHours::default();
         let mut ok = true;
-        for (i, w) in raw.weekly.iter().flatten().enumerate() {
-            let base = [K("service_hours"), K("weekly"), I(i)];
+        match self.weekly(
+            ["service_hours", "weekly"],
+            raw.weekly.as_deref().unwrap_or(&[]),
+        ) {
+            Some(rules) => hours.weekly = rules,
+            None => ok = false,
+        }
+        if raw.weekly.as_ref().is_some_and(|w| w.is_empty()) {
+            self.fail(
+                &[K("service_hours"), K("weekly")],
+                "expected at least one weekly rule (omit `weekly` for all hours)",
+            );
+            ok = false;
+        }
+        for (i, h) in raw.holidays.iter().flatten().enumerate() {
+            match self.get(&[K("service_hours"), K("holidays"), I(i)], h, parse_date) {
+                Some(d) => {
+                    hours.holidays.insert(d);
+                }
+                None => ok = false,
+            }
+        }
+        ok.then_some(hours)
+    }
+
+    /// Weekly wall-clock rules at `at` (service hours, maintenance windows).
+    fn weekly(
+        &mut self,
+        at: [&'static str; 2],
+        rules: &[raw::RawWeekly],
+    ) -> Option<Vec<WeeklyHours>> {
+        use Seg::{Index as I, Key as K};
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, w) in rules.iter().enumerate() {
+            let base = [K(at[0]), K(at[1]), I(i)];
             let mut days = 0u8;
             for (j, d) in w.days.iter().enumerate() {
                 match hours::weekday(d) {
@@ -199,9 +233,7 @@ impl Validator<'_> {
             };
             let (from, to) = (time(self, "from", &w.from), time(self, "to", &w.to));
             match (from, to) {
-                (Some(from), Some(to)) if from < to => {
-                    hours.weekly.push(WeeklyHours { days, from, to })
-                }
+                (Some(from), Some(to)) if from < to => out.push(WeeklyHours { days, from, to }),
                 (Some(_), Some(_)) => {
                     self.fail(
                         &[base[0], base[1], base[2], K("to")],
@@ -212,22 +244,7 @@ impl Validator<'_> {
                 _ => ok = false,
             }
         }
-        if raw.weekly.as_ref().is_some_and(|w| w.is_empty()) {
-            self.fail(
-                &[K("service_hours"), K("weekly")],
-                "expected at least one weekly rule (omit `weekly` for all hours)",
-            );
-            ok = false;
-        }
-        for (i, h) in raw.holidays.iter().flatten().enumerate() {
-            match self.get(&[K("service_hours"), K("holidays"), I(i)], h, parse_date) {
-                Some(d) => {
-                    hours.holidays.insert(d);
-                }
-                None => ok = false,
-            }
-        }
-        ok.then_some(hours)
+        ok.then_some(out)
     }
 
     fn downtime(&mut self) -> Option<DowntimeRules> {
@@ -301,10 +318,24 @@ impl Validator<'_> {
                 None
             }
         };
+        let maintenance_windows = match raw.and_then(|e| e.maintenance_windows.as_deref()) {
+            None => Some(None),
+            Some([]) => {
+                self.fail(
+                    &[K("exclusions"), K("maintenance_windows")],
+                    "expected at least one weekly window (omit `maintenance_windows` for none)",
+                );
+                None
+            }
+            Some(rules) => self
+                .weekly(["exclusions", "maintenance_windows"], rules)
+                .map(|weekly| Some(ServiceHours::weekly(weekly))),
+        };
         Some(Exclusions {
             causes,
             maintenance_notice: notice?,
             excluded_time: excluded_time?,
+            maintenance_windows: maintenance_windows?,
         })
     }
 

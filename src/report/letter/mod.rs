@@ -463,7 +463,7 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
     };
     // Only what is excluded is listed as excluded; maintenance announced too late (or never)
     // is downtime, and is said to be.
-    let causes: Vec<String> = e
+    let mut causes: Vec<String> = e
         .excluded
         .iter()
         .map(|w| {
@@ -502,6 +502,21 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
             }
         })
         .collect();
+    let inside: Vec<String> = e
+        .in_maintenance_windows
+        .iter()
+        .map(|w| {
+            x.f(
+                "inside_window",
+                &[("start", &w.start.to_string()), ("end", &w.end.to_string())],
+            )
+        })
+        .collect();
+    causes.extend(
+        inside
+            .iter()
+            .map(|w| x.f("excluded_inside", &[("window", w)])),
+    );
     if c.excluded_minutes.is_zero() && causes.is_empty() {
         say(x.t("excluded_none"));
     } else {
@@ -513,6 +528,9 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
                 ("causes", &causes.join("; ")),
             ],
         ));
+    }
+    if !inside.is_empty() {
+        say(x.f("inside_windows", &[("list", &inside.join("; "))]));
     }
     if !late.is_empty() {
         say(x.f(
