@@ -303,3 +303,43 @@ fn claims_serialise_as_the_json_reports_claims() {
         assert_eq!(serialised, printed["claims"], "{case}");
     }
 }
+
+#[test]
+fn the_audit_states_the_clauses_its_rows_were_computed_under() {
+    // SPEC 2.7's clauses in words: a per-incident allowance, recurring maintenance windows and
+    // a rolling cap.
+    let files: &[(&str, &[u8])] = &[
+        (
+            "contracts/c.yaml",
+            b"id: c\nperiod: month\ntimezone: Asia/Seoul\ncommitment: 99.9\nexclusions:\n  causes: [maintenance]\n  maintenance_notice: 5d\n  maintenance_windows: [{ days: [sat, sun], from: \"02:00\", to: \"04:00\" }]\ncredits:\n  per_duration: { percent: 5, per: 1h, beyond: 30m, beyond_per: incident }\n  annual_cap: { percent: 10, window: rolling-12 }\n",
+        ),
+        (
+            "subs.csv",
+            b"id,customer,contract,currency,fee\nshop,Example Shop Co.,c,USD,1000.00\n",
+        ),
+        ("out.csv", b"start,end\n2018-11-05T02:00:00Z,2018-11-05T03:35:00Z\n"),
+    ];
+    let o = crate::common::run_in(
+        files,
+        &[
+            "audit",
+            "--subscriptions",
+            "subs.csv",
+            "--outages",
+            "out.csv",
+            "--year",
+            "2018",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let expected = "### c\n\n\
+        - Monthly periods in Asia/Seoul; commitment 99.9 %.\n\
+        - Excluded causes: maintenance; maintenance when announced at least 5d ahead.\n\
+        - Maintenance windows: sat, sun 02:00–04:00 (wall clock); maintenance inside them is excluded whatever its notice.\n\
+        - Credit: 5 % of the basis per started 1h of downtime beyond the first 30m of each incident.\n\
+        - Rolling cap: 10 % of the bases of a period and the periods that start in the twelve months before it.\n\
+        - Rounding: half-up to the currency's minor unit.\n";
+    assert!(o.stdout.contains(expected), "{}", o.stdout);
+}

@@ -561,7 +561,11 @@ pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
     let year = args.year;
     match args.format {
         Format::Table => out.write(&report::audit::render_table(year, &run.collect()))?,
-        Format::Markdown => out.write(&report::audit::render_markdown(year, &run.collect()))?,
+        Format::Markdown => out.write(&report::audit::render_markdown(
+            year,
+            &run.collect(),
+            &run.inputs().contracts,
+        ))?,
         Format::Html | Format::LetterHtml => out.write(&report::html::render(
             &format!("SLA audit {year}"),
             &run.collect(),

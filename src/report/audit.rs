@@ -8,6 +8,7 @@ use super::json;
 use super::{for_reading, minutes, money, percent, tool, uptime};
 use crate::claim::Claim;
 use crate::claim::{Claims, Total};
+use crate::contract::Contract;
 use crate::input::InputFile;
 use crate::money::{Currency, Money};
 use rust_decimal::Decimal;
@@ -210,8 +211,9 @@ pub fn render_table(year: i32, claims: &Claims) -> String {
     out
 }
 
-/// The audit as a Markdown report an auditor can sign.
-pub fn render_markdown(year: i32, claims: &Claims) -> String {
+/// The audit as a Markdown report an auditor can sign, with the clauses of each contract its
+/// rows were computed under (from `contracts`).
+pub fn render_markdown(year: i32, claims: &Claims, contracts: &[Contract]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# SLA audit {year}\n");
     let breached = claims.claims.iter().filter(|c| c.breached).count();
@@ -244,6 +246,15 @@ pub fn render_markdown(year: i32, claims: &Claims) -> String {
             t.capped,
             for_reading(t.credit, t.currency)
         );
+    }
+    out.push_str("\n## Contracts\n");
+    let used: std::collections::BTreeSet<&str> =
+        claims.claims.iter().map(|c| c.contract.as_str()).collect();
+    for contract in contracts.iter().filter(|c| used.contains(c.id())) {
+        let _ = writeln!(out, "\n### {}\n", contract.id());
+        for clause in super::terms::describe(contract) {
+            let _ = writeln!(out, "- {clause}");
+        }
     }
     out.push_str("\n## Every subscription and period\n\n| subscription | period | eligible min | downtime min | uptime % | commitment % | breached | credit % | basis | before caps | credit | capped |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for c in &claims.claims {

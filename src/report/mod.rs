@@ -9,6 +9,7 @@ pub mod json;
 pub mod letter;
 pub mod reconcile;
 pub mod table;
+pub mod terms;
 
 pub use crate::printed::{for_reading, minutes, money, percent, uptime};
 pub(crate) use crate::printed::{push_minutes, push_money, push_percent, push_uptime, text};
