@@ -422,9 +422,22 @@ pub fn owed(
                     cap.apply(&mut priced, currency);
                 }
             }
-            CapWindow::Rolling12 => year
-                .get_or_insert_with(|| AnnualCap::rolling(terms))
-                .apply_rolling(period.id, b.amount, &mut priced, currency),
+            CapWindow::Rolling12 => {
+                // The bases of the window's periods the subscription is active in, each worked
+                // out here: a period a run skips (nothing owed) still has its basis.
+                let first = period.id.shifted(-rolling_periods_before(period.id.kind()));
+                let mut bases = Decimal::ZERO;
+                let mut p = first;
+                while p <= period.id {
+                    let each = p.in_zone(contract.timezone());
+                    if each.start < billing.active.1 && each.end > billing.active.0 {
+                        bases += basis_of(&each).amount;
+                    }
+                    p = p.next();
+                }
+                year.get_or_insert_with(|| AnnualCap::rolling(terms))
+                    .apply_rolling(period.id, bases, &mut priced, currency)
+            }
         }
     }
     (b, priced)
@@ -517,9 +530,9 @@ pub struct AnnualCap {
     limit: Decimal,
     issued: Decimal,
     terms: Cap,
-    /// Rolling: each period priced so far (the subscription active in it), with its basis and
-    /// the credit issued, in order.
-    earlier: Vec<(PeriodId, Decimal, Decimal)>,
+    /// Rolling: each period priced so far, with the credit issued, in order (a period not
+    /// priced issued nothing).
+    earlier: Vec<(PeriodId, Decimal)>,
 }
 
 impl AnnualCap {
@@ -560,30 +573,30 @@ impl AnnualCap {
         self.year
     }
 
-    /// Limits `priced` (period `id`, of `basis`, the next one priced) to what the periods
-    /// starting in the twelve months before it left, and counts it issued.
+    /// Limits `priced` (period `id`, the next one priced; `bases` those of its window) to what
+    /// the credits of the periods starting in the twelve months before it left, and counts it
+    /// issued.
     fn apply_rolling(
         &mut self,
         id: PeriodId,
-        basis: Decimal,
+        bases: Decimal,
         priced: &mut Priced,
         currency: Currency,
     ) {
         let first = id.shifted(-rolling_periods_before(id.kind()));
-        let window = self
+        let issued = self
             .earlier
             .iter()
-            .filter(|(p, _, _)| *p >= first && *p < id);
-        let (bases, issued) = window.fold((basis, Decimal::ZERO), |(b, i), (_, pb, pi)| {
-            (b + pb, i + pi)
-        });
+            .filter(|(p, _)| *p >= first && *p < id)
+            .map(|(_, credit)| *credit)
+            .sum();
         self.limit = self
             .terms
             .limit(bases)
             .map_or(Decimal::MAX, |l| currency.round_down(l));
         self.issued = issued;
         self.apply(priced, currency);
-        self.earlier.push((id, basis, priced.credit));
+        self.earlier.push((id, priced.credit));
     }
 
     /// Limits `priced` (the next period of the year) to what is left, and counts it issued.
@@ -600,7 +613,7 @@ impl AnnualCap {
 
 /// How many periods before a period a rolling cap holds with it (SPEC 2.7): a month and the
 /// eleven before it; a quarter and the three before; a year alone.
-pub fn rolling_periods_before(kind: PeriodKind) -> i64 {
+fn rolling_periods_before(kind: PeriodKind) -> i64 {
     match kind {
         PeriodKind::Month => 11,
         PeriodKind::Quarter => 3,

@@ -421,12 +421,31 @@ fn a_rolling_cap_holds_a_period_and_the_eleven_before_it() {
     // = 100.00; February 6,000.00 -> 600.00 less 500.00 = 100.00.
     let mut late = sub("1000.00", "USD");
     late.active_from = Some(chrono::NaiveDate::from_ymd_opt(2018, 9, 1).unwrap());
-    let got: Vec<String> = claims(terms("rolling-12"), late, ws, None)
+    let got: Vec<String> = claims(terms("rolling-12"), late.clone(), ws.clone(), None)
         .iter()
         .filter(|c| c.period.to_string().as_str() >= "2018-11")
         .map(|c| c.credit.to_string())
         .collect();
     assert_eq!(got, vec!["300.00", "100.00", "100.00", "100.00"]);
+    // A billing run books credits only; September and October owe nothing and are skipped,
+    // but their bases still count: November is 300.00, not 10 % of its own 1,000.00.
+    let inputs = slacredit::Inputs {
+        contracts: vec![terms("rolling-12")],
+        subscriptions: vec![late],
+        windows: ws,
+        ..slacredit::Inputs::default()
+    };
+    let selection = slacredit::Selection {
+        credited_only: true,
+        ..slacredit::Selection::default()
+    };
+    let booked: Vec<String> = slacredit::compute(&inputs, &selection)
+        .unwrap()
+        .claims
+        .iter()
+        .map(|c| c.credit.to_string())
+        .collect();
+    assert_eq!(booked, vec!["300.00", "100.00", "100.00", "100.00"]);
 }
 
 #[test]

@@ -84,10 +84,10 @@ impl Run<'_> {
         let Some(first) = data.periods.iter().find(|s| in_active(&s.period)) else {
             return;
         };
-        // The periods before the first asked for that an annual cap counts: the calendar
-        // year's, or for a rolling cap every one from the first incident's (no period before
-        // it issues a credit, and each later one was capped by the twelve months before it),
-        // less the periods whose bases the first twelve months hold.
+        // The periods before the first asked for whose credits an annual cap counts: the
+        // calendar year's, or for a rolling cap every one from the first incident's (no period
+        // before it issues a credit, and each later one was capped by the twelve months before
+        // it). Bases are worked out by the calculator for any period.
         let since = match (credits.annual_cap, credits.annual_window) {
             (None, _) => None,
             (Some(_), CapWindow::CalendarYear) => Some(PeriodId::containing(
@@ -100,8 +100,7 @@ impl Run<'_> {
                     let start = Instant::from_unix_seconds(i.start());
                     PeriodId::containing(contract.period(), local_date(start, contract.timezone()))
                 });
-                let from = first_incident.map_or(first.period.id, |p| p.min(first.period.id));
-                Some(from.shifted(-calculator::rolling_periods_before(contract.period())))
+                first_incident.filter(|p| *p < first.period.id)
             }
         };
         let mut earlier: Vec<Period> = Vec::new();
