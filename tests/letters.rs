@@ -248,49 +248,52 @@ fn an_unknown_language_is_a_usage_error() {
     );
 }
 
-#[test]
-fn a_letter_shows_each_incidents_units_under_a_per_incident_allowance() {
-    // 5 % per started hour beyond the first 30 minutes of each incident: 95 min -> 2 units,
-    // 25 min -> 0 (tests/credit_models.rs works the same through): 10 % of 1,000.00.
+/// The letter of Example Shop Co.'s one subscription (USD 1,000.00 a month) under the contract
+/// `contract` (its YAML, id `c`), with the windows of `outages` (CSV), for `period` if given.
+fn one_letter(contract: &str, outages: &str, period: Option<&str>) -> String {
     let files: &[(&str, &[u8])] = &[
-        (
-            "contracts/c.yaml",
-            b"id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  per_duration: { percent: 5, per: 1h, count: started, beyond: 30m, beyond_per: incident }\n",
-        ),
+        ("contracts/c.yaml", contract.as_bytes()),
         (
             "subs.csv",
             b"id,customer,contract,currency,fee\nshop,Example Shop Co.,c,USD,1000.00\n",
         ),
-        (
-            "out.csv",
-            b"start,end\n2018-11-05T02:00:00Z,2018-11-05T03:35:00Z\n2018-11-06T10:00:00Z,2018-11-06T10:25:00Z\n",
-        ),
+        ("out.csv", outages.as_bytes()),
     ];
-    let o = crate::common::run_in(
-        files,
-        &[
-            "claim",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            "out.csv",
-            "--format",
-            "markdown",
-            "--date",
-            "2018-12-03",
-        ],
-    );
+    let mut args = vec![
+        "claim",
+        "--subscriptions",
+        "subs.csv",
+        "--outages",
+        "out.csv",
+        "--format",
+        "markdown",
+        "--date",
+        "2019-02-03",
+    ];
+    if let Some(p) = period {
+        args.extend(["--period", p]);
+    }
+    let o = crate::common::run_in(files, &args);
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(
-        o.stdout.contains("Credit: 5 % of the basis for each started 1h of downtime beyond the first 30m of each incident, counted incident by incident: 10 %."),
-        "{}",
-        o.stdout
+    o.stdout
+}
+
+#[test]
+fn a_letter_shows_each_incidents_units_under_a_per_incident_allowance() {
+    // 5 % per started hour beyond the first 30 minutes of each incident: 95 min -> 2 units,
+    // 25 min -> 0 (tests/credit_models.rs works the same through): 10 % of 1,000.00.
+    let letter = one_letter(
+        "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  per_duration: { percent: 5, per: 1h, count: started, beyond: 30m, beyond_per: incident }\n",
+        "start,end\n2018-11-05T02:00:00Z,2018-11-05T03:35:00Z\n2018-11-06T10:00:00Z,2018-11-06T10:25:00Z\n",
+        None,
     );
     assert!(
-        o.stdout
-            .contains("Units per incident: #1 95 min → 2; #2 25 min → 0."),
-        "{}",
-        o.stdout
+        letter.contains("Credit: 5 % of the basis for each started 1h of downtime beyond the first 30m of each incident, counted incident by incident: 10 %."),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("Units per incident: #1 95 min → 2; #2 25 min → 0."),
+        "{letter}"
     );
 }
 
@@ -298,41 +301,14 @@ fn a_letter_shows_each_incidents_units_under_a_per_incident_allowance() {
 fn a_letter_says_a_rolling_cap_is_rolling() {
     // 50 % of 1,000.00 in November and December 2018 and January 2019 under a rolling cap of
     // 10 % of twelve months' bases (1,200.00): January has 200.00 left.
-    let files: &[(&str, &[u8])] = &[
-        (
-            "contracts/c.yaml",
-            b"id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 50 }]\n  annual_cap: { percent: 10, window: rolling-12 }\n",
-        ),
-        (
-            "subs.csv",
-            b"id,customer,contract,currency,fee\nshop,Example Shop Co.,c,USD,1000.00\n",
-        ),
-        (
-            "out.csv",
-            b"start,end\n2018-11-05T00:00:00Z,2018-11-05T01:00:00Z\n2018-12-05T00:00:00Z,2018-12-05T01:00:00Z\n2019-01-05T00:00:00Z,2019-01-05T01:00:00Z\n",
-        ),
-    ];
-    let o = crate::common::run_in(
-        files,
-        &[
-            "claim",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            "out.csv",
-            "--period",
-            "2019-01",
-            "--format",
-            "markdown",
-            "--date",
-            "2019-02-03",
-        ],
+    let letter = one_letter(
+        "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\ncredits:\n  tiers: [{ below: 99.9, percent: 50 }]\n  annual_cap: { percent: 10, window: rolling-12 }\n",
+        "start,end\n2018-11-05T00:00:00Z,2018-11-05T01:00:00Z\n2018-12-05T00:00:00Z,2018-12-05T01:00:00Z\n2019-01-05T00:00:00Z,2019-01-05T01:00:00Z\n",
+        Some("2019-01"),
     );
-    assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
-        o.stdout.contains("Rolling twelve-month cap: USD 200.00 left for this period after the credits of the periods that start in the twelve months before it."),
-        "{}",
-        o.stdout
+        letter.contains("Rolling twelve-month cap: USD 200.00 left for this period after the credits of the periods that start in the twelve months before it."),
+        "{letter}"
     );
 }
 
@@ -340,43 +316,14 @@ fn a_letter_says_a_rolling_cap_is_rolling() {
 fn a_letter_says_which_maintenance_fell_in_the_maintenance_windows() {
     // Maintenance 01:00-05:00 on Sunday 2018-11-04, announced an hour ahead, under Sunday
     // 02:00-04:00 maintenance windows and 5 days' notice: 120 minutes excluded, 120 down.
-    let files: &[(&str, &[u8])] = &[
-        (
-            "contracts/c.yaml",
-            b"id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\nexclusions:\n  causes: [maintenance]\n  maintenance_notice: 5d\n  maintenance_windows: [{ days: [sun], from: \"02:00\", to: \"04:00\" }]\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n",
-        ),
-        (
-            "subs.csv",
-            b"id,customer,contract,currency,fee\nshop,Example Shop Co.,c,USD,1000.00\n",
-        ),
-        (
-            "out.csv",
-            b"start,end,cause,announced_at\n2018-11-04T01:00:00Z,2018-11-04T05:00:00Z,maintenance,2018-11-04T00:00:00Z\n",
-        ),
-    ];
-    let o = crate::common::run_in(
-        files,
-        &[
-            "claim",
-            "--subscriptions",
-            "subs.csv",
-            "--outages",
-            "out.csv",
-            "--format",
-            "markdown",
-            "--date",
-            "2018-12-03",
-        ],
-    );
-    assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(
-        o.stdout.contains("Maintenance inside the contract's recurring maintenance windows is excluded whatever its notice; outside them the notice rule applies: 2018-11-04T01:00:00Z–2018-11-04T05:00:00Z."),
-        "{}",
-        o.stdout
+    let letter = one_letter(
+        "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.9\nexclusions:\n  causes: [maintenance]\n  maintenance_notice: 5d\n  maintenance_windows: [{ days: [sun], from: \"02:00\", to: \"04:00\" }]\ncredits:\n  tiers: [{ below: 99.9, percent: 10 }]\n",
+        "start,end,cause,announced_at\n2018-11-04T01:00:00Z,2018-11-04T05:00:00Z,maintenance,2018-11-04T00:00:00Z\n",
+        None,
     );
     assert!(
-        o.stdout.contains("Excluded time: 120 minutes"),
-        "{}",
-        o.stdout
+        letter.contains("Maintenance inside the contract's recurring maintenance windows is excluded whatever its notice; outside them the notice rule applies: 2018-11-04T01:00:00Z–2018-11-04T05:00:00Z."),
+        "{letter}"
     );
+    assert!(letter.contains("Excluded time: 120 minutes"), "{letter}");
 }
