@@ -143,3 +143,21 @@ def test_the_request_is_what_the_command_reads(run):
     )
     printed = json.loads(run("claim", "--request", "-", input=text))
     assert printed["totals"][1] == {"currency": "USD", "credit": "16870.05"}
+
+
+def test_contracts_and_charges_as_values():
+    # The contract as a dict (its YAML's shape), and the period's actual charges as CSV text:
+    # 84 minutes -> 99.805556 % < 99.99 -> 10 % of the charged 50,000.00 = 5,000.00.
+    contract = {
+        "id": "aws-ec2-region-2018", "period": "month", "timezone": "UTC", "commitment": "99.99",
+        "credits": {"tiers": [{"below": "99.99", "percent": "10"}, {"below": "99.0", "percent": "30"}]},
+    }
+    result = slacredit.compute(
+        contracts=[contract],
+        subscriptions=[slacredit.Subscription("shop", "Example Shop Co.", "aws-ec2-region-2018",
+                                              fee=Decimal("120000.00"), currency="USD")],
+        outages=[{"start": "2018-11-21T23:19:00Z", "end": "2018-11-22T00:43:00Z"}],
+        charges="subscription,period,amount,currency\nshop,2018-11,50000.00,USD\n",
+        period="2018-11",
+    )
+    assert (result[0].basis, result[0].credit) == (Decimal("50000.00"), Decimal("5000.00"))
