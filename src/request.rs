@@ -2,6 +2,7 @@
 //! languages (`slacredit claim --request -`, the Python package's `compute`).
 //!
 //! ```
+//! use slacredit::load::Fingerprints;
 //! let request = slacredit::request::Request::parse("request.json", r#"{
 //!   "contracts": [{ "id": "c", "period": "month", "timezone": "UTC", "commitment": 99.9,
 //!                   "credits": { "tiers": [{ "below": 99.9, "percent": 10 }] } }],
@@ -9,8 +10,8 @@
 //!                       "fee": { "amount": "100.00", "currency": "USD" } }],
 //!   "outages": [{ "start": "2018-11-22T08:19:00+09:00", "end": "2018-11-22T09:43:00+09:00" }],
 //!   "period": "2018-11"
-//! }"#)?;
-//! let mut loaded = request.load(slacredit::load::Fingerprints::Skipped)?;
+//! }"#, Fingerprints::Skipped)?;
+//! let mut loaded = request.load()?;
 //! let claims = loaded.run(request.selection())?.collect().claims;
 //! assert_eq!(claims[0].credit, "10.00".parse()?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -36,7 +37,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone)]
 pub struct Request {
     name: String,
-    fingerprint: InputFile,
+    /// Whether the run fingerprints its inputs, and the request's own fingerprint if so.
+    fingerprints: Fingerprints,
+    fingerprint: Option<InputFile>,
     sources: Sources,
     selection: Selection,
     /// The lines of each record given in the request, to name the record of a problem.
@@ -130,12 +133,27 @@ struct Reader<'t> {
 
 impl Request {
     /// Reads the request `text`, named `name` in messages (`-` is standard input, named
-    /// `<stdin>`). Paths in it are relative to the current directory.
+    /// `<stdin>`). Paths in it are relative to the current directory. With
+    /// [`Fingerprints::Taken`] the run fingerprints its inputs, the request first (it holds
+    /// whatever records it carries); with [`Fingerprints::Skipped`] nothing is hashed, not even
+    /// the request, which may carry a provider's windows in every batch of a Spark job.
     ///
     /// # Errors
     /// [`Error::Invalid`] with every problem of the request found, each located.
-    pub fn parse(name: &str, text: &str) -> Result<Request, Error> {
+    pub fn parse(name: &str, text: &str, fingerprints: Fingerprints) -> Result<Request, Error> {
         let name = if name == "-" { "<stdin>" } else { name };
+        let file =
+            (fingerprints == Fingerprints::Taken).then(|| InputFile::new(name, text.as_bytes()));
+        Request::from_text(name, text, fingerprints, file)
+    }
+
+    /// As [`Request::parse`], the request's fingerprint (`file`) taken already.
+    fn from_text(
+        name: &str,
+        text: &str,
+        fingerprints: Fingerprints,
+        file: Option<InputFile>,
+    ) -> Result<Request, Error> {
         let located = |e: &serde_json::Error| {
             Problem::new(name, without_position(e))
                 .at_line(e.line())
@@ -242,7 +260,8 @@ impl Request {
         } = reader;
         problems.into_result(Request {
             name: name.to_owned(),
-            fingerprint: InputFile::new(name, text.as_bytes()),
+            fingerprints,
+            fingerprint: file,
             sources,
             selection: Selection {
                 periods,
@@ -257,14 +276,15 @@ impl Request {
     }
 
     /// Reads the request in the file `path` (`-`: standard input) with the checks every input
-    /// gets (lines up to 1 MiB, UTF-8), then as [`Request::parse`].
+    /// gets (lines up to 1 MiB, UTF-8), then as [`Request::parse`]; its fingerprint is of its
+    /// bytes as read, as every file's is.
     ///
     /// # Errors
     /// [`Error::Io`] naming the file, or as [`Request::parse`].
-    pub fn read(path: &std::path::Path) -> Result<Request, Error> {
+    pub fn read(path: &std::path::Path, fingerprints: Fingerprints) -> Result<Request, Error> {
         if path.as_os_str() != "-" {
-            let (_, name, text) = crate::load::read(path, Fingerprints::Skipped)?;
-            return Request::parse(&name, &text);
+            let (file, name, text) = crate::load::read(path, fingerprints)?;
+            return Request::from_text(&name, &text, fingerprints, file);
         }
         let name = "<stdin>";
         let mut bytes = Vec::new();
@@ -275,7 +295,13 @@ impl Request {
             }
         })?;
         crate::input::check_lines(name, &bytes)?;
-        Request::parse(name, &crate::input::decode(name, bytes)?)
+        let file = (fingerprints == Fingerprints::Taken).then(|| InputFile::new(name, &bytes));
+        Request::from_text(
+            name,
+            &crate::input::decode(name, bytes)?,
+            fingerprints,
+            file,
+        )
     }
 
     /// Where the inputs are.
@@ -288,24 +314,24 @@ impl Request {
         &self.selection
     }
 
-    /// Reads every input, as [`Sources::load_prepared`]; with [`Fingerprints::Taken`] the
-    /// request itself is the first input fingerprinted (it holds what is given in it). A
-    /// problem in a record given in the request names the record (`subscriptions[2].fee`).
+    /// Reads every input, as [`Sources::load_prepared`], fingerprinted as [`Request::parse`]
+    /// was told (the request first). A problem in a record given in the request names the
+    /// record (`subscriptions[2].fee`).
     ///
     /// # Errors
     /// As [`Sources::load_prepared`], and a `customer` or `subscription` naming nothing.
-    pub fn load(&self, fingerprints: Fingerprints) -> Result<Loaded, Error> {
+    pub fn load(&self) -> Result<Loaded, Error> {
         let mut loaded = self
             .sources
-            .load_prepared(fingerprints)
+            .load_prepared(self.fingerprints)
             .map_err(|e| self.name_records(e))?;
         crate::typos::check_filters(
             loaded.inputs(),
             self.selection.subscription.as_deref(),
             self.selection.customer.as_deref(),
         )?;
-        if fingerprints == Fingerprints::Taken {
-            loaded.add_first_file(self.fingerprint.clone());
+        if let Some(file) = &self.fingerprint {
+            loaded.add_first_file(file.clone());
         }
         Ok(loaded)
     }

@@ -160,8 +160,8 @@ fn a_request_excludes_the_input_flags() {
 
 #[test]
 fn the_library_reads_a_request_as_the_command_does() {
-    let request = Request::parse("request.json", SEOUL).unwrap();
-    let mut loaded = request.load(Fingerprints::Skipped).unwrap();
+    let request = Request::parse("request.json", SEOUL, Fingerprints::Skipped).unwrap();
+    let mut loaded = request.load().unwrap();
     let claims = loaded.run(request.selection()).unwrap().collect().claims;
     assert_eq!(claims.len(), 1);
     assert_eq!(claims[0].credit, "12000.00".parse().unwrap());
@@ -172,13 +172,10 @@ fn the_library_reads_a_request_as_the_command_does() {
             "\"period\"",
             "\"subscription\": \"shop-ec2-seol\", \"period\"",
         ),
+        Fingerprints::Skipped,
     )
     .unwrap();
-    let err = request
-        .load(Fingerprints::Skipped)
-        .err()
-        .unwrap()
-        .to_string();
+    let err = request.load().err().unwrap().to_string();
     assert!(err.contains("shop-ec2-seoul"), "{err}");
 }
 

@@ -154,8 +154,8 @@ fn compute<'py>(
     name: &str,
 ) -> PyResult<(String, Bound<'py, PyAny>, Vec<String>)> {
     let result = py.detach(|| -> Result<_, Error> {
-        let request = Request::parse(name, request)?;
-        let mut loaded = request.load(Fingerprints::Taken)?;
+        let request = Request::parse(name, request, Fingerprints::Taken)?;
+        let mut loaded = request.load()?;
         let claims = loaded.run(request.selection())?.collect();
         let each = claims
             .claims
@@ -185,8 +185,8 @@ fn compute_csv(
             .map_err(|e| PyValueError::new_err(format!("columns: {e}")))?,
     };
     let result = py.detach(|| -> Result<String, Error> {
-        let request = Request::parse(name, request)?;
-        let mut loaded = request.load(Fingerprints::Skipped)?;
+        let request = Request::parse(name, request, Fingerprints::Skipped)?;
+        let mut loaded = request.load()?;
         // As the command: without the next-tier columns a row needs only the figures.
         let selection = Selection {
             detail: if columns.needs_next_tier() {
@@ -230,8 +230,8 @@ fn audit<'py>(
     year: i32,
 ) -> PyResult<(String, Bound<'py, PyAny>)> {
     let result = py.detach(|| -> Result<String, Error> {
-        let request = Request::parse(name, request)?;
-        let mut loaded = request.load(Fingerprints::Taken)?;
+        let request = Request::parse(name, request, Fingerprints::Taken)?;
+        let mut loaded = request.load()?;
         let selection = year_of(&request, year)?;
         let claims = loaded.run(&selection)?.collect();
         Ok(report::audit::render_json(year, &claims))
@@ -254,8 +254,8 @@ fn reconcile<'py>(
     issued: &str,
 ) -> PyResult<(String, Bound<'py, PyAny>, bool)> {
     let result = py.detach(|| -> Result<(String, bool), Error> {
-        let request = Request::parse(name, request)?;
-        let mut loaded = request.load(Fingerprints::Taken)?;
+        let request = Request::parse(name, request, Fingerprints::Taken)?;
+        let mut loaded = request.load()?;
         let rows = slacredit::subscription::parse_amounts_csv(issued_name, issued)?;
         let selection = year_of(&request, year)?;
         let claims = loaded.run(&selection)?.collect();

@@ -300,9 +300,14 @@ pub(super) fn check(args: &InputArgs) -> Result<i32, Failure> {
 
 pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
     let format = args.format();
+    // Tables and CSV print no fingerprints of the inputs; the other reports do.
+    let fingerprints = match format {
+        Format::Csv | Format::Table => Fingerprints::Skipped,
+        _ => Fingerprints::Taken,
+    };
     // A program's request names the inputs and the selection in one document.
     let request = match &args.request {
-        Some(path) => Some(slacredit::request::Request::read(path)?),
+        Some(path) => Some(slacredit::request::Request::read(path, fingerprints)?),
         None => None,
     };
     let sources = match &request {
@@ -335,16 +340,11 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         }
     };
     let letters = letter_options(args)?;
-    // Tables and CSV print no fingerprints of the inputs; the other reports do.
-    let fingerprints = match format {
-        Format::Csv | Format::Table => Fingerprints::Skipped,
-        _ => Fingerprints::Taken,
-    };
     let clock = std::time::Instant::now();
     // Opened first: a run stopped while it reads (a signal) removes its temporary file too.
     let mut out = Sink::open(args.output.as_deref())?;
     let (mut loaded, selection) = match &request {
-        Some(r) => (r.load(fingerprints)?, r.selection().clone()),
+        Some(r) => (r.load()?, r.selection().clone()),
         None => {
             let loaded = sources.load_prepared(fingerprints)?;
             slacredit::typos::check_filters(
