@@ -421,19 +421,7 @@ impl Sources {
             });
             match result {
                 Ok((name, imported)) => {
-                    for note in &imported.notes {
-                        inputs.notes.push(format!("{name}: {note}; no window"));
-                    }
-                    if !imported.skipped.is_empty() {
-                        let n: usize = imported.skipped.values().sum();
-                        let names: Vec<String> =
-                            imported.skipped.keys().map(|k| format!("{k:?}")).collect();
-                        inputs.notes.push(format!(
-                            "{name}: left out {n} window{} of names the map lacks (unmapped: skip): {}",
-                            if n == 1 { "" } else { "s" },
-                            names.join(", ")
-                        ));
-                    }
+                    inputs.notes.extend(imported.told(&name));
                     inputs
                         .window_files
                         .push(imported_origin(&name, &imported, &options));

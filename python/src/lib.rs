@@ -273,8 +273,8 @@ fn reconcile<'py>(
 }
 
 /// Another tool's outage data (`tool`: statuspage, alertmanager, …) as windows, as `slacredit
-/// import` writes them: CSV text, JSON text, the windows typed, and the notes (items that gave
-/// no window).
+/// import` writes them: CSV text, JSON text, the windows typed, and what the command tells of
+/// what it left out (items that gave no window, names `unmapped: skip` dropped).
 #[pyfunction]
 #[pyo3(signature = (tool, name, text, map=None, labels=Vec::new(), open_until=None, input_timezone=None, source=None))]
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
@@ -325,11 +325,7 @@ fn import_windows<'py>(
             zone,
         };
         let imported = import::import(format, name, text, &options)?;
-        let notes = imported
-            .notes
-            .iter()
-            .map(|n| format!("{name}: {n}; no window"))
-            .collect();
+        let notes = imported.told(name);
         Ok((
             import::render(&imported.windows, OutputFormat::Csv),
             import::render(&imported.windows, OutputFormat::Json),

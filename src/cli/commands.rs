@@ -702,18 +702,8 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
             });
         match result {
             Ok((name, imported)) => {
-                for note in &imported.notes {
-                    tell!("note: {name}: {note}; no window");
-                }
-                if !imported.skipped.is_empty() {
-                    let n: usize = imported.skipped.values().sum();
-                    let names: Vec<String> =
-                        imported.skipped.keys().map(|k| format!("{k:?}")).collect();
-                    tell!(
-                        "note: {name}: left out {n} window{} of names the map lacks (unmapped: skip): {}",
-                        if n == 1 { "" } else { "s" },
-                        names.join(", ")
-                    );
+                for note in imported.told(&name) {
+                    tell!("note: {note}");
                 }
                 windows.extend(imported.windows);
             }

@@ -183,6 +183,28 @@ pub struct Imported {
     pub notes: Vec<String>,
 }
 
+impl Imported {
+    /// What the import of `file` left out, one line each, as the command tells it after
+    /// `note: `: items that made no window, and the windows of names `unmapped: skip` left out.
+    pub fn told(&self, file: &str) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .notes
+            .iter()
+            .map(|note| format!("{file}: {note}; no window"))
+            .collect();
+        if !self.skipped.is_empty() {
+            let n: usize = self.skipped.values().sum();
+            let names: Vec<String> = self.skipped.keys().map(|k| format!("{k:?}")).collect();
+            out.push(format!(
+                "{file}: left out {n} window{} of names the map lacks (unmapped: skip): {}",
+                if n == 1 { "" } else { "s" },
+                names.join(", ")
+            ));
+        }
+        out
+    }
+}
+
 /// Imports the document `text` (the contents of `file`, named in messages) of `format`.
 ///
 /// # Errors
