@@ -265,6 +265,15 @@ impl PeriodSpan {
         inner().map_err(InvalidValue)
     }
 
+    /// The calendar year `year` (an audit's, a reconciliation's).
+    ///
+    /// # Errors
+    /// When the year is outside the years slacredit reads.
+    pub fn year(year: i32) -> Result<PeriodSpan, InvalidValue> {
+        let p = PeriodId::parse(&format!("{year:04}"))?;
+        PeriodSpan::new(p, p)
+    }
+
     /// The periods of `kind` overlapping the span, in order.
     pub fn periods(&self, kind: PeriodKind) -> Vec<PeriodId> {
         let mut out = Vec::new();

@@ -10,7 +10,7 @@ use pyo3::types::{PyDict, PyList};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use slacredit::load::Fingerprints;
-use slacredit::period::{PeriodId, PeriodSpan};
+use slacredit::period::PeriodSpan;
 use slacredit::request::Request;
 use slacredit::{report, Error, Selection};
 
@@ -213,10 +213,10 @@ fn compute_csv(
 
 /// The request's selection with the periods of `year`.
 fn year_of(request: &Request, year: i32) -> Result<Selection, Error> {
-    let invalid = |e: slacredit::InvalidValue| Error::problem(slacredit::Problem::new("year", e.0));
-    let p = PeriodId::parse(&format!("{year:04}")).map_err(invalid)?;
+    let span =
+        PeriodSpan::year(year).map_err(|e| Error::problem(slacredit::Problem::new("year", e.0)))?;
     Ok(Selection {
-        periods: Some(PeriodSpan::new(p, p).map_err(invalid)?),
+        periods: Some(span),
         ..request.selection().clone()
     })
 }

@@ -222,9 +222,7 @@ fn with_bar(run: Run<'_>) -> Run<'_> {
 }
 
 fn year_span(year: i32) -> Result<PeriodSpan, Failure> {
-    let p = PeriodId::parse(&format!("{year:04}"))
-        .map_err(|e| Failure::Usage(format!("--year: {e}")))?;
-    PeriodSpan::new(p, p).map_err(|e| Failure::Usage(e.into()))
+    PeriodSpan::year(year).map_err(|e| Failure::Usage(format!("--year: {e}")))
 }
 
 /// Streams JSON: `header`, then the array elements `rows` renders chunk by chunk (with totals per
