@@ -427,7 +427,7 @@ impl<'t> Reader<'t> {
                 if kind == Kind::Contracts && !is_source(value) {
                     return vec![self.records(value)];
                 }
-                if kind == Kind::Outages && has_key(value, "start") {
+                if kind == Kind::Outages && has_any_key(value, &["start"]) {
                     self.problem(
                         field,
                         "expected a source or a list of windows, found one window: put it in a list",
@@ -599,13 +599,13 @@ impl<'t> Reader<'t> {
 
 /// Whether `value` is a source (a path, or an object with `path` or `text`), not a record.
 fn is_source(value: &RawValue) -> bool {
-    value.get().trim_start().starts_with('"') || has_key(value, "path") || has_key(value, "text")
+    value.get().trim_start().starts_with('"') || has_any_key(value, &["path", "text"])
 }
 
-/// Whether `value` is an object with the key `key`.
-fn has_key(value: &RawValue, key: &str) -> bool {
+/// Whether `value` is an object with one of `keys` (read once, however many are asked for).
+fn has_any_key(value: &RawValue, keys: &[&str]) -> bool {
     serde_json::from_str::<BTreeMap<String, &RawValue>>(value.get())
-        .is_ok_and(|map| map.contains_key(key))
+        .is_ok_and(|map| keys.iter().any(|k| map.contains_key(*k)))
 }
 
 /// serde_json's message without its own " at line L column C" (the problem carries them).
