@@ -162,4 +162,12 @@ impl Error {
     pub fn problem(problem: Problem) -> Error {
         Error::Invalid(Problems(vec![problem]))
     }
+
+    /// The error as problems to list with others: an unreadable file is one problem naming it.
+    pub fn into_problems(self) -> Problems {
+        match self {
+            Error::Invalid(problems) => problems,
+            Error::Io { path, source } => Problems(vec![Problem::new(path, source.to_string())]),
+        }
+    }
 }

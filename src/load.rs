@@ -2,7 +2,7 @@
 //! folder holding them. Every file is fingerprinted (unless the run prints no fingerprints);
 //! every problem of every file is collected before giving up.
 
-use crate::contract::Contract;
+use crate::contract::{Calendar, Calendars, Contract};
 use crate::error::{Error, Problem, Problems};
 use crate::import;
 pub use crate::input::{check_lines, Format};
@@ -516,6 +516,22 @@ fn load_contracts(
     fingerprints: Fingerprints,
 ) -> Result<(), Error> {
     let mut problems = Problems::new();
+    // Holiday calendars live in a `calendars` folder beside the contracts (SPEC 2.7).
+    let mut calendars = Calendars::new();
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for path in given.iter().filter_map(Input::path) {
+        let folder = if path.is_dir() {
+            path.join("calendars")
+        } else {
+            path.parent().unwrap_or(Path::new("")).join("calendars")
+        };
+        if !folders.contains(&folder) {
+            if let Err(e) = read_calendars(&folder, &mut calendars, fingerprints) {
+                problems.extend(e.into_problems());
+            }
+            folders.push(folder);
+        }
+    }
     let mut first_file: std::collections::HashMap<String, String> =
         std::collections::HashMap::new();
     for input in given {
@@ -533,7 +549,7 @@ fn load_contracts(
             }
             let result = file.read(fingerprints).and_then(|(f, name, text)| {
                 inputs.files.extend(f);
-                Contract::from_yaml(&name, &text)
+                Contract::from_yaml_with(&name, &text, &calendars)
             });
             match result {
                 Ok(c) => {
@@ -553,12 +569,37 @@ fn load_contracts(
                         inputs.contracts.push(c);
                     }
                 }
-                Err(Error::Invalid(p)) => problems.extend(p),
                 // Listed with the others: a link to nowhere, a file that cannot be read.
-                Err(Error::Io { path, source }) => {
-                    problems.push(Problem::new(path, source.to_string()))
-                }
+                Err(e) => problems.extend(e.into_problems()),
             }
+        }
+    }
+    let named = inputs
+        .contracts
+        .iter()
+        .filter_map(|c| c.service_hours()?.calendar())
+        .map(|c| c.name());
+    inputs.files.extend(calendars.fingerprints(named));
+    problems.into_result(())
+}
+
+/// Reads every `*.yaml`/`*.yml` of `dir` into `calendars`, all problems listed; a missing
+/// folder holds none.
+fn read_calendars(
+    dir: &Path,
+    calendars: &mut Calendars,
+    fingerprints: Fingerprints,
+) -> Result<(), Error> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut problems = Problems::new();
+    for file in folder_contracts(dir)? {
+        let result = file.read(fingerprints).and_then(|(print, name, text)| {
+            calendars.add(Calendar::from_yaml(&name, &text)?.fingerprinted(print))
+        });
+        if let Err(e) = result {
+            problems.extend(e.into_problems());
         }
     }
     problems.into_result(())

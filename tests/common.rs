@@ -87,13 +87,15 @@ pub struct Outcome {
 }
 
 /// Writes `files` (paths inside a new temporary folder, such as `contracts/c.yaml`; a
-/// `contracts` folder is always made) and runs `slacredit` there with `args`.
+/// `contracts` folder is always made, and the folders of the paths) and runs `slacredit` there with `args`.
 pub fn run_in(files: &[(&str, &[u8])], args: &[&str]) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir(root.join("contracts")).unwrap();
     for (name, bytes) in files {
-        std::fs::write(root.join(name), bytes).unwrap();
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
     }
     run_at(root, args)
 }

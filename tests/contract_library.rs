@@ -5,9 +5,10 @@ use slacredit::report::{minutes, uptime};
 use slacredit::{Contract, Subscription, Window};
 
 fn shipped(id: &str) -> Contract {
-    let path = format!("{}/contracts/{id}.yaml", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    Contract::from_yaml(&path, &text).unwrap_or_else(|e| panic!("{e}"))
+    // Read as the command reads them: with the calendars of `contracts/calendars`.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("contracts");
+    let (contracts, _) = slacredit::load::contracts(&dir).unwrap_or_else(|e| panic!("{e}"));
+    contracts.into_iter().find(|c| c.id() == id).unwrap()
 }
 
 /// A subscription to `id` in scope of its `applies_to`.

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod browser;
+mod calendars;
 mod cli;
 mod common;
 mod contract_library;

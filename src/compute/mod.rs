@@ -131,6 +131,7 @@ impl<'a> Run<'a> {
             let named = (!index.named.is_empty()).then(|| index.customer_names(&customers));
             (plan(inputs, resolved, selection), named)
         };
+        plan::calendar_years(&keys, &inputs.windows)?;
         let always = (
             Instant::from_unix_seconds(i64::MIN / 4),
             Instant::from_unix_seconds(i64::MAX / 4),
@@ -196,8 +197,17 @@ impl<'a> Run<'a> {
         }
         // Contracts no subscription uses cannot change a claim; listing them would only make every
         // report change whenever an unrelated contract file does.
-        let used: BTreeSet<&str> = scopes.iter().map(|s| s.contract.file()).collect();
-        let contract_files: BTreeSet<&str> = inputs.contracts.iter().map(|c| c.file()).collect();
+        // So with the holiday calendars they name.
+        let with_calendar = |c: &'a Contract| {
+            let calendar = c.service_hours().and_then(|h| h.calendar());
+            std::iter::once(c.file()).chain(calendar.map(|c| c.file()))
+        };
+        let used: BTreeSet<&str> = scopes
+            .iter()
+            .flat_map(|s| with_calendar(s.contract))
+            .collect();
+        let contract_files: BTreeSet<&str> =
+            inputs.contracts.iter().flat_map(with_calendar).collect();
         let files = inputs
             .files
             .iter()

@@ -3,11 +3,14 @@
 
 use super::subscription::touched_periods;
 use super::{Inputs, Job, Selection};
-use crate::contract::Contract;
+use crate::contract::{CapWindow, Contract};
+use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
-use crate::period::Period;
+use crate::period::{Period, PeriodId};
 use crate::prepare::Resolution;
 use crate::scope::Scope;
+use crate::window::Window;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// A (contract, full scope) every subscription of which shares its windows, with the periods
@@ -61,4 +64,60 @@ pub(super) fn plan<'a>(
         });
     }
     (jobs, keys)
+}
+
+/// Checks that every period measured under a contract with a holiday calendar lies within the
+/// calendar's years (SPEC 2.7): the periods claimed and, for a rolling annual cap, the earlier
+/// periods with windows (the cap counts the credits of every period from the first incident's;
+/// windows of any scope are counted, so a period is never measured without its holidays).
+pub(super) fn calendar_years(keys: &[ScopeKey<'_>], windows: &[Window]) -> Result<(), Error> {
+    let mut problems = Problems::new();
+    let mut seen: Vec<*const Contract> = Vec::new();
+    for (contract, _, periods) in keys {
+        let Some(calendar) = contract.service_hours().and_then(|h| h.calendar()) else {
+            continue;
+        };
+        if seen.contains(&(*contract as *const Contract)) {
+            continue;
+        }
+        seen.push(*contract as *const Contract);
+        let mut ids: BTreeSet<PeriodId> = keys
+            .iter()
+            .filter(|(c, _, _)| std::ptr::eq(*c, *contract))
+            .flat_map(|(_, _, periods)| periods.iter().map(|p| p.id))
+            .collect();
+        let credits = contract.credits();
+        if let (Some(first), Some(_), CapWindow::Rolling12) = (
+            periods.first().map(|p| p.id),
+            credits.annual_cap,
+            credits.annual_window,
+        ) {
+            ids.extend(
+                touched_periods(contract, windows)
+                    .into_iter()
+                    .filter(|p| *p < first),
+            );
+        }
+        let outside: Vec<PeriodId> = ids.into_iter().filter(|p| !calendar.covers(*p)).collect();
+        if let Some(first) = outside.first() {
+            let (a, b) = calendar.years();
+            let more = match outside.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            problems.push(
+                Problem::new(
+                    contract.file(),
+                    format!(
+                        "period {first}{more} lies outside the years of calendar {:?} ({a} to {b}, {})",
+                        calendar.name(),
+                        calendar.file()
+                    ),
+                )
+                .at(calendar.line)
+                .field("service_hours.holidays.calendar"),
+            );
+        }
+    }
+    problems.into_result(())
 }

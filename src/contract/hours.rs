@@ -25,9 +25,59 @@ pub struct ServiceHours {
     /// Empty = every hour of every day that is not a holiday.
     pub(crate) weekly: Vec<WeeklyHours>,
     pub(crate) holidays: BTreeSet<NaiveDate>,
+    /// The calendar the holidays come from, if the contract names one.
+    pub(crate) calendar: Option<CalendarUse>,
     /// The intervals of each period asked for: every scope and every subscription of a contract
     /// measures the same periods, and 500 weekly rules cost as much to apply as to read.
     periods: Memo,
+}
+
+/// A holiday calendar named by a contract (SPEC 2.7). Its dates, with the contract's `extra`
+/// and without its `except`, are the contract's holidays; a period outside its years cannot be
+/// measured (a year nobody wrote down would silently have no holidays).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarUse {
+    pub(crate) name: String,
+    pub(crate) source: String,
+    pub(crate) years: (i32, i32),
+    /// The calendar's file.
+    pub(crate) file: String,
+    /// The line of `calendar:` in the contract.
+    pub(crate) line: Option<usize>,
+    pub(crate) extra: Vec<NaiveDate>,
+    pub(crate) except: Vec<NaiveDate>,
+}
+
+impl CalendarUse {
+    /// The calendar's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Where its dates come from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+    /// The first and last year it covers.
+    pub fn years(&self) -> (i32, i32) {
+        self.years
+    }
+    /// The calendar's file.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+    /// Holidays the contract adds to the calendar's.
+    pub fn extra(&self) -> &[NaiveDate] {
+        &self.extra
+    }
+    /// The calendar's holidays the contract does not keep.
+    pub fn except(&self) -> &[NaiveDate] {
+        &self.except
+    }
+    /// Whether `period` (its local days) lies within the calendar's years.
+    pub fn covers(&self, period: crate::period::PeriodId) -> bool {
+        let (first, last) = self.years;
+        period.first_day().year() >= first && period.last_day().year() <= last
+    }
 }
 
 /// Service-hour intervals by (zone, period start, period end).
@@ -62,6 +112,16 @@ impl std::fmt::Debug for Memo {
 }
 
 impl ServiceHours {
+    /// The holidays (a calendar's with the contract's changes, or the contract's own list).
+    pub fn holidays(&self) -> &BTreeSet<NaiveDate> {
+        &self.holidays
+    }
+
+    /// The calendar the holidays come from, if any.
+    pub fn calendar(&self) -> Option<&CalendarUse> {
+        self.calendar.as_ref()
+    }
+
     /// Weekly hours alone, no holidays (maintenance windows).
     pub(crate) fn weekly(weekly: Vec<WeeklyHours>) -> ServiceHours {
         ServiceHours {

@@ -3,11 +3,13 @@
 //! [`Contract::from_yaml`] is the only way to build one; it checks everything and reports every
 //! problem at once, so the engine never re-checks.
 
+mod calendar;
 mod hours;
 mod raw;
 mod validate;
 
-pub use hours::ServiceHours;
+pub use calendar::{Calendar, Calendars};
+pub use hours::{CalendarUse, ServiceHours};
 
 use crate::error::{Error, Problem, Problems};
 use crate::money::Rounding;
@@ -290,10 +292,24 @@ impl Contract {
     /// assert!(slacredit::Contract::from_yaml("c.yaml", "id: c\nperiod: week\n").is_err());
     /// ```
     pub fn from_yaml(file: &str, text: &str) -> Result<Contract, Error> {
+        Contract::from_yaml_with(file, text, &Calendars::new())
+    }
+
+    /// As [`Contract::from_yaml`], with the holiday calendars the contract may name
+    /// (`service_hours.holidays: { calendar: NAME }`).
+    ///
+    /// # Errors
+    /// As [`Contract::from_yaml`]; a calendar not among `calendars` is one of the problems.
+    pub fn from_yaml_with(
+        file: &str,
+        text: &str,
+        calendars: &Calendars,
+    ) -> Result<Contract, Error> {
         let doc = Located::<RawContract>::parse(file, text).map_err(Error::Invalid)?;
         let mut v = Validator {
             file,
             doc: &doc,
+            calendars,
             problems: Problems::new(),
         };
         let contract = v.contract();

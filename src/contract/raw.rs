@@ -31,7 +31,42 @@ pub struct RawContract {
 #[serde(deny_unknown_fields)]
 pub struct RawServiceHours {
     pub weekly: Option<Vec<RawWeekly>>,
-    pub holidays: Option<Vec<String>>,
+    pub holidays: Option<RawHolidays>,
+}
+
+/// `holidays: [dates]`, or `holidays: { calendar: de, extra: [dates], except: [dates] }`.
+#[derive(Debug)]
+pub enum RawHolidays {
+    Dates(Vec<String>),
+    Calendar(RawCalendarUse),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalendarUse {
+    pub calendar: String,
+    pub extra: Option<Vec<String>>,
+    pub except: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for RawHolidays {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawHolidays, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawHolidays;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of dates or { calendar, extra, except }")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<RawHolidays, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(RawHolidays::Dates)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawHolidays, A::Error> {
+                RawCalendarUse::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawHolidays::Calendar)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -22,6 +22,7 @@ const MAX_DECIMALS: u32 = 6;
 pub(super) struct Validator<'a> {
     pub(super) file: &'a str,
     pub(super) doc: &'a Located<RawContract>,
+    pub(super) calendars: &'a super::Calendars,
     pub(super) problems: Problems,
 }
 
@@ -185,15 +186,103 @@ impl Validator<'_> {
             );
             ok = false;
         }
-        for (i, h) in raw.holidays.iter().flatten().enumerate() {
-            match self.get(&[K("service_hours"), K("holidays"), I(i)], h, parse_date) {
-                Some(d) => {
-                    hours.holidays.insert(d);
+        match &raw.holidays {
+            None => {}
+            Some(raw::RawHolidays::Dates(dates)) => {
+                for (i, h) in dates.iter().enumerate() {
+                    match self.get(&[K("service_hours"), K("holidays"), I(i)], h, parse_date) {
+                        Some(d) => {
+                            hours.holidays.insert(d);
+                        }
+                        None => ok = false,
+                    }
+                }
+            }
+            Some(raw::RawHolidays::Calendar(named)) => match self.calendar_use(named) {
+                Some((holidays, calendar)) => {
+                    hours.holidays = holidays;
+                    hours.calendar = Some(calendar);
                 }
                 None => ok = false,
-            }
+            },
         }
         ok.then_some(hours)
+    }
+
+    /// `holidays: { calendar, extra, except }`: the calendar's dates, plus `extra`, less
+    /// `except`. A date added that the calendar has, or removed that it has not, is an error:
+    /// either is most likely a typo for another date, and a typo must not change money.
+    fn calendar_use(
+        &mut self,
+        raw: &raw::RawCalendarUse,
+    ) -> Option<(BTreeSet<chrono::NaiveDate>, hours::CalendarUse)> {
+        use Seg::{Index as I, Key as K};
+        let at = [K("service_hours"), K("holidays"), K("calendar")];
+        let Some(calendar) = self.calendars.get(&raw.calendar) else {
+            let known: Vec<&str> = self.calendars.names().collect();
+            let message = if known.is_empty() {
+                format!(
+                    "unknown calendar {:?}: no calendars were found (they are read from the \
+                     `calendars` folder beside the contracts, as calendars/{}.yaml)",
+                    raw.calendar, raw.calendar
+                )
+            } else {
+                format!(
+                    "unknown calendar {:?}; known: {}",
+                    raw.calendar,
+                    known.join(", ")
+                )
+            };
+            self.fail(&at, message);
+            return None;
+        };
+        let mut holidays = calendar.dates().clone();
+        let mut ok = true;
+        let mut lists: [Vec<chrono::NaiveDate>; 2] = [Vec::new(), Vec::new()];
+        for (k, (key, dates)) in [("extra", &raw.extra), ("except", &raw.except)]
+            .into_iter()
+            .enumerate()
+        {
+            for (i, text) in dates.iter().flatten().enumerate() {
+                let path = [K("service_hours"), K("holidays"), K(key), I(i)];
+                let Some(date) = self.get(&path, text, parse_date) else {
+                    ok = false;
+                    continue;
+                };
+                let changed = if key == "extra" {
+                    holidays.insert(date)
+                } else {
+                    holidays.remove(&date)
+                };
+                if !changed {
+                    let message = if key == "extra" {
+                        format!(
+                            "{date} is already a holiday of calendar {:?}",
+                            calendar.name()
+                        )
+                    } else {
+                        format!("{date} is not a holiday of calendar {:?}", calendar.name())
+                    };
+                    self.fail(&path, message);
+                    ok = false;
+                }
+                lists[k].push(date);
+            }
+        }
+        let [extra, except] = lists;
+        let line = self.doc.line_of(&at);
+        ok.then(|| {
+            let calendar = hours::CalendarUse {
+                name: calendar.name().to_owned(),
+                source: calendar.source().to_owned(),
+                years: calendar.years(),
+                file: calendar.file().to_owned(),
+                line,
+                extra,
+                except,
+            };
+            (holidays, calendar)
+        })
     }
 
     /// Weekly wall-clock rules at `at` (service hours, maintenance windows).

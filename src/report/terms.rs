@@ -23,10 +23,25 @@ pub fn describe(contract: &Contract) -> Vec<String> {
         out.push(format!(
             "Service hours: {}{}.",
             weekly(hours),
-            if hours.holidays.is_empty() {
-                String::new()
-            } else {
-                format!(", except {} holidays", hours.holidays.len())
+            match hours.calendar() {
+                Some(c) => {
+                    let (first, last) = c.years();
+                    let mut changes = String::new();
+                    if !c.extra().is_empty() {
+                        changes.push_str(&format!(", plus {}", dates(c.extra())));
+                    }
+                    if !c.except().is_empty() {
+                        changes.push_str(&format!(", but not {}", dates(c.except())));
+                    }
+                    format!(
+                        ", except the holidays of calendar {} ({first} to {last}, {}; {}){changes}",
+                        c.name(),
+                        c.file(),
+                        c.source()
+                    )
+                }
+                None if hours.holidays.is_empty() => String::new(),
+                None => format!(", except {} holidays", hours.holidays.len()),
             }
         ));
     }
@@ -144,4 +159,10 @@ fn weekly(hours: &ServiceHours) -> String {
         })
         .collect();
     rules.join("; ")
+}
+
+/// Dates as a list.
+fn dates(days: &[chrono::NaiveDate]) -> String {
+    let list: Vec<String> = days.iter().map(|d| d.to_string()).collect();
+    list.join(", ")
 }

@@ -440,10 +440,25 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
             ("zone", contract.timezone().name()),
         ],
     );
-    if contract.service_hours().is_some() {
-        eligible.push_str(&x.t("eligible_hours"));
-    }
     let (first_day, last_day) = (c.period.first_day(), c.period.last_day());
+    if let Some(hours) = contract.service_hours() {
+        eligible.push_str(&x.t("eligible_hours"));
+        // The holidays that shaped this period's eligible time, and where they come from.
+        let days: Vec<String> = hours
+            .holidays()
+            .range(first_day..=last_day)
+            .map(|&d| lang.date(d))
+            .collect();
+        if !days.is_empty() {
+            eligible.push_str(&x.f("eligible_holidays", &[("list", &days.join(", "))]));
+        }
+        if let Some(calendar) = hours.calendar() {
+            eligible.push_str(&x.f(
+                "eligible_calendar",
+                &[("name", calendar.name()), ("source", calendar.source())],
+            ));
+        }
+    }
     if sub.active_from.is_some_and(|d| d > first_day) || sub.active_to.is_some_and(|d| d < last_day)
     {
         let from = sub
