@@ -5,6 +5,7 @@
 //! minimum, the rounding and the annual cap given what the year issued before. Every money rule
 //! is here; the computation only decides which periods to ask about and what to share.
 
+use crate::claim::{EarnBack, EarnBackStatus};
 use crate::contract::{
     BeyondPer, Cap, CapWindow, Contract, CreditModel, Deadline, Tier, UnitCount,
 };
@@ -36,6 +37,9 @@ pub struct CreditSteps {
     pub after_minimum: Decimal,
     /// After rounding.
     pub after_rounding: Decimal,
+    /// What the customer's at-risk pool left for this period after the service levels
+    /// before it, where the model is `at_risk`.
+    pub pool_cap_remaining: Option<Decimal>,
     /// What the annual cap left for this period, where there is one.
     pub annual_cap_remaining: Option<Decimal>,
 }
@@ -249,7 +253,9 @@ pub fn assess(
             uptime_percent: Decimal::ONE_HUNDRED,
             breached: false,
             credit_percent: match credits.model {
-                CreditModel::Tiers(_) | CreditModel::PerDuration { .. } => Some(Decimal::ZERO),
+                CreditModel::Tiers(_)
+                | CreditModel::PerDuration { .. }
+                | CreditModel::AtRisk { .. } => Some(Decimal::ZERO),
                 _ => None,
             },
             next_tier: None,
@@ -352,6 +358,24 @@ pub fn assess(
                 },
                 None,
             )
+        }
+        // A breach gives the service level's share of the at-risk amount; the pool cap comes
+        // when the subscriptions of the pool are priced.
+        CreditModel::AtRisk {
+            percent,
+            allocation,
+            ..
+        } => {
+            let share = (percent * allocation / Decimal::ONE_HUNDRED).normalize();
+            let p = if breached { share } else { Decimal::ZERO };
+            let next = (!breached && seek_next)
+                .then(|| u.minutes_to_go_below(contract.commitment()))
+                .flatten()
+                .map(|m| NextTier {
+                    credit_percent: share,
+                    more_downtime_minutes: m,
+                });
+            (Some(p), Owed::Percent(p), next)
         }
         CreditModel::Fixed { amount, .. } => (
             None,
@@ -621,6 +645,37 @@ fn rolling_periods_before(kind: PeriodKind) -> i64 {
     }
 }
 
+/// Where a credit for period `id` stands under an earn-back over `n` periods (SPEC 2.7), given
+/// whether each later period was breached (`None`: outside the computed range, or the
+/// subscription not active in it): due from the first breached one, forgiven when all `n` met
+/// the commitment, pending otherwise.
+pub fn earn_back(n: u32, id: PeriodId, breached: impl Fn(PeriodId) -> Option<bool>) -> EarnBack {
+    let mut open = false;
+    for k in 1..=i64::from(n) {
+        match breached(id.shifted(k)) {
+            Some(true) => {
+                return EarnBack {
+                    status: EarnBackStatus::Due,
+                    decided_in: Some(id.shifted(k)),
+                }
+            }
+            Some(false) => {}
+            None => open = true,
+        }
+    }
+    if open {
+        EarnBack {
+            status: EarnBackStatus::Pending,
+            decided_in: None,
+        }
+    } else {
+        EarnBack {
+            status: EarnBackStatus::Forgiven,
+            decided_in: Some(id.shifted(i64::from(n))),
+        }
+    }
+}
+
 /// Prices an assessment for one basis: model amount, period cap, minimum, rounding.
 fn price(contract: &Contract, assessment: &Assessment, basis: Basis, currency: Currency) -> Priced {
     let credits = contract.credits();
@@ -664,6 +719,7 @@ fn price(contract: &Contract, assessment: &Assessment, basis: Basis, currency: C
             after_period_cap: after_cap,
             after_minimum,
             after_rounding: credit,
+            pool_cap_remaining: None,
             annual_cap_remaining: None,
         },
     }
@@ -671,7 +727,7 @@ fn price(contract: &Contract, assessment: &Assessment, basis: Basis, currency: C
 
 /// `p` percent of `amount`, exactly: dividing by 100 is moving the decimal point, which is
 /// cheaper than a division when millions of credits are priced.
-fn percent_of(amount: Decimal, p: Decimal) -> Decimal {
+pub(crate) fn percent_of(amount: Decimal, p: Decimal) -> Decimal {
     let mut x = amount * p;
     match x.set_scale(x.scale() + 2) {
         Ok(()) => x,

@@ -105,8 +105,12 @@ pub enum NoCredit {
     ModelPaysNothing,
     /// The amount is below the contract's minimum.
     BelowMinimum,
+    /// The customer's at-risk pool for the period is used up by service levels before it.
+    PoolUsedUp,
     /// The year's annual cap is used up.
     AnnualCapUsedUp,
+    /// The periods after it met the commitment: the credit was earned back.
+    Forgiven,
     /// The amount rounds to zero in the currency's minor unit.
     RoundsToZero,
 }
@@ -123,9 +127,17 @@ impl NoCredit {
                 "no_credit_minimum",
                 "the amount is below the contract's minimum",
             ),
+            NoCredit::PoolUsedUp => (
+                "no_credit_pool",
+                "the at-risk pool of the period is used up by the service levels before this one",
+            ),
             NoCredit::AnnualCapUsedUp => {
                 ("no_credit_annual_cap", "the year's annual cap is used up")
             }
+            NoCredit::Forgiven => (
+                "no_credit_forgiven",
+                "the provider earned the credit back: the periods after it met the commitment",
+            ),
             NoCredit::RoundsToZero => ("no_credit_rounding", "the amount rounds to zero"),
         }
     }
@@ -137,10 +149,16 @@ pub fn no_credit(claim: &Claim) -> Option<NoCredit> {
         return None;
     }
     let s = &claim.steps;
-    Some(if s.model_amount.is_zero() {
+    let forgiven =
+        claim.earn_back.map(|e| e.status) == Some(crate::claim::EarnBackStatus::Forgiven);
+    Some(if forgiven {
+        NoCredit::Forgiven
+    } else if s.model_amount.is_zero() {
         NoCredit::ModelPaysNothing
     } else if s.after_minimum.is_zero() {
         NoCredit::BelowMinimum
+    } else if s.pool_cap_remaining.is_some_and(|left| left.is_zero()) {
+        NoCredit::PoolUsedUp
     } else if s.annual_cap_remaining.is_some_and(|left| left.is_zero()) {
         NoCredit::AnnualCapUsedUp
     } else {

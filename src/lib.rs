@@ -94,7 +94,7 @@ pub mod window;
 mod yaml;
 
 pub use chrono_tz::Tz;
-pub use claim::{Claim, ClaimIncident, Detail, Labels, NextTier};
+pub use claim::{Claim, ClaimIncident, Detail, EarnBack, EarnBackStatus, Labels, NextTier};
 pub use compute::{compute, validate, Claims, Inputs, Run, Selection, Total};
 pub use contract::Contract;
 pub use error::{Error, InvalidValue, Problem, Problems};

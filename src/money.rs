@@ -425,6 +425,11 @@ impl Totals {
         *self.0.entry(currency).or_insert(Decimal::ZERO) += amount;
     }
 
+    /// The total in `currency` (0 where nothing was added).
+    pub fn get(&self, currency: Currency) -> Decimal {
+        self.0.get(&currency).copied().unwrap_or(Decimal::ZERO)
+    }
+
     /// Adds every total of `other`.
     pub fn merge(&mut self, other: Totals) {
         for (currency, amount) in other.0 {

@@ -1,6 +1,6 @@
 //! Reconciliation: credits computed against credits a billing system actually issued.
 
-use crate::claim::Claim;
+use crate::claim::{Claim, EarnBackStatus};
 use crate::money::Money;
 use crate::period::PeriodId;
 use crate::subscription::AmountRow;
@@ -18,6 +18,8 @@ pub enum Kind {
     Excess,
     /// A credit was issued where there was no breach.
     NoBreach,
+    /// A credit was issued that earn-back forgave (SPEC 2.7).
+    Forgiven,
     /// Issued in another currency than the subscription's.
     CurrencyMismatch,
     /// Issued for a subscription or period that was not computed (unknown subscription, or a
@@ -33,6 +35,7 @@ impl Kind {
             Kind::Short => "short",
             Kind::Excess => "excess",
             Kind::NoBreach => "issued-without-breach",
+            Kind::Forgiven => "issued-though-forgiven",
             Kind::CurrencyMismatch => "currency-mismatch",
             Kind::Unknown => "unknown-subscription-or-period",
         }
@@ -119,8 +122,14 @@ pub fn reconcile(
             continue;
         };
         let computed = Money::new(claim.credit, claim.currency);
+        let status = claim.earn_back.map(|e| e.status);
         let kind = if row.amount.currency != claim.currency {
             Some(Kind::CurrencyMismatch)
+        } else if status == Some(EarnBackStatus::Pending) && row.amount.amount.is_zero() {
+            // Not owed yet: the periods that decide it are still to come.
+            None
+        } else if status == Some(EarnBackStatus::Forgiven) && !row.amount.amount.is_zero() {
+            Some(Kind::Forgiven)
         } else if row.amount.amount < claim.credit {
             Some(Kind::Short)
         } else if row.amount.amount > claim.credit {
@@ -137,7 +146,8 @@ pub fn reconcile(
         }
     }
     for c in claims {
-        if !c.credit.is_zero() && !seen.contains(&(&*c.subscription, c.period)) {
+        let pending = c.earn_back.map(|e| e.status) == Some(EarnBackStatus::Pending);
+        if !c.credit.is_zero() && !pending && !seen.contains(&(&*c.subscription, c.period)) {
             findings.push(Finding {
                 kind: Kind::Missing,
                 subscription: c.subscription.to_string(),

@@ -9,6 +9,7 @@ mod contract_library;
 mod credit_models;
 mod deadlines;
 mod docs_inputs;
+mod earn_back;
 mod engine;
 mod faults;
 mod formats;

@@ -179,17 +179,20 @@ fn compute_csv(
     name: &str,
     columns: Option<&str>,
 ) -> PyResult<String> {
+    // Without `columns`, the default ones of the run (see below).
     let columns = match columns {
-        None => report::csv::Columns::all(),
-        Some(list) => report::csv::Columns::parse(list)
-            .map_err(|e| PyValueError::new_err(format!("columns: {e}")))?,
+        None => None,
+        Some(list) => Some(
+            report::csv::Columns::parse(list)
+                .map_err(|e| PyValueError::new_err(format!("columns: {e}")))?,
+        ),
     };
     let result = py.detach(|| -> Result<String, Error> {
         let request = Request::parse(name, request, Fingerprints::Skipped)?;
         let mut loaded = request.load()?;
         // As the command: without the next-tier columns a row needs only the figures.
         let selection = Selection {
-            detail: if columns.needs_next_tier() {
+            detail: if columns.as_ref().is_none_or(|c| c.needs_next_tier()) {
                 slacredit::Detail::Full
             } else {
                 slacredit::Detail::Figures
@@ -197,6 +200,8 @@ fn compute_csv(
             ..request.selection().clone()
         };
         let run = loaded.run(&selection)?;
+        let columns =
+            columns.unwrap_or_else(|| report::csv::Columns::default_for(run.has_earn_back()));
         let mut text = columns.header();
         run.stream_with(
             |n| columns.writer(n),

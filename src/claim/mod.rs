@@ -71,6 +71,44 @@ pub struct Claim {
     pub steps: CreditSteps,
     /// The subscription's attributes (account id, resources, contact), for letters.
     pub attributes: Attributes,
+    /// Under an earn-back contract with a credit: whether it is still pending, due, or
+    /// forgiven (SPEC 2.7).
+    pub earn_back: Option<EarnBack>,
+    /// Under an earn-back contract: the credit before earn-back (a forgiven claim's `credit`
+    /// is 0).
+    pub credit_before_earn_back: Option<Decimal>,
+}
+
+/// Where a credit under an earn-back clause stands (SPEC 2.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EarnBack {
+    /// Pending, due or forgiven.
+    pub status: EarnBackStatus,
+    /// The period that decided it: the first breached one (due), the last of those that met
+    /// the commitment (forgiven); `None` while pending.
+    pub decided_in: Option<PeriodId>,
+}
+
+/// The states of a credit under earn-back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EarnBackStatus {
+    /// Some of the periods that decide it are outside the computed range.
+    Pending,
+    /// One of them was breached: the credit is owed.
+    Due,
+    /// All of them met the commitment: the credit is forgiven.
+    Forgiven,
+}
+
+impl EarnBackStatus {
+    /// The name in reports and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            EarnBackStatus::Pending => "pending",
+            EarnBackStatus::Due => "due",
+            EarnBackStatus::Forgiven => "forgiven",
+        }
+    }
 }
 
 /// The credits of one currency, added up.
@@ -80,6 +118,10 @@ pub struct Total {
     pub currency: Currency,
     /// Sum of credits.
     pub credit: Decimal,
+    /// Of which due under earn-back (`None` when no contract of the run has earn-back).
+    pub due: Option<Decimal>,
+    /// Of which pending under earn-back (`None` when no contract of the run has earn-back).
+    pub pending: Option<Decimal>,
 }
 
 /// Claims with their totals and the inputs they came from.

@@ -31,6 +31,10 @@ pub struct Parts<'a> {
     /// can print once. `None` for a subscription's own measurement. (Only the CLI's streamed CSV
     /// reads it.)
     pub(crate) shared: Option<(u32, u32)>,
+    /// Under an earn-back contract with a credit, where it stands.
+    pub(crate) earn_back: Option<super::EarnBack>,
+    /// Under an earn-back contract, the credit before earn-back.
+    pub(crate) credit_before_earn_back: Option<Decimal>,
 }
 
 impl Parts<'_> {
@@ -84,6 +88,8 @@ impl Parts<'_> {
             incidents: self.incidents.clone(),
             steps: self.steps,
             attributes: self.sub.attributes.clone(),
+            earn_back: self.earn_back,
+            credit_before_earn_back: self.credit_before_earn_back,
         }
     }
 }

@@ -27,6 +27,11 @@ struct JsonClaim<'a> {
     credit: String,
     currency: &'a str,
     capped: bool,
+    /// Only under earn-back contracts (SPEC 2.7): null when the credit is 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    earn_back: Option<Option<EarnBack>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credit_before_earn_back: Option<String>,
     claim_deadline: Option<String>,
     note: Option<&'a str>,
     next_tier: Option<NextTier>,
@@ -34,6 +39,12 @@ struct JsonClaim<'a> {
     /// Only where the subscription has some: SPEC 5's object is unchanged without.
     #[serde(skip_serializing_if = "Attributes::is_empty")]
     attributes: &'a Attributes,
+}
+
+#[derive(Serialize)]
+struct EarnBack {
+    status: &'static str,
+    decided_in: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +84,13 @@ impl Serialize for Claim {
             credit: money(c.credit, c.currency),
             currency: c.currency.code(),
             capped: c.capped,
+            earn_back: c.credit_before_earn_back.map(|_| {
+                c.earn_back.map(|e| EarnBack {
+                    status: e.status.name(),
+                    decided_in: e.decided_in.map(|p| p.to_string()),
+                })
+            }),
+            credit_before_earn_back: c.credit_before_earn_back.map(|b| money(b, c.currency)),
             claim_deadline: c.claim_deadline.map(|d| d.to_string()),
             note: c.note.as_deref(),
             next_tier: c.next_tier.map(|n| NextTier {

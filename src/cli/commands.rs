@@ -327,10 +327,13 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         }
         _ => None,
     };
+    // Without --columns, the default ones of the run (see below).
     let columns = match (&args.columns, format) {
-        (None, _) => report::csv::Columns::all(),
-        (Some(list), Format::Csv) => report::csv::Columns::parse(list)
-            .map_err(|e| Failure::Usage(format!("--columns: {e}")))?,
+        (None, _) => None,
+        (Some(list), Format::Csv) => Some(
+            report::csv::Columns::parse(list)
+                .map_err(|e| Failure::Usage(format!("--columns: {e}")))?,
+        ),
         (Some(_), _) => {
             return Err(Failure::Usage(
                 "--columns applies to --format csv".to_owned(),
@@ -367,7 +370,9 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         // A CSV prints no references or sources; without the next-tier columns it needs only
         // the figures.
         detail: match format {
-            Format::Csv if !columns.needs_next_tier() => Detail::Figures,
+            Format::Csv if columns.as_ref().is_some_and(|c| !c.needs_next_tier()) => {
+                Detail::Figures
+            }
             _ => Detail::Full,
         },
         ..selection
@@ -401,6 +406,8 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
             |any, totals, _| report::json::footer(any, totals),
         )?,
         Format::Csv => {
+            let columns =
+                columns.unwrap_or_else(|| report::csv::Columns::default_for(run.has_earn_back()));
             out.write(&columns.header())?;
             // Rows printed as the claims are computed: no claim is built.
             run.stream_with(
@@ -577,9 +584,10 @@ pub(super) fn audit(args: &AuditArgs) -> Result<i32, Failure> {
             report::audit::json_footer,
         )?,
         Format::Csv => {
-            out.write(&report::audit::csv_header())?;
+            let earn_back = run.has_earn_back();
+            out.write(&report::audit::csv_header(earn_back))?;
             run.stream(
-                |chunk| report::audit::csv_rows(&chunk),
+                |chunk| report::audit::csv_rows(&chunk, earn_back),
                 |text| out.write(&text),
             )?;
         }

@@ -293,6 +293,14 @@ impl<'a> Run<'a> {
         chunks
     }
 
+    /// Whether a contract of the run has earn-back: its claims and totals then say what is
+    /// due and pending (SPEC 2.7).
+    pub fn has_earn_back(&self) -> bool {
+        self.scopes
+            .iter()
+            .any(|s| s.contract.credits().earn_back.is_some())
+    }
+
     /// The inputs it computes from.
     pub fn inputs(&self) -> &'a Inputs {
         self.inputs

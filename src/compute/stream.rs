@@ -2,7 +2,7 @@
 
 use super::subscription::Local;
 use super::{Job, Run, Total};
-use crate::claim::Claim;
+use crate::claim::{Claim, EarnBackStatus};
 use crate::claim::{Emit, Parts};
 use crate::error::Error;
 use crate::money::Totals;
@@ -53,7 +53,7 @@ impl Run<'_> {
         let work = |jobs: &[Job<'_>], local: &Local, emit: &mut E| {
             let mut out = Totaled {
                 inner: emit,
-                totals: Totals::default(),
+                totals: Sums::default(),
             };
             for group in jobs.chunks(32) {
                 self.index
@@ -68,7 +68,7 @@ impl Run<'_> {
         // from a thread of rayon's pool itself (a caller's own parallel loop): waiting there for
         // tasks queued behind it could wait forever on a pool of one.
         if chunks.len() <= 1 || rayon::current_thread_index().is_some() {
-            let mut totals = Totals::default();
+            let mut totals = Sums::default();
             let local = self.local();
             let mut emit = start(CHUNK);
             for (i, chunk) in chunks.iter().enumerate() {
@@ -77,7 +77,7 @@ impl Run<'_> {
                 sink(t)?;
                 self.report(chunks[..=i].iter().map(|c| c.len()).sum());
             }
-            return Ok(totals_of(totals));
+            return Ok(self.totals_of(totals));
         }
         // Each chunk is a task on rayon's pool, sent back when done; this thread writes them in
         // order as they arrive. A chunk is started only when the one `ahead` places before it is
@@ -88,13 +88,13 @@ impl Run<'_> {
         let ahead = 4 * threads;
         let slots: Vec<Mutex<Option<(Local, E)>>> =
             (0..threads).map(|_| Mutex::new(None)).collect();
-        let compute = |chunk: &[Job<'_>]| -> (T, Totals) {
+        let compute = |chunk: &[Job<'_>]| -> (T, Sums) {
             let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
             let mut held = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
             let (local, emit) = held.get_or_insert_with(|| (self.local(), start(CHUNK)));
             work(chunk, local, emit)
         };
-        let mut totals = Totals::default();
+        let mut totals = Sums::default();
         rayon::in_place_scope_fifo(|s| -> Result<(), Error> {
             let (tx, rx) = mpsc::channel();
             let start_chunk = |i: usize| {
@@ -124,30 +124,59 @@ impl Run<'_> {
             }
             Ok(())
         })?;
-        Ok(totals_of(totals))
+        Ok(self.totals_of(totals))
+    }
+
+    /// The claims' totals: per currency, rounded down to the minor unit, sorted by code; with
+    /// what is due and pending under earn-back where a contract of the run has it.
+    fn totals_of(&self, sums: Sums) -> Vec<Total> {
+        let earn_back = self.has_earn_back();
+        let part = |totals: &Totals, currency| {
+            let amount = totals.get(currency);
+            earn_back.then(|| currency.round_down(amount))
+        };
+        let rounded = sums.credit.rounded_down().into_iter();
+        rounded
+            .map(|m| Total {
+                currency: m.currency,
+                credit: m.amount,
+                due: part(&sums.due, m.currency),
+                pending: part(&sums.pending, m.currency),
+            })
+            .collect()
+    }
+}
+
+/// Credits added up per currency: all, and those due and pending under earn-back.
+#[derive(Default)]
+struct Sums {
+    credit: Totals,
+    due: Totals,
+    pending: Totals,
+}
+
+impl Sums {
+    fn merge(&mut self, other: Sums) {
+        self.credit.merge(other.credit);
+        self.due.merge(other.due);
+        self.pending.merge(other.pending);
     }
 }
 
 /// An [`Emit`] adding up the credits it passes on, per currency.
 struct Totaled<'e, E> {
     inner: &'e mut E,
-    totals: Totals,
+    totals: Sums,
 }
 
 impl<E: Emit> Emit for Totaled<'_, E> {
     fn emit(&mut self, parts: Parts<'_>) {
-        self.totals.add(parts.currency, parts.credit);
+        self.totals.credit.add(parts.currency, parts.credit);
+        match parts.earn_back.map(|e| e.status) {
+            Some(EarnBackStatus::Due) => self.totals.due.add(parts.currency, parts.credit),
+            Some(EarnBackStatus::Pending) => self.totals.pending.add(parts.currency, parts.credit),
+            _ => {}
+        }
         self.inner.emit(parts);
     }
-}
-
-/// The claims' totals: per currency, rounded down to the minor unit, sorted by code.
-fn totals_of(totals: Totals) -> Vec<Total> {
-    let rounded = totals.rounded_down().into_iter();
-    rounded
-        .map(|m| Total {
-            currency: m.currency,
-            credit: m.amount,
-        })
-        .collect()
 }

@@ -3,14 +3,14 @@
 
 use super::{Job, Run};
 use crate::calculator;
-use crate::claim::ClaimIncident;
-use crate::claim::{Emit, Parts};
+use crate::claim::{ClaimIncident, EarnBack, EarnBackStatus, Emit, Parts};
 use crate::contract::{CapWindow, Contract, CreditModel};
 use crate::engine::{self, Incidents};
 use crate::period::{Period, PeriodId};
 use crate::time::{local_date, Instant};
 use crate::timeline::Span;
 use crate::window::Window;
+use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -113,7 +113,12 @@ impl Run<'_> {
         // Shared results hold for a subscription active throughout the period where its own
         // windows change nothing; `fixed` also depends on earlier periods, so it is always computed.
         let shareable = !matches!(credits.model, CreditModel::Fixed { .. });
-        let quiet = (self.breached_only || self.credited_only) && credits.annual_cap.is_none();
+        // Under earn-back a credit is decided by the periods after it: each period of the range
+        // is assessed, and the claims are held until the last one is.
+        let earn_back = credits.earn_back;
+        let quiet = (self.breached_only || self.credited_only)
+            && credits.annual_cap.is_none()
+            && earn_back.is_none();
         let whole = |p: &Period| active.0 <= p.start && active.1 >= p.end;
         // A run that books credits only need not look at a shared period the scope's assessment
         // pays nothing for, where that assessment holds.
@@ -130,7 +135,6 @@ impl Run<'_> {
                 })
                 .map(|(k, s)| (s.period, Some((k, s)))),
         );
-        let currency = sub.fee.currency;
         let charges = &self.inputs.charges;
         let charge = |p: PeriodId| charges.get(&sub.id, p);
         let billing = calculator::Billing {
@@ -139,6 +143,9 @@ impl Run<'_> {
             charge: &charge,
         };
         let mut year: Option<calculator::AnnualCap> = None;
+        // Under earn-back: whether each period of the range was breached, and the claims held.
+        let mut breached: Vec<(PeriodId, bool)> = Vec::new();
+        let mut held: Vec<Ready<'_>> = Vec::new();
         for (period, shared) in periods {
             if !in_active(&period) {
                 continue;
@@ -168,6 +175,9 @@ impl Run<'_> {
                     (Cow::Owned(m), Cow::Owned(a))
                 }
             };
+            if earn_back.is_some() && wanted {
+                breached.push((period.id, assessment.breached));
+            }
             if quiet && self.breached_only && !assessment.breached {
                 continue;
             }
@@ -177,35 +187,106 @@ impl Run<'_> {
                 continue;
             }
             let (b, priced) = calculator::owed(contract, &billing, &period, &assessment, &mut year);
-            let (credit, capped, steps) = (priced.credit, priced.capped, priced.steps);
             if !wanted
                 || (self.breached_only && !assessment.breached)
-                || (self.credited_only && credit.is_zero())
+                || (self.credited_only && priced.credit.is_zero())
             {
                 continue;
             }
-            let (incidents, key) = match (&measured, shared) {
-                (Cow::Borrowed(_), Some((k, _))) => {
-                    (&shared_incidents[k], Some((job.scope, k as u32)))
-                }
-                _ => (&measured.incidents, None),
-            };
-            out.emit(Parts {
-                sub,
-                contract,
-                period: &period,
-                measured: &measured,
-                assessment: &assessment,
-                incidents,
+            let ready = Ready {
+                period,
+                measured,
+                assessment,
+                shared: match shared {
+                    Some((k, _)) if borrowed.is_some() => Some(k),
+                    _ => None,
+                },
                 basis: b.amount,
-                credit,
-                currency,
-                capped,
-                steps,
-                shared: key,
-            });
+                priced,
+                earn_back: None,
+            };
+            if earn_back.is_some() {
+                held.push(ready);
+            } else {
+                self.emit(job, ready, shared_incidents, out);
+            }
+        }
+        if let Some(n) = earn_back {
+            let was_breached = |p: PeriodId| {
+                let at = breached.binary_search_by(|(q, _)| q.cmp(&p)).ok()?;
+                Some(breached[at].1)
+            };
+            for mut ready in held {
+                if !ready.priced.credit.is_zero() {
+                    let e = calculator::earn_back(n, ready.period.id, was_breached);
+                    ready.earn_back = Some(e);
+                }
+                self.emit(job, ready, shared_incidents, out);
+            }
         }
     }
+
+    /// Hands one priced claim of `job` to `out`, with earn-back applied where it was decided.
+    fn emit(
+        &self,
+        job: &Job<'_>,
+        ready: Ready<'_>,
+        shared_incidents: &[SharedIncidents],
+        out: &mut impl Emit,
+    ) {
+        let contract = self.scopes[job.scope as usize].contract;
+        let Ready {
+            period,
+            measured,
+            assessment,
+            shared,
+            basis,
+            priced,
+            earn_back,
+        } = ready;
+        let before = priced.credit;
+        let forgiven = earn_back.is_some_and(|e| e.status == EarnBackStatus::Forgiven);
+        let credit = if forgiven {
+            job.sub.fee.currency.zero()
+        } else {
+            before
+        };
+        if self.credited_only && credit.is_zero() {
+            return;
+        }
+        let (incidents, key) = match shared {
+            Some(k) => (&shared_incidents[k], Some((job.scope, k as u32))),
+            None => (&measured.incidents, None),
+        };
+        out.emit(Parts {
+            sub: job.sub,
+            contract,
+            period: &period,
+            measured: &measured,
+            assessment: &assessment,
+            incidents,
+            basis,
+            credit,
+            currency: job.sub.fee.currency,
+            capped: priced.capped,
+            steps: priced.steps,
+            shared: key,
+            earn_back,
+            credit_before_earn_back: contract.credits().earn_back.map(|_| before),
+        });
+    }
+}
+
+/// A priced claim, before it is handed over.
+struct Ready<'m> {
+    period: Period,
+    measured: Cow<'m, engine::Measured>,
+    assessment: Cow<'m, calculator::Assessment>,
+    /// Which shared period of the scope it is, when its measurement is that one.
+    shared: Option<usize>,
+    basis: Decimal,
+    priced: calculator::Priced,
+    earn_back: Option<EarnBack>,
 }
 
 /// One thread's own copies of the incidents of each scope's shared periods. A claim holds a

@@ -20,6 +20,7 @@ use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use raw::RawContract;
 use rust_decimal::Decimal;
+use smol_str::SmolStr;
 use std::collections::{BTreeMap, BTreeSet};
 use validate::Validator;
 
@@ -144,6 +145,17 @@ pub enum CreditModel {
         /// An incident qualifies when at least this long.
         min_incident: Seconds,
     },
+    /// An outsourcing contract's share of an at-risk amount (SPEC 2.7): a breached period gives
+    /// `percent` x `allocation` % of the basis, and the credits of one customer's subscriptions
+    /// naming the same pool are capped together at `percent` of the basis.
+    AtRisk {
+        /// The pool's id, shared by the contracts of its service levels.
+        pool: SmolStr,
+        /// The at-risk amount, percent of the basis.
+        percent: Decimal,
+        /// This service level's share of the at-risk amount, percent.
+        allocation: Decimal,
+    },
 }
 
 impl CreditModel {
@@ -154,6 +166,7 @@ impl CreditModel {
             CreditModel::PerDuration { .. } => "per_duration",
             CreditModel::FeeMultiple { .. } => "fee_multiple",
             CreditModel::Fixed { .. } => "fixed",
+            CreditModel::AtRisk { .. } => "at_risk",
         }
     }
 }
@@ -221,6 +234,9 @@ pub struct Credits {
     pub minimum: Minimum,
     /// Rounding to the minor unit.
     pub rounding: Rounding,
+    /// Earn-back: a credit is forgiven when this many periods after it all meet the
+    /// commitment (SPEC 2.7).
+    pub earn_back: Option<u32>,
 }
 
 /// When a claim must be filed (SPEC 3.5).

@@ -101,10 +101,12 @@ pub struct RawCredits {
     pub per_duration: Option<RawPerDuration>,
     pub fee_multiple: Option<RawFeeMultiple>,
     pub fixed: Option<RawFixed>,
+    pub at_risk: Option<RawAtRisk>,
     pub cap: Option<RawCap>,
     pub annual_cap: Option<RawCap>,
     pub minimum: Option<RawMinimum>,
     pub rounding: Option<String>,
+    pub earn_back: Option<RawEarnBack>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,6 +140,20 @@ pub struct RawFeeMultiple {
 pub struct RawFixed {
     pub amount: String,
     pub min_incident: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAtRisk {
+    pub pool: String,
+    pub percent: String,
+    pub allocation: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEarnBack {
+    pub periods: String,
 }
 
 #[derive(Debug, Deserialize)]

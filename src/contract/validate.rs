@@ -437,10 +437,11 @@ impl Validator<'_> {
             raw.per_duration.is_some(),
             raw.fee_multiple.is_some(),
             raw.fixed.is_some(),
+            raw.at_risk.is_some(),
         ];
         let count = given.iter().filter(|g| **g).count();
         if count != 1 {
-            self.fail(&[K("credits")], format!("expected exactly one credit model (tiers, per_duration, fee_multiple or fixed), found {count}"));
+            self.fail(&[K("credits")], format!("expected exactly one credit model (tiers, per_duration, fee_multiple, fixed or at_risk), found {count}"));
         }
         let mut model = None;
         if let Some(tiers) = &raw.tiers {
@@ -602,6 +603,64 @@ impl Validator<'_> {
                 });
             }
         }
+        if let Some(a) = &raw.at_risk {
+            let base = [K("credits"), K("at_risk")];
+            let pool = a.pool.trim();
+            let pool_ok = !pool.is_empty()
+                && pool
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !pool_ok {
+                self.fail(
+                    &[base[0], base[1], K("pool")],
+                    format!(
+                        "expected a pool id (letters, digits, '-', '_', '.'), found {:?}",
+                        a.pool
+                    ),
+                );
+            }
+            let percent = self.decimal_in(
+                &[base[0], base[1], K("percent")],
+                &a.percent,
+                Decimal::ZERO,
+                hundred,
+                true,
+            );
+            let allocation = self.decimal_in(
+                &[base[0], base[1], K("allocation")],
+                &a.allocation,
+                Decimal::ZERO,
+                hundred,
+                true,
+            );
+            if let (true, Some(percent), Some(allocation)) = (pool_ok, percent, allocation) {
+                model = Some(CreditModel::AtRisk {
+                    pool: pool.into(),
+                    percent,
+                    allocation,
+                });
+            }
+        }
+        let earn_back = match &raw.earn_back {
+            None => Some(None),
+            Some(e) => self
+                .get(
+                    &[K("credits"), K("earn_back"), K("periods")],
+                    &e.periods,
+                    |t| {
+                        t.trim()
+                            .parse::<u32>()
+                            .ok()
+                            .filter(|n| (1..=36).contains(n))
+                            .ok_or_else(|| {
+                                format!(
+                                    "expected a whole number of periods from 1 to 36, found {t:?}"
+                                )
+                            })
+                    },
+                )
+                .map(Some),
+        };
         let cap = raw.cap.as_ref().map(|c| self.cap("cap", c));
         if raw.cap.as_ref().is_some_and(|c| c.window.is_some()) {
             self.fail(
@@ -656,6 +715,7 @@ impl Validator<'_> {
             annual_window: annual_window?,
             minimum: minimum?,
             rounding: rounding?,
+            earn_back: earn_back?,
         })
     }
 

@@ -111,6 +111,11 @@ pub fn json_rows(claims: &[Claim]) -> String {
 struct CurrencyTotal {
     currency: String,
     credit: String,
+    /// Only where a contract of the run has earn-back (SPEC 2.7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pending: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -130,6 +135,8 @@ pub fn json_footer(any: bool, totals: &[Total], by_contract: &ContractTotals) ->
         .map(|t| CurrencyTotal {
             currency: t.currency.code().to_owned(),
             credit: money(t.credit, t.currency),
+            due: t.due.map(|d| money(d, t.currency)),
+            pending: t.pending.map(|p| money(p, t.currency)),
         })
         .collect();
     let contracts: Vec<ByContract> = by_contract
@@ -164,16 +171,19 @@ pub fn render_json(year: i32, claims: &Claims) -> String {
     out + &json_footer(!body.is_empty(), &claims.totals, &totals)
 }
 
-/// The CSV header: the claims' columns plus `credit_before_caps,annual_cap_remaining`.
-pub fn csv_header() -> String {
-    super::csv::header().trim_end().to_owned() + ",credit_before_caps,annual_cap_remaining\n"
+/// The CSV header: the claims' default columns (with the earn-back ones where a contract of the
+/// run has earn-back, `earn_back`) plus `credit_before_caps,annual_cap_remaining`.
+pub fn csv_header(earn_back: bool) -> String {
+    let columns = super::csv::Columns::default_for(earn_back);
+    columns.header().trim_end().to_owned() + ",credit_before_caps,annual_cap_remaining\n"
 }
 
-/// CSV rows.
-pub fn csv_rows(claims: &[Claim]) -> String {
+/// CSV rows, with the earn-back columns where `earn_back` (as [`csv_header`]).
+pub fn csv_rows(claims: &[Claim], earn_back: bool) -> String {
+    let columns = super::csv::Columns::default_for(earn_back);
     let mut out = String::new();
     for c in claims {
-        let row = super::csv::rows(std::slice::from_ref(c));
+        let row = columns.rows(std::slice::from_ref(c));
         let remaining = c
             .steps
             .annual_cap_remaining
@@ -223,14 +233,26 @@ pub fn render_markdown(year: i32, claims: &Claims, contracts: &[Contract]) -> St
         claims.claims.len(),
         tool()
     );
-    out.push_str("## Totals\n\n| currency | credits |\n|---|---|\n");
+    let earn_back = claims.totals.iter().any(|t| t.due.is_some());
+    if earn_back {
+        out.push_str("## Totals\n\n| currency | credits | of which due | of which pending |\n|---|---|---|---|\n");
+    } else {
+        out.push_str("## Totals\n\n| currency | credits |\n|---|---|\n");
+    }
     for t in &claims.totals {
-        let _ = writeln!(
+        let _ = write!(
             out,
             "| {} | {} |",
             t.currency,
             for_reading(t.credit, t.currency)
         );
+        for part in [t.due, t.pending].into_iter().flatten() {
+            let _ = write!(out, " {} |", for_reading(part, t.currency));
+        }
+        out.push('\n');
+    }
+    if earn_back {
+        out.push_str("\nUnder earn-back a credit is due once a period after it is breached, forgiven (0) once all of them meet the commitment, and pending while some of them lie outside the audited periods; pending credits are in the credits, and may yet be forgiven.\n");
     }
     let mut totals = ContractTotals::new();
     add_to(&mut totals, &claims.claims);
@@ -275,6 +297,28 @@ pub fn render_markdown(year: i32, claims: &Claims, contracts: &[Contract]) -> St
             c.currency,
             if c.capped { "yes" } else { "no" }
         );
+    }
+    let earned: Vec<&Claim> = claims
+        .claims
+        .iter()
+        .filter(|c| c.earn_back.is_some())
+        .collect();
+    if !earned.is_empty() {
+        out.push_str("\n## Earn-back\n\n| subscription | period | credit before earn-back | status |\n|---|---|---|---|\n");
+        for c in earned {
+            let before = c.credit_before_earn_back.unwrap_or(c.credit);
+            if let Some(e) = c.earn_back {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} {} | {} |",
+                    c.subscription,
+                    c.period,
+                    for_reading(before, c.currency),
+                    c.currency,
+                    super::earn_back_text(e, before, c.currency)
+                );
+            }
+        }
     }
     out.push_str("\n## Inputs\n\n| file | SHA-256 |\n|---|---|\n");
     for f in &claims.inputs {

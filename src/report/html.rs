@@ -50,9 +50,10 @@ pub fn render(title: &str, claims: &Claims, contracts: &[Contract]) -> String {
     for t in &claims.totals {
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}{}</td></tr>",
             t.currency,
-            for_reading(t.credit, t.currency)
+            for_reading(t.credit, t.currency),
+            esc(&super::due_and_pending(t))
         );
     }
     out.push_str("</table>\n");
@@ -108,7 +109,7 @@ fn subscription(out: &mut String, sub: &str, rows: &[&Claim], floor: Decimal, zo
         let class = if c.breached { " class=\"breach\"" } else { "" };
         let _ = writeln!(
             out,
-            "<tr{class}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}{}{}</td><td>{}</td></tr>",
+            "<tr{class}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} {}{}{}{}</td><td>{}</td></tr>",
             c.period,
             minutes(c.eligible_minutes),
             minutes(c.downtime_minutes),
@@ -120,6 +121,13 @@ fn subscription(out: &mut String, sub: &str, rows: &[&Claim], floor: Decimal, zo
             if c.capped { " (capped)" } else { "" },
             crate::explain::no_credit(c)
                 .map(|why| format!(" <span class=\"muted\">({})</span>", why.describe().1))
+                .unwrap_or_default(),
+            c.earn_back
+                .map(|e| {
+                    let before = c.credit_before_earn_back.unwrap_or(c.credit);
+                    let text = super::earn_back_text(e, before, c.currency);
+                    format!(" <span class=\"muted\">(earn-back: {})</span>", esc(&text))
+                })
                 .unwrap_or_default(),
             c.claim_deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
         );

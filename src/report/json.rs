@@ -11,6 +11,11 @@ use serde::Serialize;
 struct Total {
     currency: String,
     credit: String,
+    /// Only where a contract of the run has earn-back (SPEC 2.7).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pending: Option<String>,
 }
 
 /// `value` pretty-printed for its place `depth` levels into a document: every line after the
@@ -158,6 +163,8 @@ pub fn footer(any: bool, totals: &[crate::compute::Total]) -> String {
         .map(|t| Total {
             currency: t.currency.code().to_owned(),
             credit: money(t.credit, t.currency),
+            due: t.due.map(|d| money(d, t.currency)),
+            pending: t.pending.map(|p| money(p, t.currency)),
         })
         .collect();
     format!(

@@ -38,3 +38,35 @@ pub(crate) fn inert(text: &str) -> std::borrow::Cow<'_, str> {
         _ => text.into(),
     }
 }
+
+/// Where a credit under earn-back stands, in words: `pending`, `due (2018-03 breached)`,
+/// `forgiven (2018-04 met; 100.00 earned back)`.
+pub fn earn_back_text(
+    e: crate::claim::EarnBack,
+    before: rust_decimal::Decimal,
+    currency: crate::money::Currency,
+) -> String {
+    use crate::claim::EarnBackStatus;
+    let decided = e.decided_in.map(|p| p.to_string()).unwrap_or_default();
+    match e.status {
+        EarnBackStatus::Pending => "pending".to_owned(),
+        EarnBackStatus::Due => format!("due ({decided} breached)"),
+        EarnBackStatus::Forgiven => format!(
+            "forgiven ({decided} met; {} earned back)",
+            for_reading(before, currency)
+        ),
+    }
+}
+
+/// A total's credits due and pending under earn-back, where the run has it:
+/// ` (due 100.00, pending 50.00)`, else nothing.
+pub fn due_and_pending(t: &crate::claim::Total) -> String {
+    match (t.due, t.pending) {
+        (Some(due), Some(pending)) => format!(
+            " (due {}, pending {})",
+            for_reading(due, t.currency),
+            for_reading(pending, t.currency)
+        ),
+        _ => String::new(),
+    }
+}

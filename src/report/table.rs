@@ -90,11 +90,22 @@ pub fn render(claims: &Claims) -> String {
             ));
         }
     }
+    for c in &claims.claims {
+        if let Some(e) = c.earn_back {
+            out.push_str(&format!(
+                "earn-back {} {}: {}\n",
+                c.subscription,
+                c.period,
+                super::earn_back_text(e, c.credit_before_earn_back.unwrap_or(c.credit), c.currency)
+            ));
+        }
+    }
     for t in &claims.totals {
         out.push_str(&format!(
-            "total {} {}\n",
+            "total {} {}{}\n",
             t.currency,
-            for_reading(t.credit, t.currency)
+            for_reading(t.credit, t.currency),
+            super::due_and_pending(t)
         ));
     }
     out

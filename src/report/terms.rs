@@ -103,6 +103,16 @@ pub fn describe(contract: &Contract) -> Vec<String> {
             amount,
             min_incident,
         } => format!("Credit: {amount} per incident of at least {min_incident}."),
+        CreditModel::AtRisk {
+            pool,
+            percent: p,
+            allocation,
+        } => format!(
+            "Credit: a breach gives {} % of the at-risk amount of {} % of the basis (pool {pool}); the pool's credits of one customer and period are capped together at {} % of the basis, in subscription id order.",
+            percent(*allocation),
+            percent(*p),
+            percent(*p)
+        ),
     });
     if let Some(cap) = credits.cap {
         out.push(format!("Period cap: {} of the period.", limit(cap)));
@@ -117,6 +127,12 @@ pub fn describe(contract: &Contract) -> Vec<String> {
                 limit(cap)
             ),
         });
+    }
+    if let Some(n) = credits.earn_back {
+        out.push(format!(
+            "Earn-back: a credit is forgiven when each of the next {n} period{} meets the commitment.",
+            if n == 1 { "" } else { "s" }
+        ));
     }
     match credits.minimum {
         Minimum::AtLeast(m) if m.is_zero() => {}

@@ -3,7 +3,7 @@
 
 use super::{push_minutes, push_money, push_percent, push_uptime, text};
 use crate::claim::Claims;
-use crate::claim::{Claim, NextTier};
+use crate::claim::{Claim, EarnBack, NextTier};
 use crate::error::InvalidValue;
 use crate::money::Currency;
 use crate::period::PeriodId;
@@ -16,7 +16,7 @@ mod stream;
 pub use stream::RowWriter;
 
 /// The header line's columns.
-pub const COLUMNS: [&str; 22] = [
+pub const COLUMNS: [&str; 25] = [
     "subscription",
     "customer",
     "contract",
@@ -39,7 +39,15 @@ pub const COLUMNS: [&str; 22] = [
     "next_tier_credit_percent",
     "next_tier_more_downtime_minutes",
     "incidents",
+    // Under earn-back contracts only (SPEC 2.7): in the default columns when a contract of the
+    // run has earn-back, else only when asked for by name.
+    "earn_back_status",
+    "earn_back_decided_in",
+    "credit_before_earn_back",
 ];
+
+/// How many of [`COLUMNS`] print by default: all but the earn-back ones.
+const STANDARD: usize = 22;
 
 /// The claims as CSV with a header, `\n` line ends.
 pub fn render(claims: &Claims) -> String {
@@ -62,9 +70,15 @@ pub fn rows(claims: &[Claim]) -> String {
 pub struct Columns(Vec<usize>);
 
 impl Columns {
-    /// Every column, in the order of SPEC 5.
+    /// Every column of SPEC 5, in its order.
     pub fn all() -> Columns {
-        Columns((0..COLUMNS.len()).collect())
+        Columns((0..STANDARD).collect())
+    }
+
+    /// The default columns of a run: with the earn-back ones when a contract of the run has
+    /// earn-back (`earn_back`).
+    pub fn default_for(earn_back: bool) -> Columns {
+        Columns((0..if earn_back { COLUMNS.len() } else { STANDARD }).collect())
     }
 
     /// Parses a comma-separated list of column names.
@@ -155,12 +169,14 @@ struct Own<'a> {
     credit: Decimal,
     currency: Currency,
     capped: bool,
+    earn_back: Option<EarnBack>,
+    credit_before_earn_back: Option<Decimal>,
 }
 
 /// Whether column `col` is one of a row's [`Own`] columns: subscription, customer, contract;
-/// basis, credit, currency, capped.
+/// basis, credit, currency, capped; the earn-back ones.
 fn is_own(col: usize) -> bool {
-    matches!(col, 0 | 1 | 2 | 13 | 14 | 15 | 16)
+    matches!(col, 0 | 1 | 2 | 13 | 14 | 15 | 16 | 22..)
 }
 
 impl<'a> Row<'a> {
@@ -174,6 +190,8 @@ impl<'a> Row<'a> {
                 credit: c.credit,
                 currency: c.currency,
                 capped: c.capped,
+                earn_back: c.earn_back,
+                credit_before_earn_back: c.credit_before_earn_back,
             },
             period: c.period,
             period_start: c.period_start,
@@ -244,7 +262,22 @@ fn own_cell(out: &mut Vec<u8>, c: &Own<'_>, col: usize) {
         13 => push_money(out, c.basis, c.currency),
         14 => push_money(out, c.credit, c.currency),
         15 => out.extend_from_slice(c.currency.code().as_bytes()),
-        _ => out.extend_from_slice(if c.capped { b"true" } else { b"false" }),
+        16 => out.extend_from_slice(if c.capped { b"true" } else { b"false" }),
+        22 => {
+            if let Some(e) = c.earn_back {
+                out.extend_from_slice(e.status.name().as_bytes());
+            }
+        }
+        23 => {
+            if let Some(p) = c.earn_back.and_then(|e| e.decided_in) {
+                p.push_to(out);
+            }
+        }
+        _ => {
+            if let Some(b) = c.credit_before_earn_back {
+                push_money(out, b, c.currency);
+            }
+        }
     }
 }
 

@@ -148,6 +148,8 @@ impl<'a> Own<'a> {
             credit: p.credit,
             currency: p.currency,
             capped: p.capped,
+            earn_back: p.earn_back,
+            credit_before_earn_back: p.credit_before_earn_back,
         }
     }
 }

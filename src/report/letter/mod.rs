@@ -5,7 +5,7 @@
 //! the claim must contain. Figures are the JSON's; amounts are grouped for reading.
 
 use super::{for_reading, minutes, percent, uptime};
-use crate::claim::Claims;
+use crate::claim::{Claims, EarnBackStatus};
 use crate::contract::{
     BeyondPer, CapWindow, Contract, Counting, CreditModel, Deadline, ExcludedTime, Minimum,
     PartialImpact, UnitCount,
@@ -705,6 +705,21 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
                 ],
             ));
         }
+        CreditModel::AtRisk {
+            pool,
+            percent: p,
+            allocation,
+        } => {
+            say(x.f(
+                "at_risk",
+                &[
+                    ("allocation", &percent(*allocation)),
+                    ("percent", &percent(*p)),
+                    ("pool", pool),
+                    ("total", &credit_percent),
+                ],
+            ));
+        }
     }
     let s = &c.steps;
     say(x.f("before_caps", &[("amount", &amount(s.model_amount))]));
@@ -749,12 +764,43 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
             ("amount", &amount(s.after_rounding)),
         ],
     ));
+    if let (
+        Some(left),
+        CreditModel::AtRisk {
+            pool, percent: p, ..
+        },
+    ) = (s.pool_cap_remaining, &credits.model)
+    {
+        let limit = cur.round_down(crate::calculator::percent_of(c.basis, *p));
+        say(x.f(
+            "pool_cap",
+            &[
+                ("pool", pool),
+                ("limit", &amount(limit)),
+                ("left", &amount(left)),
+                ("amount", &amount(s.after_rounding.min(left))),
+            ],
+        ));
+    }
     if let Some(left) = s.annual_cap_remaining {
         let key = match credits.annual_window {
             CapWindow::CalendarYear => "annual_cap",
             CapWindow::Rolling12 => "annual_cap_rolling",
         };
         say(x.f(key, &[("amount", &amount(left))]));
+    }
+    if let (Some(e), Some(n)) = (c.earn_back, credits.earn_back) {
+        let n = n.to_string();
+        let period = e.decided_in.map(|p| p.to_string()).unwrap_or_default();
+        let before = amount(c.credit_before_earn_back.unwrap_or(c.credit));
+        say(match e.status {
+            EarnBackStatus::Pending => x.f("earn_back_pending", &[("n", &n)]),
+            EarnBackStatus::Due => x.f("earn_back_due", &[("period", &period)]),
+            EarnBackStatus::Forgiven => x.f(
+                "earn_back_forgiven",
+                &[("n", &n), ("period", &period), ("amount", &before)],
+            ),
+        });
     }
     let capped = if c.capped {
         x.t("capped")
