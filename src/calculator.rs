@@ -410,14 +410,16 @@ pub struct Billing<'a> {
 
 /// What one subscription is owed for one `period` it is active in, `assessment` being the
 /// period's: the basis (charges, or the fee pro-rated), the model's amount, the period cap, the
-/// minimum and the rounding; then the annual cap, where the contract has one, given what the
-/// year issued before (`year` carries it from period to period, in order; a period of another
-/// year starts it over).
+/// minimum and the rounding; under `at_risk`, the pool cap given what the pool's members before
+/// it `taken` (none: not capped); then the annual cap, where the contract has one, given what
+/// the year issued before (`year` carries it from period to period, in order; a period of
+/// another year starts it over).
 pub fn owed(
     contract: &Contract,
     billing: &Billing<'_>,
     period: &Period,
     assessment: &Assessment,
+    taken: Option<Decimal>,
     year: &mut Option<AnnualCap>,
 ) -> (Basis, Priced) {
     let currency = billing.fee.currency;
@@ -433,6 +435,17 @@ pub fn owed(
     let b = basis_of(period);
     let mut priced = price(contract, assessment, b, currency);
     let credits = contract.credits();
+    if let (Some(taken), CreditModel::AtRisk { percent, .. }) = (taken, &credits.model) {
+        // The pool's amount, rounded down, less what the members before this one took: the
+        // credits are rounded already, so what is left is in the minor unit too.
+        let limit = currency.round_down(percent_of(b.amount, *percent));
+        let left = (limit - taken).max(Decimal::ZERO);
+        priced.steps.pool_cap_remaining = Some(left);
+        if priced.credit > left {
+            priced.credit = currency.round_down(left);
+            priced.capped = true;
+        }
+    }
     if let Some(terms) = credits.annual_cap {
         match credits.annual_window {
             CapWindow::CalendarYear => {

@@ -116,6 +116,9 @@ fn contracts_lists_the_shipped_contracts() {
             "gcp-compute-engine",
             "kr-telecom-2018",
             "kr-telecom-2022",
+            "outsourcing-applications",
+            "outsourcing-datacentre",
+            "outsourcing-network",
         ]
     );
     let seoul = text
@@ -154,7 +157,7 @@ fn check_of_the_contract_library_is_clean() {
         .success();
     assert_eq!(
         String::from_utf8(out.get_output().stdout.clone()).unwrap(),
-        "ok: 9 contracts, 0 subscriptions, 0 outage windows, 9 files checked\n"
+        "ok: 12 contracts, 0 subscriptions, 0 outage windows, 12 files checked\n"
     );
     // The Seoul case: the nine contract files, subscriptions.yaml and outages.csv.
     let out = slacredit()
@@ -163,6 +166,6 @@ fn check_of_the_contract_library_is_clean() {
         .success();
     assert_eq!(
         String::from_utf8(out.get_output().stdout.clone()).unwrap(),
-        "ok: 9 contracts, 5 subscriptions, 2 outage windows, 11 files checked\n"
+        "ok: 12 contracts, 5 subscriptions, 2 outage windows, 14 files checked\n"
     );
 }

@@ -416,7 +416,7 @@ fn enterprise_business_hours_denominator_and_penalty() {
 fn every_shipped_contract_loads_and_has_its_source() {
     let dir = format!("{}/contracts", env!("CARGO_MANIFEST_DIR"));
     let (list, _) = slacredit::load::contracts(std::path::Path::new(&dir)).unwrap();
-    assert_eq!(list.len(), 9);
+    assert_eq!(list.len(), 12);
     for c in &list {
         assert!(
             c.source().is_some_and(|s| s.starts_with("https://")),

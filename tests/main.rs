@@ -1,5 +1,6 @@
 //! One integration-test binary; each module is a group of cases.
 
+mod at_risk;
 mod bad_input;
 mod browser;
 mod calendars;

@@ -8,6 +8,7 @@
 //! chunk's claims are handed to the caller (and can be dropped) before the next is computed.
 
 mod plan;
+mod pool;
 mod stream;
 mod subscription;
 
@@ -83,6 +84,11 @@ pub struct Run<'a> {
     scopes: Vec<ScopeData<'a>>,
     index: WindowIndex,
     files: Vec<InputFile>,
+    /// The at-risk pools of the run's customers, where any subscription's contract has one.
+    pools: Option<pool::Pools>,
+    /// This run is the first pass over the pools' members ([`pool::Pools::of`]): it hands
+    /// over every period it prices, and caps none.
+    pool_pass: bool,
 }
 
 impl<'a> Run<'a> {
@@ -99,6 +105,19 @@ impl<'a> Run<'a> {
         inputs: &'a Inputs,
         selection: &Selection,
         prepared: Prepared,
+    ) -> Result<Run<'a>, Error> {
+        let mut run = Run::build(inputs, selection, prepared, None)?;
+        run.pools = pool::Pools::of(&run, inputs, selection)?;
+        Ok(run)
+    }
+
+    /// As [`Run::prepared`], without the pools; with `pool_pass`, the first pass over the
+    /// members of the pools of these customers ([`pool::Pools::of`]).
+    fn build(
+        inputs: &'a Inputs,
+        selection: &Selection,
+        prepared: Prepared,
+        pool_pass: Option<&BTreeSet<&str>>,
     ) -> Result<Run<'a>, Error> {
         // A provider's base, worth a second thread at each step of preparing.
         let large = inputs.subscriptions.len() + inputs.windows.len() > 50_000;
@@ -132,6 +151,15 @@ impl<'a> Run<'a> {
             (plan(inputs, resolved, selection), named)
         };
         plan::calendar_years(&keys, &inputs.windows)?;
+        if let Some(customers) = pool_pass {
+            jobs.retain(|j| {
+                let at_risk = matches!(
+                    keys[j.scope as usize].0.credits().model,
+                    crate::contract::CreditModel::AtRisk { .. }
+                );
+                at_risk && customers.contains(&*j.sub.customer)
+            });
+        }
         let always = (
             Instant::from_unix_seconds(i64::MIN / 4),
             Instant::from_unix_seconds(i64::MAX / 4),
@@ -224,6 +252,8 @@ impl<'a> Run<'a> {
             scopes,
             index,
             files,
+            pools: None,
+            pool_pass: pool_pass.is_some(),
         })
     }
 

@@ -186,8 +186,18 @@ impl Run<'_> {
             if self.credited_only && assessment.owes_nothing() {
                 continue;
             }
-            let (b, priced) = calculator::owed(contract, &billing, &period, &assessment, &mut year);
-            if !wanted
+            // What the pool's members before this one took of the period's at-risk amount.
+            let taken = match (&self.pools, super::pool::pool_of(self, job.scope)) {
+                (Some(pools), Some(pool)) => {
+                    Some(pools.taken_before(&sub.customer, pool, period.id, &sub.id))
+                }
+                _ => None,
+            };
+            let (b, priced) =
+                calculator::owed(contract, &billing, &period, &assessment, taken, &mut year);
+            // The first pass over a pool hands over every period priced: a later run's
+            // annual cap may look back on any of them.
+            if (!wanted && !self.pool_pass)
                 || (self.breached_only && !assessment.breached)
                 || (self.credited_only && priced.credit.is_zero())
             {

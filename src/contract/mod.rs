@@ -155,6 +155,8 @@ pub enum CreditModel {
         percent: Decimal,
         /// This service level's share of the at-risk amount, percent.
         allocation: Decimal,
+        /// The line of `credits.at_risk` in the contract, for problems of the pool.
+        line: Option<usize>,
     },
 }
 

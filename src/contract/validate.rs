@@ -638,6 +638,7 @@ impl Validator<'_> {
                     pool: pool.into(),
                     percent,
                     allocation,
+                    line: self.doc.line_of(&base),
                 });
             }
         }

@@ -3,13 +3,14 @@
 //! out as soon as the subscriptions are read.
 
 use super::index::NameFilter;
-use crate::contract::Contract;
+use crate::contract::{Contract, CreditModel};
 use crate::engine;
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
 use crate::inputs::Inputs;
 use crate::scope::Scope;
 use crate::subscription::Subscription;
+use rust_decimal::Decimal;
 
 /// Each subscription's contract and full scope, by position. It needs only the contracts and
 /// the subscriptions, so the CLI works it out as soon as the subscriptions are read, while the
@@ -262,6 +263,7 @@ pub(crate) fn resolve(
     if inputs.subscriptions_file.is_none() {
         built_in_code(&inputs.subscriptions, &mut problems);
     }
+    pools_agree(&inputs.contracts, &mut problems);
     let contracts: FxHashMap<&str, &Contract> =
         inputs.contracts.iter().map(|c| (c.id(), c)).collect();
     let by_id: FxHashMap<&str, &Subscription> = if inputs.charges.rows().is_empty() {
@@ -310,6 +312,59 @@ pub(crate) fn resolve(
             "the subscriptions could not be resolved",
         ))
     })
+}
+
+/// The contracts naming one at-risk pool agree on its `percent`, `period` and `timezone` (SPEC
+/// 2.7): the pool is one amount of one period. Each disagreement is told at the later contract,
+/// naming the first.
+fn pools_agree(contracts: &[Contract], problems: &mut Problems) {
+    let mut first: FxHashMap<&str, (&Contract, Decimal)> = FxHashMap::default();
+    for c in contracts {
+        let CreditModel::AtRisk {
+            pool,
+            percent,
+            line,
+            ..
+        } = &c.credits().model
+        else {
+            continue;
+        };
+        let (one, its) = *first.entry(pool.as_str()).or_insert((c, *percent));
+        let mut differ = Vec::new();
+        if its != *percent {
+            differ.push(format!("percent {percent} (not {its})"));
+        }
+        if one.period() != c.period() {
+            differ.push(format!(
+                "period {} (not {})",
+                c.period().name(),
+                one.period().name()
+            ));
+        }
+        if one.timezone() != c.timezone() {
+            differ.push(format!(
+                "timezone {} (not {})",
+                c.timezone(),
+                one.timezone()
+            ));
+        }
+        if !differ.is_empty() {
+            problems.push(
+                Problem::new(
+                    c.file(),
+                    format!(
+                        "at-risk pool {pool:?} is one amount of one period, but contract {:?} has {} where contract {:?} ({}) set it",
+                        c.id(),
+                        differ.join(", "),
+                        one.id(),
+                        one.file()
+                    ),
+                )
+                .at(*line)
+                .field("credits.at_risk"),
+            );
+        }
+    }
 }
 
 impl Resolution {

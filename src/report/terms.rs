@@ -107,6 +107,7 @@ pub fn describe(contract: &Contract) -> Vec<String> {
             pool,
             percent: p,
             allocation,
+            ..
         } => format!(
             "Credit: a breach gives {} % of the at-risk amount of {} % of the basis (pool {pool}); the pool's credits of one customer and period are capped together at {} % of the basis, in subscription id order.",
             percent(*allocation),

@@ -709,6 +709,7 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
             pool,
             percent: p,
             allocation,
+            ..
         } => {
             say(x.f(
                 "at_risk",
