@@ -33,22 +33,73 @@ pub fn full_scope(contract: &Contract, sub: &Subscription) -> Result<Scope, Inva
     // The messages are made as text, then typed for the caller to match.
     let inner = || -> Result<Scope, String> {
         let mut scope = contract.applies_to().clone();
+        let composite = contract.downtime().composite.as_ref();
         for (k, v) in sub.scope.iter() {
+            let v = match composite.filter(|c| c.label == k) {
+                Some(c) => composite_values(contract, c, k, v)?,
+                None if crate::scope::list(v).is_some() => {
+                    return Err(format!(
+                        "scope label {k:?} lists several values ({}), but contract {} has no composite availability on it (downtime.composite)",
+                        crate::scope::readable(v),
+                        contract.id()
+                    ))
+                }
+                None => v.to_owned(),
+            };
             match scope.get(k) {
-                Some(existing) if existing != v => {
+                Some(existing) if *existing != v => {
                     return Err(format!(
                     "scope label {k:?} is {v:?} here but {existing:?} in contract {}'s applies_to",
                     contract.id()
                 ))
                 }
                 _ => {
-                    scope.insert(k.to_owned(), v.to_owned());
+                    scope.insert(k.to_owned(), v);
                 }
             }
         }
         Ok(Scope::from(scope))
     };
     inner().map_err(InvalidValue)
+}
+
+/// The value of composite label `k` in a subscription's full scope: one value as it is (the
+/// simple reading: down when that part is), a list (`a;b;c`, or a YAML list) as its values in
+/// order, each once, at least as many as the contract needs down at once.
+fn composite_values(
+    contract: &Contract,
+    c: &crate::contract::Composite,
+    k: &str,
+    v: &str,
+) -> Result<String, String> {
+    let mut values: Vec<&str> = match crate::scope::list(v) {
+        Some(list) => list.map(str::trim).collect(),
+        None if v.contains(';') => v.split(';').map(str::trim).collect(),
+        None => return Ok(v.to_owned()),
+    };
+    let shown = crate::scope::readable(v);
+    if values.iter().any(|e| e.is_empty() || *e == "*") {
+        return Err(format!(
+            "scope label {k:?} lists {shown:?}: expected concrete values separated by ';' (none empty or *)"
+        ));
+    }
+    values.sort_unstable();
+    if let Some(twice) = values.windows(2).find(|p| p[0] == p[1]) {
+        return Err(format!(
+            "scope label {k:?} lists {:?} twice in {shown:?}",
+            twice[0]
+        ));
+    }
+    if values.len() < c.at_least {
+        return Err(format!(
+            "scope label {k:?} lists {} value{} ({shown}), but contract {} counts downtime only when at least {} are down (downtime.composite)",
+            values.len(),
+            if values.len() == 1 { "" } else { "s" },
+            contract.id(),
+            c.at_least
+        ));
+    }
+    Ok(crate::scope::list_of(values))
 }
 
 /// A merged incident after exclusions and minimum duration.
@@ -121,13 +172,58 @@ fn span(w: &Window) -> Span {
 
 /// Builds the timeline of `contract` from the windows that apply (SPEC 3.2 steps 1-3).
 pub fn timeline<'w>(contract: &Contract, windows: impl Iterator<Item = &'w Window>) -> Timeline {
-    timeline_with(contract, windows, Detail::Full)
+    timeline_with(contract, windows, Detail::Full, None)
+}
+
+/// The parts of one subscription under composite availability (SPEC 2.7): the values its full
+/// scope lists for the contract's composite label, each a timeline of its own, and how many of
+/// them must be down at once.
+#[derive(Debug, Clone)]
+pub(crate) struct Parts {
+    label: String,
+    values: Vec<String>,
+    at_least: usize,
+}
+
+impl Parts {
+    /// The parts of a subscription with full scope `full` under `contract`: `None` without
+    /// composite availability, or where the scope gives the label one value (the simple
+    /// reading).
+    pub(crate) fn of(contract: &Contract, full: &Scope) -> Option<Parts> {
+        let c = contract.downtime().composite.as_ref()?;
+        let values = crate::scope::list(full.get(&c.label)?)?;
+        Some(Parts {
+            label: c.label.clone(),
+            values: values.map(str::to_owned).collect(),
+            at_least: c.at_least,
+        })
+    }
+
+    /// Where at least `at_least` parts are down at once, at the `at_least`-th highest impact:
+    /// each part's timeline holds the windows with the label at its value, unset, or `*`.
+    fn merge(&self, weighted: &[(Span, Decimal)], counted: &[&Window]) -> Vec<Segment> {
+        let parts: Vec<Vec<Segment>> = self
+            .values
+            .iter()
+            .map(|v| {
+                let mine: SmallVec<[(Span, Decimal); 8]> = counted
+                    .iter()
+                    .zip(weighted)
+                    .filter(|(w, _)| w.scope.get(&self.label).is_none_or(|x| x == "*" || x == v))
+                    .map(|(_, sw)| *sw)
+                    .collect();
+                timeline::merge(&mine)
+            })
+            .collect();
+        timeline::at_least(&parts, self.at_least)
+    }
 }
 
 fn timeline_with<'w>(
     contract: &Contract,
     windows: impl Iterator<Item = &'w Window>,
     detail: Detail,
+    parts: Option<&Parts>,
 ) -> Timeline {
     let mut counted: Vec<&Window> = Vec::new();
     let mut excluded: Vec<Span> = Vec::new();
@@ -145,7 +241,7 @@ fn timeline_with<'w>(
     }
     let excluded: Arc<[Span]> = Arc::from(timeline::union(excluded));
     Timeline {
-        incidents: incidents(contract, &counted, &excluded, detail),
+        incidents: incidents(contract, &counted, &excluded, detail, parts),
         excluded,
     }
 }
@@ -158,6 +254,7 @@ fn incidents(
     counted: &[&Window],
     excluded: &[Span],
     detail: Detail,
+    parts: Option<&Parts>,
 ) -> Vec<Incident> {
     let rules = contract.downtime();
     let full = rules.partial_impact == PartialImpact::Full;
@@ -165,7 +262,10 @@ fn incidents(
         .iter()
         .map(|w| (span(w), if full { Decimal::ONE } else { w.impact() }))
         .collect();
-    let merged = timeline::merge(&weighted);
+    let merged = match parts {
+        Some(parts) => parts.merge(&weighted, counted),
+        None => timeline::merge(&weighted),
+    };
     let segments = if excluded.is_empty() {
         merged
     } else {
@@ -228,6 +328,8 @@ pub(crate) struct SharedTimeline<'a> {
     components: Vec<Component>,
     /// Whether incidents rebuilt with own windows are labelled.
     detail: Detail,
+    /// The parts under composite availability, where the scope has them.
+    parts: Option<Parts>,
 }
 
 struct Component {
@@ -242,6 +344,7 @@ impl<'a> SharedTimeline<'a> {
         contract: &Contract,
         windows: impl Iterator<Item = &'a Window>,
         detail: Detail,
+        parts: Option<Parts>,
     ) -> SharedTimeline<'a> {
         let (mut counted, mut excluded) = (Vec::new(), Vec::new());
         for w in windows {
@@ -253,7 +356,7 @@ impl<'a> SharedTimeline<'a> {
         }
         counted.sort_by_key(|w| span(w));
         let all = counted.iter().chain(excluded.iter()).copied();
-        let timeline = timeline_with(contract, all, detail);
+        let timeline = timeline_with(contract, all, detail, parts.as_ref());
         let mut components: Vec<Component> = Vec::new();
         for (i, w) in counted.iter().enumerate() {
             let (a, b) = span(w);
@@ -280,6 +383,7 @@ impl<'a> SharedTimeline<'a> {
             excluded,
             components,
             detail,
+            parts,
         }
     }
 
@@ -288,18 +392,20 @@ impl<'a> SharedTimeline<'a> {
     /// time where the result may differ (outside them, incidents are exactly the shared ones).
     /// [`SharedTimeline::view`] puts the two together.
     pub(crate) fn rebuild(&self, contract: &Contract, own: &[&'a Window]) -> Rebuilt {
-        if own
-            .iter()
-            .any(|w| is_excluded(contract, w) || !in_maintenance_windows(contract, w).is_empty())
+        if self.parts.is_some()
+            || own.iter().any(|w| {
+                is_excluded(contract, w) || !in_maintenance_windows(contract, w).is_empty()
+            })
         {
-            // New excluded time can cut any incident: start from scratch.
+            // New excluded time can cut any incident, and a window of one part can join an
+            // incident of others anywhere: start from scratch.
             let all = self
                 .counted
                 .iter()
                 .chain(self.excluded.iter())
                 .chain(own.iter())
                 .copied();
-            let t = timeline_with(contract, all, self.detail);
+            let t = timeline_with(contract, all, self.detail, self.parts.as_ref());
             return Rebuilt {
                 incidents: t.incidents,
                 excluded: Some(t.excluded),
@@ -329,7 +435,13 @@ impl<'a> SharedTimeline<'a> {
         let incidents = if windows.is_empty() {
             Vec::new()
         } else {
-            incidents(contract, &windows, &self.timeline.excluded, self.detail)
+            incidents(
+                contract,
+                &windows,
+                &self.timeline.excluded,
+                self.detail,
+                None,
+            )
         };
         Rebuilt {
             incidents,
@@ -721,7 +833,7 @@ mod tests {
                  exclusions: {{ causes: [force-majeure] }}\n\
                  credits:\n  tiers: [{{ below: 99.99, percent: 10 }}]\n"
             )).unwrap();
-            let st = SharedTimeline::new(&c, shared.iter(), Detail::Full);
+            let st = SharedTimeline::new(&c, shared.iter(), Detail::Full, None);
             let own_refs: Vec<&Window> = own.iter().collect();
             let (fast, affected) = st.with(&c, &own_refs);
             let full = timeline(&c, shared.iter().chain(own.iter()));

@@ -48,9 +48,15 @@ impl Scope {
     }
 
     /// Whether a window carrying `self` applies to a subscription whose full scope is `full`:
-    /// every label set here is matched by `full`; `*` matches anything (SPEC 2.4).
+    /// every label set here is matched by `full`, or is one of the values `full` lists for it
+    /// (composite availability, SPEC 2.7); `*` matches anything (SPEC 2.4).
     pub fn covers(&self, full: &Scope) -> bool {
-        self.iter().all(|(k, v)| v == "*" || full.get(k) == Some(v))
+        self.iter().all(|(k, v)| {
+            v == "*"
+                || full
+                    .get(k)
+                    .is_some_and(|f| f == v || list(f).is_some_and(|mut l| l.any(|e| e == v)))
+        })
     }
 
     /// The first label not set to `*`, if any: a window carrying `self` covers only full scopes
@@ -75,6 +81,34 @@ impl FromIterator<(String, String)> for Scope {
 impl From<BTreeMap<String, String>> for Scope {
     fn from(map: BTreeMap<String, String>) -> Scope {
         Scope((!map.is_empty()).then(|| Arc::new(map)))
+    }
+}
+
+/// Marks a label value that is a list of values (`zone: [a, b, c]`, composite availability):
+/// each value follows one. Text read from inputs never holds a control character, so no value
+/// given as text is taken for a list.
+pub(crate) const LIST: char = '\u{1f}';
+
+/// The values of `value` when it is a list (see [`LIST`]).
+pub(crate) fn list(value: &str) -> Option<impl Iterator<Item = &str> + Clone> {
+    value.strip_prefix(LIST).map(|rest| rest.split(LIST))
+}
+
+/// `values` as one label value that is a list (see [`LIST`]).
+pub(crate) fn list_of<'v>(values: impl IntoIterator<Item = &'v str>) -> String {
+    let mut out = String::new();
+    for v in values {
+        out.push(LIST);
+        out.push_str(v);
+    }
+    out
+}
+
+/// A label value as people write it: a list's values separated by `;` (the CSV form).
+pub fn readable(value: &str) -> std::borrow::Cow<'_, str> {
+    match list(value) {
+        Some(values) => values.collect::<Vec<_>>().join(";").into(),
+        None => value.into(),
     }
 }
 

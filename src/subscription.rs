@@ -118,10 +118,36 @@ struct RawSubscription {
     id: String,
     customer: String,
     contract: String,
-    scope: Option<BTreeMap<String, String>>,
+    scope: Option<BTreeMap<String, RawLabel>>,
     fee: RawFee,
     active: Option<RawActive>,
     attributes: Option<BTreeMap<String, String>>,
+}
+
+/// A scope label's value: one, or a list (composite availability, SPEC 2.7).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawLabel {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl RawLabel {
+    /// The values as given.
+    fn values(&self) -> &[String] {
+        match self {
+            RawLabel::One(v) => std::slice::from_ref(v),
+            RawLabel::Many(v) => v,
+        }
+    }
+
+    /// The value a scope holds: a list is marked as one ([`crate::scope::LIST`]).
+    fn to_value(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            RawLabel::One(v) => v.as_str().into(),
+            RawLabel::Many(v) => crate::scope::list_of(v.iter().map(String::as_str)).into(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -396,7 +422,7 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
                 ];
                 for (k, v) in r.scope.iter().flatten() {
                     texts.push(("scope", k));
-                    texts.push(("scope", v));
+                    texts.extend(v.values().iter().map(|v| ("scope", v.as_str())));
                 }
                 for (k, v) in r.attributes.iter().flatten() {
                     texts.push(("attributes", k));
@@ -429,12 +455,15 @@ pub(crate) fn parse_located(file: &str, format: Format, text: Text<'_>) -> Resul
                 if let Some(s) = build(
                     file,
                     fields,
-                    scopes.intern(
-                        r.scope
+                    {
+                        let values: Vec<(&str, std::borrow::Cow<'_, str>)> = r
+                            .scope
                             .iter()
                             .flatten()
-                            .map(|(k, v)| (k.as_str(), v.as_str())),
-                    ),
+                            .map(|(k, v)| (k.as_str(), v.to_value()))
+                            .collect();
+                        scopes.intern(values.iter().map(|(k, v)| (*k, &**v)))
+                    },
                     Attributes::new(r.attributes.clone().unwrap_or_default()),
                     &at,
                     &mut problems,

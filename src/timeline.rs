@@ -106,6 +106,50 @@ pub fn merge(windows: &[(Span, Decimal)]) -> Vec<Segment> {
     out
 }
 
+/// Where at least `n` of `timelines` (each sorted disjoint) are down at once, at the `n`-th
+/// highest of their impacts there (composite availability, SPEC 2.7). Adjacent segments of
+/// equal impact are joined, as [`merge`] joins them.
+pub(crate) fn at_least(timelines: &[Vec<Segment>], n: usize) -> Vec<Segment> {
+    if n == 0 || timelines.len() < n {
+        return Vec::new();
+    }
+    let mut cuts: Vec<i64> = timelines
+        .iter()
+        .flatten()
+        .flat_map(|s| [s.start, s.end])
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    // Each timeline's next segment that may cover the stretch being looked at.
+    let mut at = vec![0usize; timelines.len()];
+    let mut out = Vec::new();
+    let mut down: SmallVec<[Decimal; 8]> = SmallVec::new();
+    for pair in cuts.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        down.clear();
+        for (t, k) in timelines.iter().zip(at.iter_mut()) {
+            while *k < t.len() && t[*k].end <= a {
+                *k += 1;
+            }
+            if let Some(s) = t.get(*k).filter(|s| s.start <= a) {
+                down.push(s.impact);
+            }
+        }
+        if down.len() >= n {
+            down.sort_unstable_by(|x, y| y.cmp(x));
+            push_segment(
+                &mut out,
+                Segment {
+                    start: a,
+                    end: b,
+                    impact: down[n - 1],
+                },
+            );
+        }
+    }
+    out
+}
+
 fn push_segment(out: &mut Vec<Segment>, s: Segment) {
     if s.start >= s.end {
         return;

@@ -325,8 +325,16 @@ fn near_misses(inputs: &Inputs, fulls: &Fulls<'_>, problems: &mut Problems) {
                 .unwrap_or_default();
             format!("subscription {}{line}", s.id)
         };
+        let composite = fulls.contracts[f].and_then(|c| c.downtime().composite.as_ref());
         for (label, value) in s.scope.iter() {
-            check(label, value, &who);
+            // Each value of a list (composite availability) on its own.
+            match crate::scope::list(value) {
+                Some(values) => values.for_each(|v| check(label, v, &who)),
+                None if composite.is_some_and(|c| c.label == label) => {
+                    value.split(';').for_each(|v| check(label, v.trim(), &who))
+                }
+                None => check(label, value, &who),
+            }
         }
         if let Some(c) = fulls.contracts[f] {
             for (label, value) in c.applies_to() {

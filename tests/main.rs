@@ -6,6 +6,7 @@ mod browser;
 mod calendars;
 mod cli;
 mod common;
+mod composite;
 mod contract_library;
 mod credit_models;
 mod deadlines;

@@ -168,7 +168,9 @@ impl<'a> Run<'a> {
             .into_iter()
             .map(|(contract, scope, periods)| {
                 let windows = index.global(&inputs.windows, &scope);
-                let shared = SharedTimeline::new(contract, windows.into_iter(), selection.detail);
+                let parts = engine::Parts::of(contract, &scope);
+                let shared =
+                    SharedTimeline::new(contract, windows.into_iter(), selection.detail, parts);
                 let timeline = &shared.timeline;
                 let periods: Vec<Shared> = periods
                     .iter()

@@ -64,6 +64,19 @@ pub struct DowntimeRules {
     pub min_duration: Seconds,
     /// Treatment of partial impact.
     pub partial_impact: PartialImpact,
+    /// Composite availability: down only when enough of the values a subscription gives a
+    /// scope label are down at once (SPEC 2.7).
+    pub composite: Option<Composite>,
+}
+
+/// `downtime.composite`: a subscription listing several values of `label` (`zone: [a, b, c]`)
+/// is down when at least `at_least` of them are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composite {
+    /// The scope label whose values are the parts.
+    pub label: String,
+    /// How many parts must be down at once.
+    pub at_least: usize,
 }
 
 /// What does not count as downtime.

@@ -83,6 +83,14 @@ pub struct RawDowntime {
     pub counting: Option<String>,
     pub min_duration: Option<String>,
     pub partial_impact: Option<String>,
+    pub composite: Option<RawComposite>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComposite {
+    pub label: String,
+    pub at_least: String,
 }
 
 #[derive(Debug, Deserialize)]

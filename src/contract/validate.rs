@@ -2,10 +2,11 @@
 //! once. Only [`super::Contract::from_yaml`] calls it.
 
 use super::hours::{self, WeeklyHours};
-use super::raw::{self, RawCap, RawContract, RawMinimum};
+use super::raw::{self, RawCap, RawComposite, RawContract, RawMinimum};
 use super::{
-    parse_date, BeyondPer, Cap, CapWindow, Contract, Counting, CreditModel, Credits, Deadline,
-    DowntimeRules, ExcludedTime, Exclusions, Minimum, PartialImpact, ServiceHours, Tier, UnitCount,
+    parse_date, BeyondPer, Cap, CapWindow, Composite, Contract, Counting, CreditModel, Credits,
+    Deadline, DowntimeRules, ExcludedTime, Exclusions, Minimum, PartialImpact, ServiceHours, Tier,
+    UnitCount,
 };
 use crate::error::{Problem, Problems};
 use crate::money::{parse_decimal, Rounding};
@@ -367,11 +368,60 @@ impl Validator<'_> {
             &[K("downtime"), K("min_duration")],
             raw.and_then(|d| d.min_duration.as_ref()),
         );
+        let composite = match raw.and_then(|d| d.composite.as_ref()) {
+            None => Some(None),
+            Some(c) => self.composite(c),
+        };
         Some(DowntimeRules {
             counting: counting?,
             min_duration: min_duration?,
             partial_impact: partial_impact?,
+            composite: composite?,
         })
+    }
+
+    /// `downtime.composite`: a label the contract's `applies_to` does not set (its values come
+    /// from each subscription), and a whole number of parts.
+    fn composite(&mut self, raw: &RawComposite) -> Option<Option<Composite>> {
+        use Seg::Key as K;
+        let base = [K("downtime"), K("composite")];
+        let label = raw.label.trim();
+        let mut ok = true;
+        if label.is_empty() || label == "*" {
+            self.fail(
+                &[base[0], base[1], K("label")],
+                format!("expected a scope label, found {:?}", raw.label),
+            );
+            ok = false;
+        } else if self
+            .doc
+            .value
+            .applies_to
+            .as_ref()
+            .is_some_and(|a| a.contains_key(label))
+        {
+            self.fail(
+                &[base[0], base[1], K("label")],
+                format!("label {label:?} is set by applies_to; a composite label takes its values from each subscription"),
+            );
+            ok = false;
+        }
+        let at_least = self.get(&[base[0], base[1], K("at_least")], &raw.at_least, |t| {
+            t.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=64).contains(n))
+                .ok_or_else(|| {
+                    format!("expected a whole number of parts from 1 to 64, found {t:?}")
+                })
+        });
+        match (ok, at_least) {
+            (true, Some(at_least)) => Some(Some(Composite {
+                label: label.to_owned(),
+                at_least,
+            })),
+            _ => None,
+        }
     }
 
     fn exclusions(&mut self) -> Option<Exclusions> {

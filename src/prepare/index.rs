@@ -112,7 +112,15 @@ impl KeyIndex {
 
     /// The positions of the scopes that may cover `full` (each once); the caller checks each.
     pub(crate) fn candidates<'i>(&'i self, full: &'i Scope) -> impl Iterator<Item = usize> + 'i {
-        let keyed = full.iter().flat_map(move |(l, v)| {
+        // A label listing values (composite availability) is looked up value by value.
+        let pairs = full.iter().flat_map(|(l, v)| {
+            let values: SmallVec<[&str; 4]> = match crate::scope::list(v) {
+                Some(list) => list.collect(),
+                None => smallvec::smallvec![v],
+            };
+            values.into_iter().map(move |v| (l, v))
+        });
+        let keyed = pairs.flat_map(move |(l, v)| {
             self.by_label
                 .get(l)
                 .and_then(|values| values.get(v))
