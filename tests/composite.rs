@@ -226,3 +226,101 @@ fn the_command_reads_lists_from_csv_and_windows_naming_the_subscription() {
         "subscription,downtime_minutes,uptime_percent,credit\ns1,74,99.828704,100.00\ns2,80,99.814815,100.00\n"
     );
 }
+
+/// The shipped aws-ec2-region-2018, read from `contracts/`.
+fn aws_2018() -> slacredit::Contract {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("contracts");
+    let (all, _) = slacredit::load::contracts(&dir).unwrap();
+    all.into_iter()
+        .find(|c| c.id() == "aws-ec2-region-2018")
+        .unwrap()
+}
+
+#[test]
+fn aws_counts_a_region_down_when_more_than_one_zone_is() {
+    // AWS: the Region is Unavailable when more than one AZ the customer runs in is. November
+    // 2018 has 43,200 minutes; touched minutes count whole.
+    let ec2 = |zone: Option<&str>| {
+        let s = Subscription::new(
+            "s1",
+            "Shop",
+            "aws-ec2-region-2018",
+            slacredit::Money::new(d("1000.00"), slacredit::Currency::from_code("USD").unwrap()),
+        )
+        .with_scope("service", "ec2");
+        match zone {
+            Some(z) => s.with_scope("zone", z),
+            None => s,
+        }
+    };
+    // The Seoul outage of 2018-11-22 was region-wide (no zone): 102 minutes for everyone,
+    // (43,200 - 102) / 43,200 = 99.763889 % -> 10 %, with two zones, one, or none given.
+    let seoul = vec![window("2018-11-21T23:19:00Z", "2018-11-22T01:01:00Z")];
+    for zone in [Some("apne2-az1;apne2-az3"), Some("apne2-az1"), None] {
+        let got = claim(aws_2018(), ec2(zone), seoul.clone());
+        assert_eq!(minutes(got.downtime_minutes), "102", "{zone:?}");
+        assert_eq!(got.credit.to_string(), "100.00");
+    }
+    // A zonal outage: az1 down 90 minutes, az3 for 3 of them. One zone given (the simple
+    // reading): 90 min, (43,200 - 90) / 43,200 = 99.791667 % -> 100.00. Both zones given: only
+    // the 3 minutes both are down, 99.993056 %, not below 99.99: no credit.
+    let zonal = vec![
+        zone("apne2-az1", "2018-11-05T10:00:00Z", "2018-11-05T11:30:00Z"),
+        zone("apne2-az3", "2018-11-05T11:00:00Z", "2018-11-05T11:03:00Z"),
+    ];
+    let one_zone = claim(aws_2018(), ec2(Some("apne2-az1")), zonal.clone());
+    assert_eq!(
+        (
+            minutes(one_zone.downtime_minutes),
+            one_zone.credit.to_string()
+        ),
+        ("90".into(), "100.00".into())
+    );
+    let two = claim(aws_2018(), ec2(Some("apne2-az1;apne2-az3")), zonal);
+    assert_eq!(uptime(two.uptime_percent), "99.993056");
+    assert_eq!(
+        (minutes(two.downtime_minutes), two.credit.to_string()),
+        ("3".into(), "0.00".into())
+    );
+}
+
+#[test]
+fn the_letter_and_the_audit_explain_composite_availability() {
+    let contract = "id: c\nperiod: month\ntimezone: UTC\ncommitment: 99.99\ndowntime:\n  composite: { label: zone, at_least: 2 }\ncredits:\n  tiers:\n    - { below: 99.99, percent: 10 }\n";
+    let subs = b"id,customer,contract,fee,currency,zone\ns1,ACME,c,1000.00,USD,a;b;c\n";
+    let outages = b"start,end,zone\n2018-11-05T10:00:00Z,2018-11-05T11:00:00Z,a\n2018-11-05T10:30:00Z,2018-11-05T11:30:00Z,b\n";
+    let files: [(&str, &[u8]); 3] = [
+        ("contracts/c.yaml", contract.as_bytes()),
+        ("subs.csv", subs),
+        ("out.csv", outages),
+    ];
+    let inputs = ["--subscriptions", "subs.csv", "--outages", "out.csv"];
+    let letter = run_in(
+        &files,
+        &[
+            &["claim"][..],
+            &inputs,
+            &[
+                "--period",
+                "2018-11",
+                "--format",
+                "markdown",
+                "--date",
+                "2018-12-01",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(letter.code, 0, "{}", letter.stderr);
+    assert!(letter.stdout.contains("3. Downtime: 30 minutes (measured to the second; partial outages weighted by the share of failures; counted only where at least 2 of the zone values a, b, c were down at once, at the impact of the least affected of the 2 most affected)."), "{}", letter.stdout);
+    let audit = run_in(
+        &files,
+        &[
+            &["audit"][..],
+            &inputs,
+            &["--year", "2018", "--format", "markdown"],
+        ]
+        .concat(),
+    );
+    assert!(audit.stdout.contains("- Composite availability: a subscription listing several values of scope label `zone` is down only where at least 2 of them are at once, at the impact of the least affected of the 2 most affected; one value reads as without.\n"), "{}", audit.stdout);
+}

@@ -45,6 +45,12 @@ pub fn describe(contract: &Contract) -> Vec<String> {
             }
         ));
     }
+    if let Some(c) = &contract.downtime().composite {
+        out.push(format!(
+            "Composite availability: a subscription listing several values of scope label `{}` is down only where at least {} of them are at once, at the impact of the least affected of the {} most affected; one value reads as without.",
+            c.label, c.at_least, c.at_least
+        ));
+    }
     let exclusions = contract.exclusions();
     if !exclusions.causes.is_empty() {
         let causes: Vec<&str> = exclusions.causes.iter().map(String::as_str).collect();

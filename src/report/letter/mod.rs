@@ -575,6 +575,23 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
         PartialImpact::Full => x.t("partial_full"),
         PartialImpact::Ignore => x.t("partial_ignore"),
     });
+    // Composite availability, where the subscription lists several values (else the simple
+    // reading holds and there is nothing to tell).
+    let listed = rules.composite.as_ref().and_then(|comp| {
+        let value = sub.scope.get(&comp.label)?;
+        let listed = crate::scope::list(value).is_some() || value.contains(';');
+        listed.then(|| (comp, crate::scope::readable(value).replace(';', ", ")))
+    });
+    if let Some((comp, values)) = listed {
+        counted.push_str(&x.f(
+            "composite",
+            &[
+                ("n", &comp.at_least.to_string()),
+                ("label", &comp.label),
+                ("values", &values),
+            ],
+        ));
+    }
     say(x.f(
         "downtime",
         &[
