@@ -307,3 +307,30 @@ fn reconciliation_expects_nothing_of_forgiven_or_pending_credits() {
     );
     assert_eq!(out.code, 0, "{}", out.stdout);
 }
+
+#[test]
+fn without_a_range_the_months_between_outages_met_the_commitment() {
+    // No periods asked for: the run computes the months with windows (January and April).
+    // February and March had none, so no downtime: they met the commitment and January's
+    // 100.00 is forgiven in 2018-03. April's months after it are beyond the last computed:
+    // pending.
+    let inputs = slacredit::Inputs {
+        contracts: vec![contract(EARN_BACK)],
+        subscriptions: vec![sub("1000.00", "EUR")],
+        windows: vec![hour_down("2018-01"), hour_down("2018-04")],
+        ..slacredit::Inputs::default()
+    };
+    let claims = slacredit::compute(&inputs, &slacredit::Selection::default())
+        .unwrap()
+        .claims;
+    let s = |a: &str, b: &str, c: &str, d: &str, e: &str| {
+        (a.into(), b.into(), c.into(), d.into(), e.into())
+    };
+    assert_eq!(
+        rows(&claims),
+        vec![
+            s("2018-01", "0.00", "100.00", "forgiven", "2018-03"),
+            s("2018-04", "100.00", "100.00", "pending", ""),
+        ]
+    );
+}

@@ -222,9 +222,19 @@ impl Run<'_> {
             }
         }
         if let Some(n) = earn_back {
-            let was_breached = |p: PeriodId| {
-                let at = breached.binary_search_by(|(q, _)| q.cmp(&p)).ok()?;
-                Some(breached[at].1)
+            // Without a requested range the run computes the periods with windows; one between
+            // them without any, with the subscription active, had no downtime: it met the
+            // commitment.
+            let last = data.periods.last().map(|s| s.period.id);
+            let was_breached = |p: PeriodId| match breached.binary_search_by(|(q, _)| q.cmp(&p)) {
+                Ok(at) => Some(breached[at].1),
+                Err(_)
+                    if last.is_some_and(|l| p <= l)
+                        && in_active(&p.in_zone(contract.timezone())) =>
+                {
+                    Some(false)
+                }
+                Err(_) => None,
             };
             for mut ready in held {
                 if !ready.priced.credit.is_zero() {
