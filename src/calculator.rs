@@ -5,7 +5,6 @@
 //! minimum, the rounding and the annual cap given what the year issued before. Every money rule
 //! is here; the computation only decides which periods to ask about and what to share.
 
-use crate::claim::{EarnBack, EarnBackStatus};
 use crate::contract::{
     BeyondPer, Cap, CapWindow, Contract, CreditModel, Deadline, Tier, UnitCount,
 };
@@ -51,6 +50,38 @@ pub struct Basis {
     pub amount: Decimal,
     /// The period's full fee or charges, before pro-rating (fee_multiple's hourly fee).
     pub full: Decimal,
+}
+
+/// Where a credit under an earn-back clause stands (SPEC 2.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EarnBack {
+    /// Pending, due or forgiven.
+    pub status: EarnBackStatus,
+    /// The period that decided it: the first breached one (due), the last of those that met
+    /// the commitment (forgiven); `None` while pending.
+    pub decided_in: Option<PeriodId>,
+}
+
+/// The states of a credit under earn-back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EarnBackStatus {
+    /// Some of the periods that decide it are outside the computed range.
+    Pending,
+    /// One of them was breached: the credit is owed.
+    Due,
+    /// All of them met the commitment: the credit is forgiven.
+    Forgiven,
+}
+
+impl EarnBackStatus {
+    /// The name in reports and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            EarnBackStatus::Pending => "pending",
+            EarnBackStatus::Due => "due",
+            EarnBackStatus::Forgiven => "forgiven",
+        }
+    }
 }
 
 /// What a measured period is owed, before it is priced for a basis.

@@ -3,7 +3,7 @@
 mod parts;
 mod wire;
 
-pub use crate::calculator::{CreditSteps, NextTier};
+pub use crate::calculator::{CreditSteps, EarnBack, EarnBackStatus, NextTier};
 pub use crate::incident::{ClaimIncident, Detail, Labels};
 use crate::input::InputFile;
 use crate::money::Currency;
@@ -77,38 +77,6 @@ pub struct Claim {
     /// Under an earn-back contract: the credit before earn-back (a forgiven claim's `credit`
     /// is 0).
     pub credit_before_earn_back: Option<Decimal>,
-}
-
-/// Where a credit under an earn-back clause stands (SPEC 2.7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EarnBack {
-    /// Pending, due or forgiven.
-    pub status: EarnBackStatus,
-    /// The period that decided it: the first breached one (due), the last of those that met
-    /// the commitment (forgiven); `None` while pending.
-    pub decided_in: Option<PeriodId>,
-}
-
-/// The states of a credit under earn-back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EarnBackStatus {
-    /// Some of the periods that decide it are outside the computed range.
-    Pending,
-    /// One of them was breached: the credit is owed.
-    Due,
-    /// All of them met the commitment: the credit is forgiven.
-    Forgiven,
-}
-
-impl EarnBackStatus {
-    /// The name in reports and JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            EarnBackStatus::Pending => "pending",
-            EarnBackStatus::Due => "due",
-            EarnBackStatus::Forgiven => "forgiven",
-        }
-    }
 }
 
 /// The credits of one currency, added up.
