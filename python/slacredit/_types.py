@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple, overload
+from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Union, overload
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,15 @@ class Incident:
 
 
 @dataclass(frozen=True)
+class EarnBack:
+    """Where a credit under an earn-back clause stands: ``pending``, ``due`` or ``forgiven``,
+    and the period that decided it (None while pending)."""
+
+    status: str
+    decided_in: Optional[str]
+
+
+@dataclass(frozen=True)
 class Claim:
     """The credit claim of one subscription for one period (``slacredit/claims/v1``)."""
 
@@ -67,6 +76,10 @@ class Claim:
     next_tier: Optional[NextTier]
     incidents: Tuple[Incident, ...]
     attributes: Mapping[str, str] = field(default_factory=dict)
+    #: Under an earn-back contract with a credit: where it stands (SPEC 2.7).
+    earn_back: Optional[EarnBack] = None
+    #: Under an earn-back contract: the credit before earn-back.
+    credit_before_earn_back: Optional[Decimal] = None
     _json: str = field(default="", repr=False, compare=False)
 
     def to_json(self) -> str:
@@ -80,6 +93,9 @@ class Total:
 
     currency: str
     credit: Decimal
+    #: Of which due and pending under earn-back, where a contract of the run has it.
+    due: Optional[Decimal] = None
+    pending: Optional[Decimal] = None
 
 
 @dataclass(frozen=True)
@@ -262,7 +278,8 @@ class Subscription:
     contract: str
     fee: Decimal
     currency: str
-    scope: Mapping[str, str] = field(default_factory=dict)
+    #: A label's value, or a list of values for a contract's composite label (SPEC 2.7).
+    scope: Mapping[str, Union[str, Sequence[str]]] = field(default_factory=dict)
     active_from: Optional[_dt.date] = None
     active_to: Optional[_dt.date] = None
     attributes: Mapping[str, str] = field(default_factory=dict)
@@ -276,7 +293,7 @@ class Subscription:
             "fee": {"amount": self.fee, "currency": self.currency},
         }
         if self.scope:
-            out["scope"] = dict(self.scope)
+            out["scope"] = {k: v if isinstance(v, str) else list(v) for k, v in self.scope.items()}
         active = {k: v for k, v in (("from", self.active_from), ("to", self.active_to)) if v}
         if active:
             out["active"] = active
@@ -323,6 +340,8 @@ def _claim(d: Mapping[str, Any], text: str = "") -> Claim:
             for i in d["incidents"]
         ),
         attributes=dict(d.get("attributes") or {}),
+        earn_back=EarnBack(**d["earn_back"]) if d.get("earn_back") else None,
+        credit_before_earn_back=d.get("credit_before_earn_back"),
         _json=text,
     )
 

@@ -161,3 +161,30 @@ def test_contracts_and_charges_as_values():
         period="2018-11",
     )
     assert (result[0].basis, result[0].credit) == (Decimal("50000.00"), Decimal("5000.00"))
+
+
+def test_earn_back_and_composite_zones():
+    # Earn-back over two months (SPEC 2.7): an hour down in January and in April 2018 at 10 %
+    # below 99.9 %. February and March met the commitment: January's 100.00 is forgiven; April's
+    # is pending (May and June are not asked for). Totals: 100.00, of which pending 100.00.
+    contract = slacredit.Text(
+        "id: eb\nperiod: month\ntimezone: UTC\ncommitment: 99.9\n"
+        "downtime:\n  composite: { label: zone, at_least: 2 }\n"
+        "credits:\n  tiers: [{ below: 99.9, percent: 10 }]\n  earn_back: { periods: 2 }\n",
+        "yaml", "eb.yaml")
+    outages = ("start,end,zone\n2018-01-05T00:00:00Z,2018-01-05T01:00:00Z,a\n"
+               "2018-01-05T00:00:00Z,2018-01-05T01:00:00Z,b\n"
+               "2018-04-05T00:00:00Z,2018-04-05T01:00:00Z,*\n")
+    result = slacredit.compute(
+        contracts=[contract],
+        subscriptions=[slacredit.Subscription(
+            "s1", "ACME", "eb", fee=Decimal("1000.00"), currency="EUR",
+            scope={"zone": ["a", "b"]})],
+        outages=outages, from_="2018-01", to="2018-04")
+    january, april = result[0], result[3]
+    assert january.credit == Decimal("0.00")
+    assert january.credit_before_earn_back == Decimal("100.00")
+    assert january.earn_back == slacredit.EarnBack("forgiven", "2018-03")
+    assert april.earn_back == slacredit.EarnBack("pending", None)
+    assert result[1].earn_back is None
+    assert result.totals == (slacredit.Total("EUR", Decimal("100.00"), Decimal("0.00"), Decimal("100.00")),)
