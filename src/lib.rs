@@ -71,6 +71,7 @@ pub mod deadlines;
 pub mod engine;
 pub mod error;
 pub mod explain;
+pub mod exposure;
 mod fxhash;
 pub mod import;
 mod incident;

@@ -31,7 +31,7 @@ pub(crate) fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) 
 const HINTS: usize = 20;
 
 /// What a value is once letter case, spaces, `-` and `_` are set aside.
-fn folded(value: &str) -> String {
+pub(crate) fn folded(value: &str) -> String {
     value
         .chars()
         .filter(|c| !matches!(c, ' ' | '-' | '_'))

@@ -2,8 +2,8 @@
 
 use super::output::{self, Sink};
 use super::{
-    AuditArgs, ClaimArgs, DeadlinesArgs, Failure, Format, ImportArgs, ImportFlags, InputArgs,
-    InputFormat, Per, ReconcileArgs,
+    AuditArgs, ClaimArgs, DeadlinesArgs, ExposureArgs, Failure, Format, ImportArgs, ImportFlags,
+    InputArgs, InputFormat, Per, ReconcileArgs,
 };
 use slacredit::claim::Detail;
 use slacredit::load::{Fingerprints, Input, Sources};
@@ -221,6 +221,23 @@ fn with_bar(run: Run<'_>) -> Run<'_> {
     })
 }
 
+/// `--period P`, or `--from F --to T`; none: every period the windows touch.
+fn span(
+    period: &Option<String>,
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Result<Option<PeriodSpan>, Failure> {
+    let parse = |p: &str| PeriodId::parse(p).map_err(|e| Failure::Usage(e.into()));
+    let (first, last) = match (period, from, to) {
+        (Some(p), _, _) => (parse(p)?, parse(p)?),
+        (None, Some(f), Some(t)) => (parse(f)?, parse(t)?),
+        _ => return Ok(None),
+    };
+    Ok(Some(
+        PeriodSpan::new(first, last).map_err(|e| Failure::Usage(e.into()))?,
+    ))
+}
+
 fn year_span(year: i32) -> Result<PeriodSpan, Failure> {
     PeriodSpan::year(year).map_err(|e| Failure::Usage(format!("--year: {e}")))
 }
@@ -313,20 +330,7 @@ pub(super) fn claim(args: &ClaimArgs) -> Result<i32, Failure> {
         None => sources(&args.input, true)?,
     };
     refuse_output_over_inputs(args.output.as_deref(), &sources, &[])?;
-    let periods = match (&args.period, &args.from, &args.to) {
-        (Some(p), _, _) => {
-            let p = PeriodId::parse(p).map_err(|e| Failure::Usage(e.into()))?;
-            Some(PeriodSpan::new(p, p).map_err(|e| Failure::Usage(e.into()))?)
-        }
-        (None, Some(f), Some(t)) => {
-            let (f, t) = (
-                PeriodId::parse(f).map_err(|e| Failure::Usage(e.into()))?,
-                PeriodId::parse(t).map_err(|e| Failure::Usage(e.into()))?,
-            );
-            Some(PeriodSpan::new(f, t).map_err(|e| Failure::Usage(e.into()))?)
-        }
-        _ => None,
-    };
+    let periods = span(&args.period, &args.from, &args.to)?;
     // Without --columns, the default ones of the run (see below).
     let columns = match (&args.columns, format) {
         (None, _) => None,
@@ -730,5 +734,50 @@ pub(super) fn import(args: &ImportArgs) -> Result<i32, Failure> {
 pub(super) fn contracts(dir: &Path) -> Result<i32, Failure> {
     let (list, _) = slacredit::load::contracts(dir)?;
     output::write(None, &output::contract_list(&list))?;
+    Ok(0)
+}
+
+pub(super) fn exposure(args: &ExposureArgs) -> Result<i32, Failure> {
+    if args.format == Format::LetterHtml {
+        return Err(Failure::Usage("letter-html is for claim".to_owned()));
+    }
+    let case = |path: &Path| -> Result<Sources, Failure> {
+        let s = Sources {
+            contracts: vec![Input::Path(
+                args.contracts
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("contracts")),
+            )],
+            ..Sources::default()
+        };
+        Ok(s.with_case(path, args.contracts.is_some())?)
+    };
+    let (up, down) = (case(&args.upstream)?, case(&args.downstream)?);
+    refuse_output_over_inputs(args.output.as_deref(), &up, &[&args.depends])?;
+    refuse_output_over_inputs(args.output.as_deref(), &down, &[])?;
+    let selection = Selection {
+        periods: span(&args.period, &args.from, &args.to)?,
+        ..Selection::default()
+    };
+    let (upstream, downstream) = (up.load()?, down.load()?);
+    let text = std::fs::read_to_string(&args.depends).map_err(|source| {
+        Failure::Error(slacredit::Error::Io {
+            path: args.depends.display().to_string(),
+            source,
+        })
+    })?;
+    let name = args.depends.display().to_string();
+    let depends = slacredit::exposure::Dependencies::from_yaml(&name, &text)?;
+    let exposure = slacredit::exposure::exposure(&upstream, &downstream, &depends, &selection)?;
+    let file = slacredit::InputFile::new(&name, text.as_bytes());
+    let mut out = Sink::open(args.output.as_deref())?;
+    out.write(&match args.format {
+        Format::Table => report::exposure::table(&exposure),
+        Format::Json => report::exposure::json(&exposure, &file),
+        Format::Csv => report::exposure::csv(&exposure),
+        Format::Markdown => report::exposure::markdown(&exposure, &file),
+        Format::Html | Format::LetterHtml => report::exposure::html(&exposure),
+    })?;
+    out.finish()?;
     Ok(0)
 }

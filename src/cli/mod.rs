@@ -46,6 +46,9 @@ enum Command {
     /// What must be claimed soon: each claim owing a credit whose last day to claim is due, by
     /// customer and date.
     Deadlines(DeadlinesArgs),
+    /// Net exposure: the credits we owe our customers for an upstream outage against those we
+    /// can claim from our providers, per period and currency.
+    Exposure(ExposureArgs),
     /// Convert another tool's outage data (status page, alerts, probes, health API) into windows.
     Import(ImportArgs),
     /// List the contracts with their commitment and credit model.
@@ -219,6 +222,38 @@ struct ReconcileArgs {
     output: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+struct ExposureArgs {
+    /// Our subscriptions under our providers' contracts, with their outages (a case folder).
+    #[arg(long, value_name = "CASE")]
+    upstream: PathBuf,
+    /// Our customers' subscriptions under our own contracts, with any outages of our own (a
+    /// case folder; its contracts/ are ours).
+    #[arg(long, value_name = "CASE")]
+    downstream: PathBuf,
+    /// Which of our services depend on which upstream scopes (YAML).
+    #[arg(long, value_name = "DEPENDS.yaml")]
+    depends: PathBuf,
+    /// Folder of contract files for a case without contracts/ [default: ./contracts].
+    #[arg(long)]
+    contracts: Option<PathBuf>,
+    /// One period: 2018-11, 2018-Q4 or 2018.
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    period: Option<String>,
+    /// First period of a range.
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// Last period of a range.
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to FILE instead of standard output (replaced whole, never half-written).
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
 /// How imported files become windows: for `import`, and for `--outages FORMAT:FILE`.
 #[derive(Args, Debug)]
 struct ImportFlags {
@@ -292,6 +327,7 @@ pub fn main() -> i32 {
         Command::Audit(args) => commands::audit(&args),
         Command::Reconcile(args) => commands::reconcile(&args),
         Command::Deadlines(args) => commands::deadlines(&args),
+        Command::Exposure(args) => commands::exposure(&args),
         Command::Import(args) => commands::import(&args),
         Command::Contracts { contracts } => commands::contracts(&contracts),
     };

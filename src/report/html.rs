@@ -18,7 +18,8 @@ table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}td,th{border:1px 
 th{background:#f1f4f8}td:first-child,th:first-child{text-align:left}.breach{color:#b3261e;font-weight:600}\
 .muted{color:#5b6675}svg{display:block;margin:.4rem 0}.legend span{margin-right:1.2rem}";
 
-fn esc(text: &str) -> String {
+/// `text` safe inside HTML text and attribute values.
+pub(crate) fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
