@@ -13,6 +13,7 @@ mod deadlines;
 mod docs_inputs;
 mod earn_back;
 mod engine;
+mod exposure;
 mod faults;
 mod formats;
 mod hostile;

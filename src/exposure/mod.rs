@@ -13,7 +13,7 @@ pub use depends::{Dependencies, Dependency};
 use crate::claim::Claims;
 use crate::compute::{compute, Inputs, Selection};
 use crate::error::{Error, Problem, Problems};
-use crate::money::Currency;
+use crate::money::{Currency, Money};
 use crate::period::PeriodId;
 use crate::scope::Scope;
 use crate::time::Instant;
@@ -50,6 +50,11 @@ pub struct Reach {
     pub end: Instant,
     /// The downstream customers a window derived from it reached, sorted.
     pub customers: Vec<SmolStr>,
+    /// The credits of the downstream claims it reached, per currency (by code): a claim
+    /// reached by several incidents counts for each.
+    pub owed: Vec<Money>,
+    /// The credits of the upstream claims listing it among their incidents, per currency.
+    pub recovered: Vec<Money>,
 }
 
 /// Both sides' claims, set side by side.
@@ -96,7 +101,7 @@ pub fn exposure(
     let down = compute(&ours, selection)?;
     let rows = rows(&up, &down);
     let totals = totals(&rows);
-    let incidents = incidents(upstream, &derived, &reached, &down);
+    let incidents = incidents(upstream, &derived, &reached, &up, &down);
     Ok(Exposure {
         rows,
         totals,
@@ -319,51 +324,100 @@ fn incidents(
     upstream: &Inputs,
     derived: &[Derived],
     reached: &[Vec<(SmolStr, SmolStr)>],
+    up: &Claims,
     down: &Claims,
 ) -> Vec<Reach> {
-    let mut by: BTreeMap<String, (Instant, Instant, BTreeSet<SmolStr>)> = BTreeMap::new();
+    /// An incident as it is gathered: span, customers, reached downstream claims (positions).
+    struct Gathered {
+        start: Instant,
+        end: Instant,
+        customers: BTreeSet<SmolStr>,
+        claims: BTreeSet<usize>,
+        referenced: bool,
+    }
+    let mut by: BTreeMap<String, Gathered> = BTreeMap::new();
     let references: Vec<String> = (0..upstream.windows.len())
         .map(|i| reference_of(upstream, i))
         .collect();
     for (w, r) in upstream.windows.iter().zip(&references) {
-        let e = by
-            .entry(r.clone())
-            .or_insert((w.start(), w.end(), BTreeSet::new()));
-        e.0 = e.0.min(w.start());
-        e.1 = e.1.max(w.end());
+        let e = by.entry(r.clone()).or_insert(Gathered {
+            start: w.start(),
+            end: w.end(),
+            customers: BTreeSet::new(),
+            claims: BTreeSet::new(),
+            referenced: w.reference.is_some(),
+        });
+        e.start = e.start.min(w.start());
+        e.end = e.end.max(w.end());
     }
-    // The periods each downstream subscription was claimed for.
-    let mut periods: BTreeMap<&str, Vec<(Instant, Instant)>> = BTreeMap::new();
-    for c in &down.claims {
-        periods
-            .entry(&c.subscription)
-            .or_default()
-            .push((c.period_start, c.period_end));
+    // The claims of each downstream subscription, by position.
+    let mut claims_of: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (k, c) in down.claims.iter().enumerate() {
+        claims_of.entry(&c.subscription).or_default().push(k);
     }
     for (d, subs) in derived.iter().zip(reached) {
         let (a, b) = (d.window.start(), d.window.end());
-        let hit: Vec<&SmolStr> = subs
-            .iter()
-            .filter(|(id, _)| {
-                periods
-                    .get(id.as_str())
-                    .is_some_and(|ps| ps.iter().any(|&(s, e)| s < b && e > a))
-            })
-            .map(|(_, customer)| customer)
-            .collect();
+        let mut hit: Vec<(&SmolStr, usize)> = Vec::new();
+        for (id, customer) in subs {
+            let overlapping = claims_of
+                .get(id.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|&&k| {
+                    let c = &down.claims[k];
+                    c.period_start < b && c.period_end > a
+                });
+            hit.extend(overlapping.map(|&k| (customer, k)));
+        }
         for &i in &d.from {
             if let Some(e) = by.get_mut(&references[i]) {
-                e.2.extend(hit.iter().map(|c| (*c).clone()));
+                for &(customer, k) in &hit {
+                    e.customers.insert(customer.clone());
+                    e.claims.insert(k);
+                }
             }
         }
     }
+    let sum = |amounts: &mut dyn Iterator<Item = (Currency, Decimal)>| -> Vec<Money> {
+        let mut per: BTreeMap<&'static str, Money> = BTreeMap::new();
+        for (currency, amount) in amounts {
+            per.entry(currency.code())
+                .or_insert(Money::new(currency.zero(), currency))
+                .amount += amount;
+        }
+        per.into_values().collect()
+    };
     let mut out: Vec<Reach> = by
         .into_iter()
-        .map(|(reference, (start, end, customers))| Reach {
-            reference,
-            start,
-            end,
-            customers: customers.into_iter().collect(),
+        .map(|(reference, g)| {
+            let owed = sum(&mut g
+                .claims
+                .iter()
+                .map(|&k| (down.claims[k].currency, down.claims[k].credit)));
+            // An upstream claim lists the incident by its reference; one without a reference
+            // by its time.
+            let listed = |c: &&crate::Claim| {
+                c.incidents.iter().any(|i| {
+                    if g.referenced {
+                        i.references.iter().any(|r| r.as_str() == reference)
+                    } else {
+                        i.references.is_empty() && i.start < g.end && i.end > g.start
+                    }
+                })
+            };
+            let recovered = sum(&mut up
+                .claims
+                .iter()
+                .filter(listed)
+                .map(|c| (c.currency, c.credit)));
+            Reach {
+                start: g.start,
+                end: g.end,
+                customers: g.customers.into_iter().collect(),
+                owed,
+                recovered,
+                reference,
+            }
         })
         .collect();
     out.sort_by(|x, y| (x.start, &x.reference).cmp(&(y.start, &y.reference)));

@@ -7,6 +7,7 @@ use super::json::nested;
 use super::{for_reading, money, tool};
 use crate::exposure::{Exposure, Reach, Row};
 use crate::input::InputFile;
+use crate::money::Money;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt::Write;
@@ -39,6 +40,23 @@ struct JsonIncident<'a> {
     start: String,
     end: String,
     customers: Vec<&'a str>,
+    owed: Vec<JsonAmount>,
+    recovered: Vec<JsonAmount>,
+}
+
+#[derive(Serialize)]
+struct JsonAmount {
+    currency: String,
+    amount: String,
+}
+
+fn amounts(list: &[Money]) -> Vec<JsonAmount> {
+    list.iter()
+        .map(|m| JsonAmount {
+            currency: m.currency.code().to_owned(),
+            amount: money(m.amount, m.currency),
+        })
+        .collect()
 }
 
 impl<'a> JsonIncident<'a> {
@@ -48,7 +66,22 @@ impl<'a> JsonIncident<'a> {
             start: i.start.to_string(),
             end: i.end.to_string(),
             customers: i.customers.iter().map(|c| c.as_str()).collect(),
+            owed: amounts(&i.owed),
+            recovered: amounts(&i.recovered),
         }
+    }
+}
+
+/// Amounts in words: `780,000 KRW and 300.00 USD`, or `nothing`.
+fn in_words(list: &[Money]) -> String {
+    let parts: Vec<String> = list
+        .iter()
+        .filter(|m| !m.amount.is_zero())
+        .map(|m| format!("{} {}", for_reading(m.amount, m.currency), m.currency))
+        .collect();
+    match parts.len() {
+        0 => "nothing".to_owned(),
+        _ => parts.join(" and "),
     }
 }
 
@@ -137,11 +170,13 @@ pub fn table(e: &Exposure) -> String {
     for i in &e.incidents {
         let _ = writeln!(
             out,
-            "incident {} {} to {}: {}",
+            "incident {} {} to {}: {}; owed {}, recovered {}",
             i.reference,
             i.start,
             i.end,
-            reached(i)
+            reached(i),
+            in_words(&i.owed),
+            in_words(&i.recovered)
         );
     }
     out
@@ -187,6 +222,17 @@ pub fn markdown(e: &Exposure, depends: &InputFile) -> String {
             for_reading(r.owed, r.currency),
             for_reading(r.recovered, r.currency),
             for_reading(r.net, r.currency)
+        );
+    }
+    for i in e.incidents.iter().filter(|i| !i.customers.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\nIncident {} ({} to {}) cost us {} in credits to the customers it reached; the provider owes us {} for it.",
+            i.reference,
+            i.start,
+            i.end,
+            in_words(&i.owed),
+            in_words(&i.recovered)
         );
     }
     out.push_str("\n## Upstream incidents\n\n| reference | from (UTC) | to (UTC) | customers reached |\n|---|---|---|---|\n");
