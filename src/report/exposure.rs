@@ -106,6 +106,17 @@ pub fn json(e: &Exposure, depends: &InputFile) -> String {
     )
 }
 
+/// A row's cells as people read them: period, currency, owed, recovered, net.
+fn cells(r: &Row) -> [String; 5] {
+    [
+        r.period.to_string(),
+        r.currency.code().to_owned(),
+        for_reading(r.owed, r.currency),
+        for_reading(r.recovered, r.currency),
+        for_reading(r.net, r.currency),
+    ]
+}
+
 /// CSV: one line per period and currency, `period,currency,owed,recovered,net`.
 pub fn csv(e: &Exposure) -> String {
     let mut out = String::from("period,currency,owed,recovered,net\n");
@@ -132,15 +143,7 @@ pub fn table(e: &Exposure) -> String {
         "RECOVERED".into(),
         "NET".into(),
     ]];
-    for r in &e.rows {
-        rows.push([
-            r.period.to_string(),
-            r.currency.code().to_owned(),
-            for_reading(r.owed, r.currency),
-            for_reading(r.recovered, r.currency),
-            for_reading(r.net, r.currency),
-        ]);
-    }
+    rows.extend(e.rows.iter().map(cells));
     let widths: Vec<usize> = (0..5)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
@@ -214,15 +217,7 @@ pub fn markdown(e: &Exposure, depends: &InputFile) -> String {
     }
     out.push_str("\n## Per period\n\n| period | currency | owed | recovered | net |\n|---|---|---|---|---|\n");
     for r in &e.rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            r.period,
-            r.currency,
-            for_reading(r.owed, r.currency),
-            for_reading(r.recovered, r.currency),
-            for_reading(r.net, r.currency)
-        );
+        let _ = writeln!(out, "| {} |", cells(r).join(" | "));
     }
     for i in e.incidents.iter().filter(|i| !i.customers.is_empty()) {
         let _ = writeln!(
@@ -310,15 +305,7 @@ pub fn html(e: &Exposure) -> String {
     }
     out.push_str("<table><tr><th>period</th><th>currency</th><th>owed</th><th>recovered</th><th>net</th></tr>\n");
     for r in &e.rows {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            r.period,
-            r.currency,
-            for_reading(r.owed, r.currency),
-            for_reading(r.recovered, r.currency),
-            for_reading(r.net, r.currency)
-        );
+        let _ = writeln!(out, "<tr><td>{}</td></tr>", cells(r).join("</td><td>"));
     }
     out.push_str("</table>\n<table><tr><th>upstream incident</th><th>from (UTC)</th><th>to (UTC)</th><th>customers reached</th></tr>\n");
     for i in &e.incidents {
