@@ -38,6 +38,19 @@ pub struct Row {
     pub net: Decimal,
 }
 
+/// Owed, recovered and net for one currency, over every period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Total {
+    /// The currency.
+    pub currency: Currency,
+    /// Credits we owe our customers.
+    pub owed: Decimal,
+    /// Credits we can claim from our providers.
+    pub recovered: Decimal,
+    /// Owed less recovered.
+    pub net: Decimal,
+}
+
 /// One upstream incident (its windows sharing a reference) and the downstream customers it
 /// reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,8 +75,8 @@ pub struct Reach {
 pub struct Exposure {
     /// One row per period and currency found in either side's claims, by period then currency.
     pub rows: Vec<Row>,
-    /// One row per currency: the rows added up (period left as the first row's).
-    pub totals: Vec<Row>,
+    /// One per currency, by code: the rows added up.
+    pub totals: Vec<Total>,
     /// Every upstream incident with the downstream customers it reached, by start.
     pub incidents: Vec<Reach>,
     /// The upstream claims (ours against our providers).
@@ -300,11 +313,10 @@ fn rows(up: &Claims, down: &Claims) -> Vec<Row> {
 }
 
 /// The rows added up per currency, sorted by code.
-fn totals(rows: &[Row]) -> Vec<Row> {
-    let mut by: BTreeMap<&str, Row> = BTreeMap::new();
+fn totals(rows: &[Row]) -> Vec<Total> {
+    let mut by: BTreeMap<&str, Total> = BTreeMap::new();
     for r in rows {
-        let t = by.entry(r.currency.code()).or_insert(Row {
-            period: r.period,
+        let t = by.entry(r.currency.code()).or_insert(Total {
             currency: r.currency,
             owed: r.currency.zero(),
             recovered: r.currency.zero(),

@@ -5,7 +5,7 @@
 use super::html::esc;
 use super::json::nested;
 use super::{for_reading, money, tool};
-use crate::exposure::{Exposure, Reach, Row};
+use crate::exposure::{Exposure, Reach, Row, Total};
 use crate::input::InputFile;
 use crate::money::Money;
 use rust_decimal::Decimal;
@@ -23,13 +23,25 @@ struct JsonRow {
 }
 
 impl JsonRow {
-    fn of(r: &Row, with_period: bool) -> JsonRow {
+    fn of(r: &Row) -> JsonRow {
         JsonRow {
-            period: with_period.then(|| r.period.to_string()),
-            currency: r.currency.code().to_owned(),
-            owed: money(r.owed, r.currency),
-            recovered: money(r.recovered, r.currency),
-            net: money(r.net, r.currency),
+            period: Some(r.period.to_string()),
+            ..JsonRow::total(&Total {
+                currency: r.currency,
+                owed: r.owed,
+                recovered: r.recovered,
+                net: r.net,
+            })
+        }
+    }
+
+    fn total(t: &Total) -> JsonRow {
+        JsonRow {
+            period: None,
+            currency: t.currency.code().to_owned(),
+            owed: money(t.owed, t.currency),
+            recovered: money(t.recovered, t.currency),
+            net: money(t.net, t.currency),
         }
     }
 }
@@ -89,8 +101,8 @@ fn in_words(list: &[Money]) -> String {
 /// `exposure` (rows), `totals`, `incidents`, and each side's claims document
 /// (`slacredit/claims/v1`) as `upstream` and `downstream`.
 pub fn json(e: &Exposure, depends: &InputFile) -> String {
-    let rows: Vec<JsonRow> = e.rows.iter().map(|r| JsonRow::of(r, true)).collect();
-    let totals: Vec<JsonRow> = e.totals.iter().map(|r| JsonRow::of(r, false)).collect();
+    let rows: Vec<JsonRow> = e.rows.iter().map(JsonRow::of).collect();
+    let totals: Vec<JsonRow> = e.totals.iter().map(JsonRow::total).collect();
     let incidents: Vec<JsonIncident<'_>> = e.incidents.iter().map(JsonIncident::of).collect();
     // Each side's document as `claim --format json` prints it, indented one level.
     let side = |claims| super::json::render(claims).trim_end().replace('\n', "\n  ");
