@@ -101,13 +101,18 @@ pub fn exposure(
     let derived = derive(depends, upstream);
     let mut ours = downstream.clone();
     let reached = reach(&derived, downstream);
-    ours.window_files.push(WindowFile {
-        file: depends.file.as_str().into(),
-        count: derived.len(),
-        lines: derived.iter().map(|d| d.line.unwrap_or(0) as u32).collect(),
-        items: Vec::new(),
-        labels: Vec::new(),
-    });
+    // Messages about a derived window name its dependency's line, where the downstream
+    // windows' own places are known (not for windows built in code).
+    let placed: usize = ours.window_files.iter().map(|f| f.count).sum();
+    if placed == ours.windows.len() {
+        ours.window_files.push(WindowFile {
+            file: depends.file.as_str().into(),
+            count: derived.len(),
+            lines: derived.iter().map(|d| d.line.unwrap_or(0) as u32).collect(),
+            items: Vec::new(),
+            labels: Vec::new(),
+        });
+    }
     ours.windows
         .extend(derived.iter().map(|d| d.window.clone()));
     let up = compute(upstream, selection)?;
