@@ -467,10 +467,9 @@ pub fn owed(
     let mut priced = price(contract, assessment, b, currency);
     let credits = contract.credits();
     if let (Some(taken), CreditModel::AtRisk { percent, .. }) = (taken, &credits.model) {
-        // The pool's amount, rounded down, less what the members before this one took: the
-        // credits are rounded already, so what is left is in the minor unit too.
-        let limit = currency.round_down(percent_of(b.amount, *percent));
-        let left = (limit - taken).max(Decimal::ZERO);
+        // The pool's amount less what the members before this one took: the credits are
+        // rounded already, so what is left is in the minor unit too.
+        let left = (pool_amount(b.amount, *percent, currency) - taken).max(Decimal::ZERO);
         priced.steps.pool_cap_remaining = Some(left);
         if priced.credit > left {
             priced.credit = currency.round_down(left);
@@ -689,6 +688,12 @@ fn rolling_periods_before(kind: PeriodKind) -> i64 {
     }
 }
 
+/// A pool's at-risk amount for one period: `percent` of the `basis` its members share, rounded
+/// down to the minor unit (SPEC 2.7).
+pub(crate) fn pool_amount(basis: Decimal, percent: Decimal, currency: Currency) -> Decimal {
+    currency.round_down(percent_of(basis, percent))
+}
+
 /// Where a credit for period `id` stands under an earn-back over `n` periods (SPEC 2.7), given
 /// whether each later period was breached (`None`: outside the computed range, or the
 /// subscription not active in it): due from the first breached one, forgiven when all `n` met
@@ -771,7 +776,7 @@ fn price(contract: &Contract, assessment: &Assessment, basis: Basis, currency: C
 
 /// `p` percent of `amount`, exactly: dividing by 100 is moving the decimal point, which is
 /// cheaper than a division when millions of credits are priced.
-pub(crate) fn percent_of(amount: Decimal, p: Decimal) -> Decimal {
+fn percent_of(amount: Decimal, p: Decimal) -> Decimal {
     let mut x = amount * p;
     match x.set_scale(x.scale() + 2) {
         Ok(()) => x,

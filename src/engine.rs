@@ -72,10 +72,8 @@ fn composite_values(
     k: &str,
     v: &str,
 ) -> Result<String, String> {
-    let mut values: Vec<&str> = match crate::scope::list(v) {
-        Some(list) => list.map(str::trim).collect(),
-        None if v.contains(';') => v.split(';').map(str::trim).collect(),
-        None => return Ok(v.to_owned()),
+    let Some(mut values) = crate::scope::listed(v) else {
+        return Ok(v.to_owned());
     };
     let shown = crate::scope::readable(v);
     if values.iter().any(|e| e.is_empty() || *e == "*") {

@@ -94,6 +94,16 @@ pub(crate) fn list(value: &str) -> Option<impl Iterator<Item = &str> + Clone> {
     value.strip_prefix(LIST).map(|rest| rest.split(LIST))
 }
 
+/// The values a subscription gives a composite label (SPEC 2.7): a list (see [`LIST`]) or a CSV
+/// cell `a;b;c`, each value trimmed; `None` for one value.
+pub(crate) fn listed(value: &str) -> Option<Vec<&str>> {
+    match list(value) {
+        Some(values) => Some(values.map(str::trim).collect()),
+        None if value.contains(';') => Some(value.split(';').map(str::trim).collect()),
+        None => None,
+    }
+}
+
 /// `values` as one label value that is a list (see [`LIST`]).
 pub(crate) fn list_of<'v>(values: impl IntoIterator<Item = &'v str>) -> String {
     let mut out = String::new();

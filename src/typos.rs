@@ -327,12 +327,12 @@ fn near_misses(inputs: &Inputs, fulls: &Fulls<'_>, problems: &mut Problems) {
         };
         let composite = fulls.contracts[f].and_then(|c| c.downtime().composite.as_ref());
         for (label, value) in s.scope.iter() {
-            // Each value of a list (composite availability) on its own.
-            match crate::scope::list(value) {
-                Some(values) => values.for_each(|v| check(label, v, &who)),
-                None if composite.is_some_and(|c| c.label == label) => {
-                    value.split(';').for_each(|v| check(label, v.trim(), &who))
-                }
+            // Each value of a list (composite availability) on its own; `;` separates values
+            // only for the contract's composite label.
+            let split =
+                crate::scope::list(value).is_some() || composite.is_some_and(|c| c.label == label);
+            match crate::scope::listed(value).filter(|_| split) {
+                Some(values) => values.into_iter().for_each(|v| check(label, v, &who)),
                 None => check(label, value, &who),
             }
         }

@@ -153,10 +153,7 @@ impl<'a> Run<'a> {
         plan::calendar_years(&keys, &inputs.windows)?;
         if let Some(customers) = pool_pass {
             jobs.retain(|j| {
-                let at_risk = matches!(
-                    keys[j.scope as usize].0.credits().model,
-                    crate::contract::CreditModel::AtRisk { .. }
-                );
+                let at_risk = keys[j.scope as usize].0.credits().model.pool().is_some();
                 at_risk && customers.contains(&*j.sub.customer)
             });
         }

@@ -7,7 +7,6 @@
 
 use super::{Inputs, Run, Selection};
 use crate::claim::{Detail, Emit, Parts};
-use crate::contract::CreditModel;
 use crate::error::{Error, Problem, Problems};
 use crate::fxhash::FxHashMap;
 use crate::money::Currency;
@@ -112,10 +111,7 @@ impl Pools {
 
 /// The pool of the contract of scope `scope` of `run`, if its model is `at_risk`.
 pub(super) fn pool_of<'r>(run: &'r Run<'_>, scope: u32) -> Option<&'r SmolStr> {
-    match &run.scopes[scope as usize].contract.credits().model {
-        CreditModel::AtRisk { pool, .. } => Some(pool),
-        _ => None,
-    }
+    run.scopes[scope as usize].contract.credits().model.pool()
 }
 
 /// Members of one pool with different bases in a period: told at the later subscription.
@@ -167,7 +163,7 @@ struct Records(Vec<Record>);
 
 impl Emit for Records {
     fn emit(&mut self, parts: Parts<'_>) {
-        if let CreditModel::AtRisk { pool, .. } = &parts.contract.credits().model {
+        if let Some(pool) = parts.contract.credits().model.pool() {
             self.0.push(Record {
                 customer: parts.sub.customer.clone(),
                 pool: pool.clone(),

@@ -184,6 +184,14 @@ impl CreditModel {
             CreditModel::AtRisk { .. } => "at_risk",
         }
     }
+
+    /// The at-risk pool the model names, where it is `at_risk`.
+    pub fn pool(&self) -> Option<&SmolStr> {
+        match self {
+            CreditModel::AtRisk { pool, .. } => Some(pool),
+            _ => None,
+        }
+    }
 }
 
 /// A cap: a percent of the basis and/or an amount; with both, the lower holds.

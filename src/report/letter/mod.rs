@@ -578,9 +578,8 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
     // Composite availability, where the subscription lists several values (else the simple
     // reading holds and there is nothing to tell).
     let listed = rules.composite.as_ref().and_then(|comp| {
-        let value = sub.scope.get(&comp.label)?;
-        let listed = crate::scope::list(value).is_some() || value.contains(';');
-        listed.then(|| (comp, crate::scope::readable(value).replace(';', ", ")))
+        let values = crate::scope::listed(sub.scope.get(&comp.label)?)?;
+        Some((comp, values.join(", ")))
     });
     if let Some((comp, values)) = listed {
         counted.push_str(&x.f(
@@ -789,7 +788,7 @@ fn letter(out: &mut String, e: &Explanation<'_>, options: &Options) {
         },
     ) = (s.pool_cap_remaining, &credits.model)
     {
-        let limit = cur.round_down(crate::calculator::percent_of(c.basis, *p));
+        let limit = crate::calculator::pool_amount(c.basis, *p, cur);
         say(x.f(
             "pool_cap",
             &[
