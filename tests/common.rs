@@ -120,3 +120,30 @@ pub fn run_fed(dir: &std::path::Path, args: &[&str], stdin: &str) -> Outcome {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
+
+/// Runs the binary from the repository root, with nothing on standard error; (exit code,
+/// stdout).
+pub fn run_in_repo(args: &[&str]) -> (i32, String) {
+    let out = assert_cmd::Command::cargo_bin("slacredit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+/// [`run_in_repo`], exiting 0; stdout.
+pub fn ok_in_repo(args: &[&str]) -> String {
+    let (code, out) = run_in_repo(args);
+    assert_eq!(code, 0, "{args:?}");
+    out
+}

@@ -2,7 +2,6 @@
 //! owe our customers, what we recover from our providers, and the net.
 
 use super::common::*;
-use assert_cmd::Command;
 use proptest::prelude::*;
 use slacredit::exposure::{exposure, Dependencies};
 use slacredit::{Inputs, Money, PeriodId, PeriodSpan, Selection, Subscription, Window};
@@ -263,21 +262,6 @@ fn the_dependency_file_is_checked() {
     );
 }
 
-fn run_bin(args: &[&str]) -> String {
-    let out = Command::cargo_bin("slacredit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn exposure_formats_on_the_seoul_case() {
     let base = [
@@ -291,8 +275,8 @@ fn exposure_formats_on_the_seoul_case() {
         "--period",
         "2018-11",
     ];
-    let with = |format: &str| run_bin(&[&base[..], &["--format", format]].concat());
-    insta::assert_snapshot!("exposure_table", run_bin(&base));
+    let with = |format: &str| ok_in_repo(&[&base[..], &["--format", format]].concat());
+    insta::assert_snapshot!("exposure_table", ok_in_repo(&base));
     insta::assert_snapshot!("exposure_json", with("json"));
     insta::assert_snapshot!("exposure_csv", with("csv"));
     insta::assert_snapshot!("exposure_markdown", with("markdown"));

@@ -1,35 +1,10 @@
 //! Reports on the Seoul case and on a busy year: snapshots of every format, determinism,
 //! reconciliation with one planted discrepancy of each kind, the letter agreeing with the JSON.
 
-use assert_cmd::Command;
-
 const SEOUL: &str = "docs/cases/aws-seoul-2018";
 const BUSY: &str = "tests/fixtures/busy-year";
 
-/// Runs the binary from the repository root; (exit code, stdout).
-fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("slacredit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-    )
-}
-
-fn ok(args: &[&str]) -> String {
-    let (code, out) = run(args);
-    assert_eq!(code, 0, "{args:?}");
-    out
-}
+use crate::common::{ok_in_repo as ok, run_in_repo as run};
 
 #[test]
 fn claim_formats_on_the_seoul_case() {
