@@ -57,7 +57,10 @@ impl Pools {
         let customers: BTreeSet<&str> = run
             .jobs
             .iter()
-            .filter(|j| pool_of(run, j.scope).is_some())
+            .filter(|j| {
+                let contract = run.scopes[j.scope as usize].contract;
+                contract.credits().model.pool().is_some()
+            })
             .map(|j| &*j.sub.customer)
             .collect();
         if customers.is_empty() {
@@ -107,11 +110,6 @@ impl Pools {
         }
         problems.into_result(pools)
     }
-}
-
-/// The pool of the contract of scope `scope` of `run`, if its model is `at_risk`.
-pub(super) fn pool_of<'r>(run: &'r Run<'_>, scope: u32) -> Option<&'r SmolStr> {
-    run.scopes[scope as usize].contract.credits().model.pool()
 }
 
 /// Members of one pool with different bases in a period: told at the later subscription.

@@ -143,6 +143,8 @@ impl Run<'_> {
             charge: &charge,
         };
         let mut year: Option<calculator::AnnualCap> = None;
+        // The at-risk pool the subscription's credits are capped in, with the run's table.
+        let pool = self.pools.as_ref().zip(credits.model.pool());
         // Under earn-back: whether each period of the range was breached, and the claims held.
         let mut breached: Vec<(PeriodId, bool)> = Vec::new();
         let mut held: Vec<Ready<'_>> = Vec::new();
@@ -187,12 +189,8 @@ impl Run<'_> {
                 continue;
             }
             // What the pool's members before this one took of the period's at-risk amount.
-            let taken = match (&self.pools, super::pool::pool_of(self, job.scope)) {
-                (Some(pools), Some(pool)) => {
-                    Some(pools.taken_before(&sub.customer, pool, period.id, &sub.id))
-                }
-                _ => None,
-            };
+            let taken = pool
+                .map(|(pools, pool)| pools.taken_before(&sub.customer, pool, period.id, &sub.id));
             let (b, priced) =
                 calculator::owed(contract, &billing, &period, &assessment, taken, &mut year);
             // The first pass over a pool hands over every period priced: a later run's
