@@ -98,7 +98,11 @@ pub fn exposure(
     selection: &Selection,
 ) -> Result<Exposure, Error> {
     typos(depends, upstream, downstream)?;
-    let derived = derive(depends, upstream);
+    // Each upstream window's reference, as derived windows and incidents name it.
+    let references: Vec<String> = (0..upstream.windows.len())
+        .map(|i| reference_of(upstream, i))
+        .collect();
+    let derived = derive(depends, upstream, &references);
     let mut ours = downstream.clone();
     let reached = reach(&derived, downstream);
     // Messages about a derived window name its dependency's line, where the downstream
@@ -119,7 +123,7 @@ pub fn exposure(
     let down = compute(&ours, selection)?;
     let rows = rows(&up, &down);
     let totals = totals(&rows);
-    let incidents = incidents(upstream, &derived, &reached, &up, &down);
+    let incidents = incidents(upstream, &references, &derived, &reached, &up, &down);
     Ok(Exposure {
         rows,
         totals,
@@ -139,7 +143,7 @@ struct Derived {
 
 /// The downstream windows `depends` derives from the upstream case's: one per dependency and
 /// matching upstream window; with `all`, one per stretch where every `on` scope is down.
-fn derive(depends: &Dependencies, upstream: &Inputs) -> Vec<Derived> {
+fn derive(depends: &Dependencies, upstream: &Inputs, references: &[String]) -> Vec<Derived> {
     let mut out = Vec::new();
     for d in &depends.list {
         // An `on` entry is matched as a whole scope: no contract's `applies_to` is added, and
@@ -158,8 +162,7 @@ fn derive(depends: &Dependencies, upstream: &Inputs) -> Vec<Derived> {
                 // A window matching two `on` scopes is derived once.
                 if seen.insert(i) {
                     let w = &upstream.windows[i];
-                    let reference = reference_of(upstream, i);
-                    let window = derived_window(d, w.start(), w.end(), w.impact(), &reference);
+                    let window = derived_window(d, w.start(), w.end(), w.impact(), &references[i]);
                     out.extend(window.map(|window| Derived {
                         window,
                         from: vec![i],
@@ -199,18 +202,18 @@ fn derive(depends: &Dependencies, upstream: &Inputs) -> Vec<Derived> {
                     }
                 }
             }
-            let mut references: Vec<String> = Vec::new();
+            let mut joined: Vec<&str> = Vec::new();
             for &i in &from {
-                let r = reference_of(upstream, i);
-                if !references.contains(&r) {
-                    references.push(r);
+                let r = references[i].as_str();
+                if !joined.contains(&r) {
+                    joined.push(r);
                 }
             }
             let (start, end) = (
                 Instant::from_unix_seconds(s.start),
                 Instant::from_unix_seconds(s.end),
             );
-            let window = derived_window(d, start, end, s.impact, &references.join("+"));
+            let window = derived_window(d, start, end, s.impact, &joined.join("+"));
             out.extend(window.map(|window| Derived {
                 window,
                 from,
@@ -339,6 +342,7 @@ fn totals(rows: &[Row]) -> Vec<Total> {
 /// one of their claimed periods, excluded or not.
 fn incidents(
     upstream: &Inputs,
+    references: &[String],
     derived: &[Derived],
     reached: &[Vec<(SmolStr, SmolStr)>],
     up: &Claims,
@@ -353,10 +357,7 @@ fn incidents(
         referenced: bool,
     }
     let mut by: BTreeMap<String, Gathered> = BTreeMap::new();
-    let references: Vec<String> = (0..upstream.windows.len())
-        .map(|i| reference_of(upstream, i))
-        .collect();
-    for (w, r) in upstream.windows.iter().zip(&references) {
+    for (w, r) in upstream.windows.iter().zip(references) {
         let e = by.entry(r.clone()).or_insert(Gathered {
             start: w.start(),
             end: w.end(),
